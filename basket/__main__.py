@@ -1,0 +1,3 @@
+from basket.cli import main
+
+main()
