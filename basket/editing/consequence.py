@@ -1,0 +1,88 @@
+"""The standard genetic code and the protein consequence of a codon change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+from typing import Literal
+
+from bioutils.sequences import aa1_to_aa3
+
+from basket.editing.context import SequenceContext
+from basket.editing.sequence import complement
+
+ConsequenceKind = Literal[
+    "synonymous",
+    "missense",
+    "nonsense",
+    "stop_loss",
+    "start_loss",
+    "non-coding",
+    "unknown",
+    "unknown (no transcript)",
+]
+
+# NCBI translation table 1, codons in TCAG order.
+_AMINO_ACIDS_TCAG = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
+CODON_TABLE: dict[str, str] = {
+    "".join(codon): aa for codon, aa in zip(product("TCAG", repeat=3), _AMINO_ACIDS_TCAG, strict=True)
+}
+STOP = "*"
+
+# Kinds that change the protein; "unknown" is not counted as safe either (see guides ranking).
+NON_SYNONYMOUS: frozenset[str] = frozenset({"missense", "nonsense", "stop_loss", "start_loss"})
+
+
+@dataclass(frozen=True)
+class Consequence:
+    kind: ConsequenceKind
+    protein_change: str | None = None  # HGVS p. with three-letter codes, e.g. p.Gln335Ter
+    note: str | None = None
+
+
+def translate_codon(codon: str) -> str:
+    """One-letter amino acid (``*`` for stop) of a coding-strand codon; ``X`` if it has an N."""
+    return CODON_TABLE.get(codon.upper(), "X")
+
+
+def codon_change_consequence(ref_codon: str, alt_codon: str, codon_number: int) -> Consequence:
+    """Consequence of replacing ``ref_codon`` by ``alt_codon`` at codon ``codon_number`` (1 = start).
+
+    Both codons are read on the coding strand 5'->3'.
+    """
+    ref_aa, alt_aa = translate_codon(ref_codon), translate_codon(alt_codon)
+    if "X" in (ref_aa, alt_aa):
+        return Consequence("unknown", None, "the codon contains an unknown base (N)")
+    ref3, alt3 = aa1_to_aa3(ref_aa), aa1_to_aa3(alt_aa)
+    if codon_number == 1 and ref_aa == "M" and alt_aa != "M":
+        return Consequence("start_loss", "p.Met1?")
+    if ref_aa == alt_aa:
+        return Consequence("synonymous", f"p.{ref3}{codon_number}=")
+    if alt_aa == STOP:
+        return Consequence("nonsense", f"p.{ref3}{codon_number}Ter")
+    if ref_aa == STOP:
+        # The new C-terminus is not knowable from one codon: HGVS writes the extension as unknown.
+        return Consequence("stop_loss", f"p.Ter{codon_number}{alt3}extTer?")
+    return Consequence("missense", f"p.{ref3}{codon_number}{alt3}")
+
+
+def base_change_consequence(context: SequenceContext, sequence: str, position: int, new_base: str) -> Consequence:
+    """Consequence of setting the + strand base at genomic ``position`` to ``new_base``.
+
+    ``sequence`` is a window-long + strand sequence aligned with ``context`` (e.g. the corrected
+    window): the codon is read from it, so neighbouring edits already in it are taken into account.
+    """
+    if not context.has_transcript:
+        return Consequence("unknown (no transcript)")
+    if not context.is_coding(position):
+        return Consequence("non-coding")
+    codon_number = (context.c_number(position) - 1) // 3 + 1
+    first_c = 3 * (codon_number - 1) + 1
+    positions = [context.position_of_c(first_c + k) for k in range(3)]
+    if not all(context.start <= p <= context.end and context.is_coding(p) for p in positions):
+        return Consequence("unknown", None, "the codon runs past the coding bounds or the window")
+    ref_codon = "".join(sequence[p - context.start] for p in positions)
+    alt_codon = "".join(new_base if p == position else sequence[p - context.start] for p in positions)
+    if context.gene_strand == "-":
+        ref_codon, alt_codon = complement(ref_codon), complement(alt_codon)
+    return codon_change_consequence(ref_codon, alt_codon, codon_number)
