@@ -17,6 +17,7 @@ ConsequenceKind = Literal[
     "nonsense",
     "stop_loss",
     "start_loss",
+    "splice_site",
     "non-coding",
     "unknown",
     "unknown (no transcript)",
@@ -29,8 +30,12 @@ CODON_TABLE: dict[str, str] = {
 }
 STOP = "*"
 
-# Kinds that change the protein; "unknown" is not counted as safe either (see guides ranking).
-NON_SYNONYMOUS: frozenset[str] = frozenset({"missense", "nonsense", "stop_loss", "start_loss"})
+# Kinds that change the protein (or its splicing).
+NON_SYNONYMOUS: frozenset[str] = frozenset({"missense", "nonsense", "stop_loss", "start_loss", "splice_site"})
+# Kinds known to leave the protein alone; anything else (including unknown) is not assumed safe.
+KNOWN_SAFE: frozenset[str] = frozenset({"synonymous", "non-coding"})
+# Bases at offsets +1/+2 and -1/-2 from an exon edge are the canonical GT/AG splice sites.
+CANONICAL_SPLICE_OFFSET = 2
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ def base_change_consequence(context: SequenceContext, sequence: str, position: i
     if not context.has_transcript:
         return Consequence("unknown (no transcript)")
     if not context.is_coding(position):
-        return Consequence("non-coding")
+        return _non_coding_consequence(context, position)
     codon_number = (context.c_number(position) - 1) // 3 + 1
     first_c = 3 * (codon_number - 1) + 1
     positions = [context.position_of_c(first_c + k) for k in range(3)]
@@ -86,3 +91,13 @@ def base_change_consequence(context: SequenceContext, sequence: str, position: i
     if context.gene_strand == "-":
         ref_codon, alt_codon = complement(ref_codon), complement(alt_codon)
     return codon_change_consequence(ref_codon, alt_codon, codon_number)
+
+
+def _non_coding_consequence(context: SequenceContext, position: int) -> Consequence:
+    bounds = context.coding_bounds()
+    assert bounds is not None
+    distance = bounds[0] - position if position < bounds[0] else position - bounds[1]
+    if 0 < distance <= CANONICAL_SPLICE_OFFSET:
+        # Coding bounds are taken to be exon edges (see SequenceContext.c_label).
+        return Consequence("splice_site", None, "canonical splice-site base next to the exon edge")
+    return Consequence("non-coding")

@@ -1,0 +1,227 @@
+"""Guide search: protospacers on either strand that put the mutant base in an editor's window.
+
+Guides are designed on the *mutant* sequence (the allele to correct). Protospacer positions are
+1-based from the PAM-distal (5') end; genomic coordinates are 1-based, inclusive, start <= end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Literal
+
+from basket.editing.consequence import KNOWN_SAFE, base_change_consequence
+from basket.editing.context import SequenceContext
+from basket.editing.editors import Editor
+from basket.editing.sequence import complement, pam_matches, reverse_complement
+
+Strand = Literal["+", "-"]
+
+# Cas9 tolerates mismatches at the PAM-distal end of the protospacer but not in the ~10 nt next
+# to the PAM (the "seed"). A guide is called allele-specific only when the variant falls there.
+SEED_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class Bystander:
+    """Another editable base in the window; its consequence is judged on the corrected allele."""
+
+    position: int  # genomic, 1-based
+    c: str | None  # c. label (with intronic offset outside the coding bounds); None without transcript
+    protospacer_position: int
+    window: Literal["core", "extended"]
+    change: str  # on the protospacer strand, e.g. "A>G"
+    plus_strand_change: str
+    coding_strand_change: str | None
+    consequence: str
+    protein_change: str | None
+
+    @property
+    def is_known_safe(self) -> bool:
+        return self.consequence in KNOWN_SAFE
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Guide:
+    editor: str
+    protospacer: str  # 5'->3' on its own strand
+    pam: str
+    strand: Strand
+    start: int
+    end: int
+    pam_start: int
+    pam_end: int
+    target_position: int
+    in_core_window: bool
+    allele_specific: bool
+    bystanders: tuple[Bystander, ...]
+    rank: int = 0
+    score: float = 0.0
+    notes: tuple[str, ...] = ()
+
+    @property
+    def has_unsafe_bystander(self) -> bool:
+        """A bystander not known to be synonymous or non-coding (missense, nonsense, unknown...)."""
+        return any(not b.is_known_safe for b in self.bystanders)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["bystanders"] = [b.to_dict() for b in self.bystanders]
+        data["notes"] = list(self.notes)
+        return data
+
+
+def find_guides(context: SequenceContext, editor: Editor) -> list[Guide]:
+    """All guides with which ``editor`` reverts the variant in ``context``, best first.
+
+    Empty when the editor's deaminase cannot turn the mutant base back into the reference base.
+    """
+    if _plus_product(editor, "+" if context.alt == editor.edited_base else "-") != context.ref:
+        return []
+    mutant = context.mutant_sequence
+    found = [
+        guide
+        for strand in ("+", "-")
+        for guide in _guides_on_strand(context, editor, mutant, strand)
+    ]
+    ranked = sorted(found, key=lambda g: _sort_key(g, editor))
+    return [replace(g, rank=i, score=_score(g, editor)) for i, g in enumerate(ranked, start=1)]
+
+
+def _plus_product(editor: Editor, strand: Strand) -> str:
+    """The + strand base left after the deaminase edits a protospacer on ``strand``."""
+    return editor.product_base if strand == "+" else complement(editor.product_base)
+
+
+def _guides_on_strand(context: SequenceContext, editor: Editor, mutant: str, strand: Strand) -> list[Guide]:
+    seq = mutant if strand == "+" else reverse_complement(mutant)
+    target = _to_strand_index(context.variant_index, strand, len(seq))
+    if seq[target] != editor.edited_base:
+        return []
+    guides = []
+    lo, hi = editor.outer_window
+    for position in range(lo, hi + 1):
+        site = _site(seq, target - (position - 1), editor)
+        if site is not None:
+            guides.append(_make_guide(context, editor, seq, strand, site, position))
+    return guides
+
+
+def _site(seq: str, spacer_start: int, editor: Editor) -> tuple[int, str] | None:
+    """(start, PAM) when a full protospacer without N starts here and is followed by a PAM."""
+    spacer_end = spacer_start + editor.spacer_length
+    if spacer_start < 0 or spacer_end > len(seq) or "N" in seq[spacer_start:spacer_end]:
+        return None
+    for pattern in editor.pams:
+        pam = seq[spacer_end : spacer_end + len(pattern)]
+        # The first matching pattern wins: NG and NGG at one site are one guide, not two.
+        if len(pam) == len(pattern) and pam_matches(pattern, pam):
+            return spacer_start, pam
+    return None
+
+
+def _make_guide(
+    context: SequenceContext, editor: Editor, seq: str, strand: Strand, site: tuple[int, str], target_position: int
+) -> Guide:
+    spacer_start, pam = site
+    spacer_end = spacer_start + editor.spacer_length
+    start, end = _genomic_span(context, strand, spacer_start, spacer_end)
+    pam_start, pam_end = _genomic_span(context, strand, spacer_end, spacer_end + len(pam))
+    return Guide(
+        editor=editor.name,
+        protospacer=seq[spacer_start:spacer_end],
+        pam=pam,
+        strand=strand,
+        start=start,
+        end=end,
+        pam_start=pam_start,
+        pam_end=pam_end,
+        target_position=target_position,
+        in_core_window=editor.window_of(target_position) == "core",
+        allele_specific=target_position > editor.spacer_length - SEED_LENGTH,
+        bystanders=_bystanders(context, editor, seq, strand, spacer_start, target_position),
+        notes=context.notes,
+    )
+
+
+def _bystanders(
+    context: SequenceContext, editor: Editor, seq: str, strand: Strand, spacer_start: int, target_position: int
+) -> tuple[Bystander, ...]:
+    # The reference window is the corrected allele: editing the target restores the reference base.
+    corrected = context.sequence
+    edited, product = editor.edited_base, editor.product_base
+    plus_change = f"{edited}>{product}" if strand == "+" else f"{complement(edited)}>{complement(product)}"
+    coding_change = _coding_change(plus_change, context.gene_strand)
+    lo, hi = editor.outer_window
+    found = []
+    for position in range(lo, hi + 1):
+        index = spacer_start + position - 1
+        if position == target_position or seq[index] != edited:
+            continue
+        genomic = context.start + _to_strand_index(index, strand, len(seq))
+        consequence = base_change_consequence(context, corrected, genomic, _plus_product(editor, strand))
+        window = editor.window_of(position)
+        assert window is not None
+        found.append(
+            Bystander(
+                position=genomic,
+                c=context.c_label(genomic),
+                protospacer_position=position,
+                window=window,
+                change=f"{edited}>{product}",
+                plus_strand_change=plus_change,
+                coding_strand_change=coding_change,
+                consequence=consequence.kind,
+                protein_change=consequence.protein_change,
+            )
+        )
+    return tuple(found)
+
+
+def _coding_change(plus_change: str, gene_strand: str | None) -> str | None:
+    if gene_strand is None:
+        return None
+    return plus_change if gene_strand == "+" else complement(plus_change)
+
+
+def _to_strand_index(index: int, strand: Strand, length: int) -> int:
+    """Map a 0-based index between the + strand and the strand's own 5'->3' string (an involution)."""
+    return index if strand == "+" else length - 1 - index
+
+
+def _genomic_span(context: SequenceContext, strand: Strand, begin: int, end: int) -> tuple[int, int]:
+    """1-based inclusive genomic (start, end) of the half-open strand interval [begin, end)."""
+    if strand == "+":
+        return context.start + begin, context.start + end - 1
+    length = len(context.sequence)
+    return context.start + length - end, context.start + length - 1 - begin
+
+
+def _centre_distance(guide: Guide, editor: Editor) -> float:
+    lo, hi = editor.core_window
+    return abs(guide.target_position - (lo + hi) / 2)
+
+
+def _sort_key(guide: Guide, editor: Editor) -> tuple[object, ...]:
+    unsafe = sum(not b.is_known_safe for b in guide.bystanders)
+    return (
+        not guide.in_core_window,
+        unsafe > 0,
+        not guide.allele_specific,
+        _centre_distance(guide, editor),
+        unsafe,
+        len(guide.bystanders),
+        guide.strand,
+        guide.start,
+    )
+
+
+def _score(guide: Guide, editor: Editor) -> float:
+    """A 0-15 number that orders guides like the ranking's first four criteria (for display)."""
+    closeness = 1 - _centre_distance(guide, editor) / editor.spacer_length
+    return round(
+        8 * guide.in_core_window + 4 * (not guide.has_unsafe_bystander) + 2 * guide.allele_specific + closeness,
+        3,
+    )
