@@ -363,6 +363,10 @@ def _check_inputs(data: Sequence[BasketLikelihood], benefit: str, threshold: flo
     names = [d.name for d in data]
     if len(set(names)) != len(names):
         raise StatsInputError("data", f"basket names must be unique, got {names}")
+    _check_benefit(benefit, threshold)
+
+
+def _check_benefit(benefit: str, threshold: float) -> None:
     if benefit not in ("below", "above"):
         raise StatsInputError("benefit", f"must be 'below' or 'above', got {benefit!r}")
     require_finite("threshold", threshold)
@@ -465,7 +469,9 @@ class CountPosteriorTable:
     def __init__(self, logliks, max_counts: Sequence[int], prior: ExNexPrior,
                  threshold: float = 0.0, benefit: str = "below",
                  grid: GridSpec = GridSpec(n_theta=801, n_mu=61, n_tau=24)) -> None:
-        _check_inputs([type("B", (), {"name": str(j)}) for j in range(len(logliks))], benefit, threshold)
+        _check_benefit(benefit, threshold)
+        if len(logliks) == 0 or len(logliks) != len(max_counts):
+            raise StatsInputError("max_counts", "need one maximum count per basket (at least one)")
         self.w = prior.weights(len(logliks))
         counts = [np.arange(require_count("max_counts", c) + 1) for c in max_counts]
 
@@ -488,18 +494,23 @@ class CountPosteriorTable:
             self.out_m.append((1 - wj) * nex)
             self.out_b.append((1 - wj) * nexb)
         self.log_outside = math.log(g.outside_mass) if g.outside_mass > 0 else -math.inf
+        with np.errstate(divide="ignore"):
+            self.log_m = [np.log(m) for m in self.m]
 
     def p_benefit(self, counts: np.ndarray, chunk: int = 4096) -> np.ndarray:
         """(S, J) posterior probabilities of benefit for (S, J) integer counts."""
         counts = np.asarray(counts, dtype=np.int64)
-        out = np.empty(counts.shape, dtype=float)
-        for s in range(0, counts.shape[0], chunk):
-            out[s:s + chunk] = self._batch(counts[s:s + chunk])
-        return out
+        if counts.ndim != 2 or counts.shape[1] != len(self.m):
+            raise StatsInputError("counts", f"must have shape (n, {len(self.m)})")
+        unique, inverse = np.unique(counts, axis=0, return_inverse=True)
+        out = np.empty(unique.shape, dtype=float)
+        for s in range(0, unique.shape[0], chunk):
+            out[s:s + chunk] = self._batch(unique[s:s + chunk])
+        return out[inverse.ravel()]
 
     def _batch(self, y: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
-            log_w = self.log_prior[:, None] + sum(np.log(m[:, y[:, j]]) for j, m in enumerate(self.m))
+            log_w = self.log_prior[:, None] + sum(lm[:, y[:, j]] for j, lm in enumerate(self.log_m))
             log_o = self.log_outside + sum(np.log(o[y[:, j]]) for j, o in enumerate(self.out_m))
             top = np.maximum(log_w.max(axis=0), log_o)
             w_in, w_out = np.exp(log_w - top), np.exp(log_o - top)

@@ -1,0 +1,237 @@
+"""Simulated operating characteristics of a multi-basket rate trial.
+
+Each simulated trial enrols ``n_per_basket`` patients in every basket, each
+followed for ``followup_years``.  Patient i of basket j has events
+``Poisson(t * RR_j * lambda_j * G_i)`` with frailty ``G_i ~ Gamma(k, 1/k)``
+(mean 1; no frailty when the basket has no ``shape``) -- the gamma-Poisson
+(negative binomial) model of the natural history.  When the natural history was
+itself observed (``control_events`` over ``control_exposure``), the control
+count is re-drawn in every trial as ``Poisson(lambda_j * E0)``, so the simulated
+figures are unconditional on the control (the exact design figures condition on
+the observed control count).
+
+Decision per basket (one-sided, level ``alpha``, no multiplicity adjustment --
+the chance-finding probability reports what that costs):
+
+* known rate, no shape: exact Poisson test, reject when total <= c;
+* known rate with shape: exact negative binomial test, reject when total <= c;
+* estimated control: conditional binomial test.
+
+Optionally a Bayesian rule declares benefit when the EXNEX posterior
+P(RR < exp(threshold)) >= ``min_probability`` (tabulated, see
+:class:`~basket.stats.hierarchical.CountPosteriorTable`; an estimated control
+rate enters that model as known, at its point estimate).
+
+Reported: per-basket type I error (all baskets null, RR = 1), per-basket power
+(all baskets at their hypothesised RR), the probability of a *chance finding*
+(at least one basket declared beneficial when none is: the family-wise error
+rate under the global null) and the probability that at least one basket is
+declared under H1.  Reproducible: the same seed gives identical numbers (numpy
+PCG64 streams spawned per hypothesis and basket from one SeedSequence).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from scipy import stats
+
+from .errors import StatsInputError, require_count, require_positive, require_probability
+from .exact import negbin_design, poisson_design
+from .hierarchical import CountPosteriorTable, ExNexPrior, GridSpec, rate_loglik
+
+__all__ = ["SimBasket", "Scenario", "BayesRule", "SimulationResult", "simulate_trials"]
+
+
+@dataclass(frozen=True)
+class SimBasket:
+    """A disease basket as the simulation needs it (rates per patient-year)."""
+
+    name: str
+    control_rate: float
+    rate_ratio: float
+    shape: float | None = None
+    control_events: int | None = None
+    control_exposure: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise StatsInputError("name", "must be a non-empty string")
+        require_positive("control_rate", self.control_rate)
+        require_positive("rate_ratio", self.rate_ratio)
+        if self.shape is not None:
+            require_positive("shape", self.shape)
+        if (self.control_events is None) != (self.control_exposure is None):
+            raise StatsInputError("control_events", "give control_events and control_exposure together")
+        if self.control_events is not None:
+            require_count("control_events", self.control_events)
+            require_positive("control_exposure", self.control_exposure)
+            if self.shape is not None:
+                raise StatsInputError("shape", "not supported with an estimated control (control_events)")
+
+    @property
+    def estimated_control(self) -> bool:
+        return self.control_events is not None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """An enrolment scenario: patients per basket and follow-up per patient."""
+
+    n_per_basket: int
+    followup_years: float
+
+    def __post_init__(self) -> None:
+        if require_count("n_per_basket", self.n_per_basket) < 1:
+            raise StatsInputError("n_per_basket", "must be >= 1")
+        require_positive("followup_years", self.followup_years)
+
+    @property
+    def exposure(self) -> float:
+        return self.n_per_basket * self.followup_years
+
+
+@dataclass(frozen=True)
+class BayesRule:
+    """Declare benefit when P(log RR < threshold | data) >= min_probability."""
+
+    prior: ExNexPrior
+    min_probability: float = 0.9
+    threshold: float = 0.0
+    grid: GridSpec = GridSpec(n_theta=801, n_mu=61, n_tau=24)
+
+    def __post_init__(self) -> None:
+        require_probability("min_probability", self.min_probability)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Simulated operating characteristics of one scenario (fractions of trials)."""
+
+    scenario: Scenario
+    names: tuple[str, ...]
+    n_sim: int
+    seed: int
+    alpha: float
+    type1: tuple[float, ...]
+    power: tuple[float, ...]
+    chance_finding: float
+    any_benefit_h1: float
+    bayes_type1: tuple[float, ...] | None = None
+    bayes_power: tuple[float, ...] | None = None
+    bayes_chance_finding: float | None = None
+    bayes_mean_p_benefit_h1: tuple[float, ...] | None = None
+
+    @property
+    def monte_carlo_se(self) -> float:
+        """Largest binomial standard error of a simulated proportion (p = 0.5)."""
+        return 0.5 / math.sqrt(self.n_sim)
+
+
+def _draw_totals(rng: np.random.Generator, b: SimBasket, sc: Scenario, rr: float, n_sim: int) -> np.ndarray:
+    """Total events per simulated trial for one basket (per-patient draws)."""
+    mean = rr * b.control_rate * sc.followup_years
+    if b.shape is None:
+        return rng.poisson(mean * sc.n_per_basket, size=n_sim)
+    frailty = rng.gamma(b.shape, 1.0 / b.shape, size=(n_sim, sc.n_per_basket))
+    return rng.poisson(mean * frailty).sum(axis=1)
+
+
+def _reject(rng, b: SimBasket, sc: Scenario, totals: np.ndarray, alpha: float) -> np.ndarray:
+    """Boolean rejections of the basket's exact test."""
+    if b.estimated_control:
+        y0 = rng.poisson(b.control_rate * b.control_exposure, size=totals.shape)
+        pi0 = sc.exposure / (sc.exposure + b.control_exposure)
+        return stats.binom.cdf(totals, totals + y0, pi0) <= alpha
+    if b.shape is None:
+        c = poisson_design(b.control_rate, sc.exposure, 1.0, alpha).critical_value
+    else:
+        c = negbin_design(b.control_rate, sc.n_per_basket, sc.followup_years, b.shape, 1.0, alpha).critical_value
+    return totals <= c
+
+
+def _check(baskets: Sequence[SimBasket], n_sim: int, alpha: float) -> None:
+    if len(baskets) == 0:
+        raise StatsInputError("baskets", "need at least one basket")
+    names = [b.name for b in baskets]
+    if len(set(names)) != len(names):
+        raise StatsInputError("baskets", f"basket names must be unique, got {names}")
+    if require_count("n_sim", n_sim) < 1:
+        raise StatsInputError("n_sim", "must be >= 1")
+    require_probability("alpha", alpha)
+
+
+def simulate_totals(baskets: Sequence[SimBasket], scenario: Scenario, n_sim: int, seed: int,
+                    ) -> tuple[np.ndarray, np.ndarray, list[np.random.Generator]]:
+    """(n_sim, J) totals under H0 and H1 plus one generator per basket for controls."""
+    root = np.random.SeedSequence(require_count("seed", seed))
+    h0_seq, h1_seq, ctl_seq = root.spawn(3)
+    h0 = [np.random.default_rng(s) for s in h0_seq.spawn(len(baskets))]
+    h1 = [np.random.default_rng(s) for s in h1_seq.spawn(len(baskets))]
+    ctl = [np.random.default_rng(s) for s in ctl_seq.spawn(len(baskets))]
+    y0 = np.column_stack([_draw_totals(r, b, scenario, 1.0, n_sim) for r, b in zip(h0, baskets)])
+    y1 = np.column_stack([_draw_totals(r, b, scenario, b.rate_ratio, n_sim) for r, b in zip(h1, baskets)])
+    return y0, y1, ctl
+
+
+def simulate_trials(
+    baskets: Sequence[SimBasket],
+    scenario: Scenario,
+    alpha: float = 0.025,
+    n_sim: int = 100_000,
+    seed: int = 20260101,
+    bayes: BayesRule | None = None,
+) -> SimulationResult:
+    """Simulate ``n_sim`` trials under H0 and under H1 and apply the decisions."""
+    _check(baskets, n_sim, alpha)
+    y_h0, y_h1, ctl = simulate_totals(baskets, scenario, n_sim, seed)
+    rej0 = np.column_stack([_reject(ctl[j], b, scenario, y_h0[:, j], alpha) for j, b in enumerate(baskets)])
+    rej1 = np.column_stack([_reject(ctl[j], b, scenario, y_h1[:, j], alpha) for j, b in enumerate(baskets)])
+    result = SimulationResult(
+        scenario=scenario,
+        names=tuple(b.name for b in baskets),
+        n_sim=n_sim,
+        seed=seed,
+        alpha=alpha,
+        type1=tuple(map(float, rej0.mean(axis=0))),
+        power=tuple(map(float, rej1.mean(axis=0))),
+        chance_finding=float(rej0.any(axis=1).mean()),
+        any_benefit_h1=float(rej1.any(axis=1).mean()),
+    )
+    if bayes is None:
+        return result
+    return _with_bayes(result, baskets, scenario, bayes, y_h0, y_h1)
+
+
+def _with_bayes(result: SimulationResult, baskets, scenario: Scenario, rule: BayesRule,
+                y_h0: np.ndarray, y_h1: np.ndarray) -> SimulationResult:
+    from dataclasses import replace
+
+    table = bayes_table(baskets, scenario, rule, np.maximum(y_h0.max(axis=0), y_h1.max(axis=0)))
+    p0, p1 = table.p_benefit(y_h0), table.p_benefit(y_h1)
+    d0, d1 = p0 >= rule.min_probability, p1 >= rule.min_probability
+    return replace(
+        result,
+        bayes_type1=tuple(map(float, d0.mean(axis=0))),
+        bayes_power=tuple(map(float, d1.mean(axis=0))),
+        bayes_chance_finding=float(d0.any(axis=1).mean()),
+        bayes_mean_p_benefit_h1=tuple(map(float, p1.mean(axis=0))),
+    )
+
+
+def bayes_table(baskets: Sequence[SimBasket], scenario: Scenario, rule: BayesRule,
+                max_counts: Sequence[int]) -> CountPosteriorTable:
+    """Tabulated EXNEX posterior for the baskets' possible total counts."""
+    logliks = []
+    for b in baskets:
+        rate = b.control_events / b.control_exposure if b.estimated_control else b.control_rate
+        if rate <= 0:
+            raise StatsInputError("control_events", f"basket {b.name}: a control with 0 events has no rate")
+        mu0 = rate * scenario.exposure
+        shape_total = None if b.shape is None else b.shape * scenario.n_per_basket
+        logliks.append(lambda th, y, mu0=mu0, s=shape_total: rate_loglik(th, y, mu0, s))
+    return CountPosteriorTable(logliks, [int(c) for c in max_counts], rule.prior,
+                               rule.threshold, "below", rule.grid)
