@@ -1,0 +1,38 @@
+# Quick start: `make demo` renders the bundled example program into out/; `make test` runs the tests.
+# Both create their own virtualenv (.venv) and install what they need.
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BASKET := $(VENV)/bin/basket
+EXAMPLE := configs/ucd-umbrella
+
+.PHONY: demo test system-deps golden bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+demo: system-deps $(VENV)/.installed
+	$(BASKET) validate $(EXAMPLE)
+	$(BASKET) plan $(EXAMPLE)
+	$(BASKET) render $(EXAMPLE) -o out --format md,html,pdf,docx
+	$(BASKET) graph export $(EXAMPLE) --format graphml -o out/graph/program.graphml
+	$(BASKET) docs $(EXAMPLE) -o out/site
+	@echo "Open out/overview.html, out/appendices/ and out/site/index.html"
+
+test: system-deps $(VENV)/.installed
+	$(PY) -m pytest -q
+
+golden: $(VENV)/.installed
+	$(PY) -m tests.regenerate_golden
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf out site .pytest_cache .hypothesis

@@ -1,0 +1,139 @@
+"""The Python API behind every CLI command: each function takes paths and options
+and returns data; nothing here prints. Tests call these directly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import networkx as nx
+
+from basket.graph import build_graph, dependencies, dependents, resolve, select
+from basket.load import LoadedProgram, load_program
+from basket.plan import Plan, make_plan
+from basket.problems import InputError, Problem
+
+
+def plan_program(
+    directory: Path, selectors: Iterable[str] = (), fasta: Path | None = None
+) -> tuple[LoadedProgram, Plan]:
+    loaded = load_program(directory)
+    plan = checked_plan(loaded, fasta)
+    selected = selected_variants(loaded, plan, selectors)
+    if selected is not None:
+        plan = Plan(plan.umbrella, plan.platform_editor, [v for v in plan.variants if v.variant in selected])
+    return loaded, plan
+
+
+def checked_plan(loaded: LoadedProgram, fasta: Path | None = None) -> Plan:
+    """The plan; a variant whose HGVS or sequence cannot be used is an input error with file:line."""
+    from basket.design import DesignError
+
+    try:
+        return make_plan(loaded.program, fasta=fasta)
+    except DesignError as error:
+        index = [v.id for v in loaded.program.variants].index(error.variant)
+        raise InputError([loaded.locator.problem(("variants", index, error.field), str(error))]) from None
+
+
+def program_graph(loaded: LoadedProgram, plan: Plan) -> nx.MultiDiGraph:
+    return build_graph(loaded.program, plan.corrections())
+
+
+def selected_variants(loaded: LoadedProgram, plan: Plan, selectors: Iterable[str]) -> set[str] | None:
+    """Variant ids chosen by dbt-style selectors, or None when nothing was selected."""
+    selectors = [s for s in selectors if s]
+    if not selectors:
+        return None
+    graph = program_graph(loaded, plan)
+    nodes = _select(graph, selectors, loaded.root)
+    return {graph.nodes[n]["label"] for n in nodes if graph.nodes[n]["kind"] == "variant"}
+
+
+def _select(graph: nx.MultiDiGraph, selectors: list[str], root: Path) -> set[str]:
+    from basket.graph import UnknownNode
+
+    try:
+        return select(graph, selectors)
+    except UnknownNode as error:
+        raise InputError([Problem("--select", 0, "", str(error))]) from None
+
+
+def render_to(
+    directory: Path,
+    out: Path,
+    formats: list[str],
+    templates: Path | None = None,
+    selectors: Iterable[str] = (),
+    fasta: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+):
+    from basket.render import render_program
+    from basket.render.formats import FORMATTERS
+
+    unknown = [f for f in formats if f not in FORMATTERS]
+    if unknown or not formats:
+        raise InputError([Problem("--format", 0, "", f"unknown format {', '.join(unknown) or '(none)'}; "
+                                  f"choose from {', '.join(FORMATTERS)}")])
+    loaded, plan = plan_program(directory, selectors, fasta)
+    variants = [v.variant for v in plan.variants] if selectors else None
+    return render_program(loaded, plan, out, formats, templates, variants, progress)
+
+
+def export_to(directory: Path, fmt: str, selectors: Iterable[str] = ()) -> bytes:
+    from basket.export import export_graph
+
+    loaded = load_program(directory)
+    plan = checked_plan(loaded)
+    graph = program_graph(loaded, plan)
+    selectors = [s for s in selectors if s]
+    if selectors:
+        graph = graph.subgraph(_select(graph, selectors, loaded.root)).copy()
+    return export_graph(graph, fmt)
+
+
+@dataclass(frozen=True)
+class Impact:
+    node: str
+    direction: str  # "downstream" (what it affects) or "upstream" (what it depends on)
+    nodes: dict[str, list[str]]  # kind -> node ids
+    appendices: list[str]  # variants inside the umbrella among them
+    patients: list[str]
+
+
+def impact_of(directory: Path, name: str, upstream: bool = False) -> Impact:
+    from basket.graph import UnknownNode
+
+    loaded = load_program(directory)
+    plan = checked_plan(loaded)
+    graph = program_graph(loaded, plan)
+    try:
+        node = resolve(graph, name)
+        found = dependencies(graph, node) if upstream else dependents(graph, node)
+    except UnknownNode as error:
+        raise InputError([Problem(str(directory), 0, "NODE", str(error))]) from None
+    by_kind: dict[str, list[str]] = {}
+    for other in sorted(found):
+        by_kind.setdefault(graph.nodes[other]["kind"], []).append(other)
+    inside = {v.variant for v in plan.inside}
+    appendices = sorted(graph.nodes[n]["label"] for n in by_kind.get("variant", []) if graph.nodes[n]["label"] in inside)
+    patients = sorted(graph.nodes[n]["label"] for n in by_kind.get("patient", []))
+    return Impact(node, "upstream" if upstream else "downstream", by_kind, appendices, patients)
+
+
+def guides_for(directory: Path, variant_id: str, editor: str | None = None, fasta: Path | None = None):
+    from basket.design import design_guides
+
+    loaded = load_program(directory)
+    program = loaded.program
+    if variant_id not in program.variants_by_id:
+        import difflib
+
+        hint = difflib.get_close_matches(variant_id, list(program.variants_by_id), n=3)
+        raise InputError([Problem(str(directory), 0, "VARIANT", f"unknown variant {variant_id!r}"
+                                  + (f"; did you mean {', '.join(hint)}?" if hint else ""))])
+    if editor is not None and editor not in program.editors_by_name:
+        raise InputError([Problem("--editor", 0, "", f"unknown editor {editor!r}; known: "
+                                  f"{', '.join(sorted(program.editors_by_name))}")])
+    return design_guides(program, program.variants_by_id[variant_id], editor, fasta)

@@ -1,0 +1,135 @@
+"""Cross-reference checks across a validated program.
+
+Single objects are valid by construction (pydantic); here we check that they
+fit together: ids are unique, references resolve, variants belong under the
+umbrella's diseases, documents stay inside the program directory, and each
+variant's HGVS and sequence agree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from basket.model import Program
+from basket.problems import Problem
+
+Report = Callable[[tuple[object, ...], str], Problem]
+
+
+def check_program(program: Program, root: Path, locator) -> list[Problem]:
+    report: Report = locator.problem
+    checks = (
+        _duplicates,
+        _umbrella_refs,
+        _disease_genes,
+        _variant_refs,
+        _patient_refs,
+        _evidence_refs,
+    )
+    problems = [problem for check in checks for problem in check(program, report)]
+    problems += list(_document_paths(program, root, report))
+    if not problems:
+        from basket.sequence_checks import check_variant_sequences
+
+        problems += check_variant_sequences(program, report)
+    return problems
+
+
+def _duplicates(program: Program, report: Report) -> Iterator[Problem]:
+    keyed: dict[str, Iterable[str]] = {
+        "editors": (e.name for e in program.editors),
+        "diseases": (d.id for d in program.diseases),
+        "genes": (g.symbol for g in program.genes),
+        "variants": (v.id for v in program.variants),
+        "patients": (p.id for p in program.patients),
+        "evidence": (e.id for e in program.evidence),
+    }
+    for section, keys in keyed.items():
+        keys = list(keys)
+        repeated = {key for key, count in Counter(keys).items() if count > 1}
+        seen: set[str] = set()
+        for index, key in enumerate(keys):
+            if key in repeated:
+                if key in seen:
+                    field = "name" if section == "editors" else "symbol" if section == "genes" else "id"
+                    yield report((section, index, field), f"duplicate id {key!r}")
+                seen.add(key)
+
+
+def _umbrella_refs(program: Program, report: Report) -> Iterator[Problem]:
+    if program.umbrella.platform != program.platform.id:
+        yield report(("umbrella", "platform"), f"unknown platform {program.umbrella.platform!r} "
+                     f"(the program's platform is {program.platform.id!r})")
+    known = program.diseases_by_id
+    for index, disease_id in enumerate(program.umbrella.diseases):
+        if disease_id not in known:
+            yield report(("umbrella", "diseases", index), f"unknown disease {disease_id!r}")
+    if program.platform.editor not in program.editors_by_name:
+        yield report(("platform", "editor"), f"unknown editor {program.platform.editor!r}: define it under "
+                     "`editors:` or use a built-in one (`basket editors`)")
+
+
+def _disease_genes(program: Program, report: Report) -> Iterator[Problem]:
+    for d_index, disease in enumerate(program.diseases):
+        for g_index, symbol in enumerate(disease.genes):
+            if symbol not in program.genes_by_symbol:
+                yield report(("diseases", d_index, "genes", g_index), f"unknown gene {symbol!r}")
+
+
+def _variant_refs(program: Program, report: Report) -> Iterator[Problem]:
+    covered = set(program.umbrella.diseases)
+    for index, variant in enumerate(program.variants):
+        gene = program.genes_by_symbol.get(variant.gene)
+        if gene is None:
+            yield report(("variants", index, "gene"), f"unknown gene {variant.gene!r}")
+            continue
+        if variant.disease is not None:
+            disease = program.diseases_by_id.get(variant.disease)
+            if disease is None:
+                yield report(("variants", index, "disease"), f"unknown disease {variant.disease!r}")
+            elif variant.gene not in disease.genes:
+                yield report(("variants", index, "disease"), f"{variant.gene} is not a gene of {disease.id}")
+            continue
+        causes = {d.id for d in program.diseases if variant.gene in d.genes}
+        if not causes & covered:
+            yield report(("variants", index, "gene"),
+                         f"gene {variant.gene} causes no disease covered by the umbrella")
+
+
+def _patient_refs(program: Program, report: Report) -> Iterator[Problem]:
+    for index, patient in enumerate(program.patients):
+        disease = program.diseases_by_id.get(patient.disease)
+        if disease is None:
+            yield report(("patients", index, "disease"), f"unknown disease {patient.disease!r}")
+        for a_index, allele in enumerate(patient.genotype):
+            variant = program.variants_by_id.get(allele.variant)
+            path = ("patients", index, "genotype", a_index, "variant")
+            if variant is None:
+                yield report(path, f"patient carries unknown variant {allele.variant!r}")
+            elif disease is not None and variant.gene not in disease.genes:
+                yield report(path, f"variant {variant.id} is in {variant.gene}, not a gene of {disease.id}")
+
+
+def _evidence_refs(program: Program, report: Report) -> Iterator[Problem]:
+    for index, item in enumerate(program.evidence):
+        kind, _, key = item.subject.partition(":")
+        known = {
+            "variant": program.variants_by_id,
+            "disease": program.diseases_by_id,
+            "gene": program.genes_by_symbol,
+            "platform": {program.platform.id: program.platform},
+        }[kind]
+        if key not in known:
+            yield report(("evidence", index, "subject"), f"unknown {kind} {key!r}")
+
+
+def _document_paths(program: Program, root: Path, report: Report) -> Iterator[Problem]:
+    base = root.resolve()
+    for index, item in enumerate(program.evidence):
+        if item.document is None:
+            continue
+        target = (root / item.document).resolve()
+        if not target.is_relative_to(base):
+            yield report(("evidence", index, "document"), "document path leaves the program directory")

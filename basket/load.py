@@ -1,0 +1,198 @@
+"""Load a program directory of YAML files into a validated `Program`.
+
+A program is split across files as its authors like: each file is a mapping
+whose top-level keys are sections (`umbrella`, `platform`, `variants`, ...).
+List sections from several files are concatenated; single sections may be
+defined once. Every problem is reported as `file:line: field: message`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from basket.model import Program
+from basket.problems import InputError, Problem, format_path
+from basket.yaml_source import YamlDocument, read_yaml_file
+
+SINGLE_SECTIONS = ("umbrella", "platform")
+LIST_SECTIONS = ("editors", "diseases", "genes", "variants", "patients", "evidence")
+SECTIONS = SINGLE_SECTIONS + LIST_SECTIONS
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a merged value came from: the file and its path inside that file."""
+
+    document: YamlDocument
+    path: tuple[object, ...]
+
+
+@dataclass
+class Locator:
+    """Maps a path in the merged program back to file and line."""
+
+    origins: dict[tuple[object, ...], Origin] = field(default_factory=dict)
+    default_file: str = ""
+
+    def problem(self, path: tuple[object, ...], message: str) -> Problem:
+        for end in range(len(path), 0, -1):
+            origin = self.origins.get(tuple(path[:end]))
+            if origin is not None:
+                local = origin.path + tuple(path[end:])
+                return Problem(origin.document.file, origin.document.line_of(local), format_path(local), message)
+        return Problem(self.default_file, 0, format_path(path), message)
+
+
+@dataclass(frozen=True)
+class LoadedProgram:
+    """A validated program with the facts later stages need about its files."""
+
+    program: Program
+    root: Path
+    inputs: dict[str, str]  # display path relative to root -> sha256
+    locator: Locator
+
+
+def program_files(root: Path) -> list[Path]:
+    """The YAML files of a program, in a stable order (hidden folders skipped)."""
+    files = [
+        path
+        for pattern in ("*.yaml", "*.yml")
+        for path in root.rglob(pattern)
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)
+    ]
+    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+
+def load_program(directory: str | Path) -> LoadedProgram:
+    """Read, merge, validate and cross-check a program; raise InputError with every problem."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise InputError([Problem(str(root), 0, "", "not a program directory (expected a folder of YAML files)")])
+    files = program_files(root)
+    if not files:
+        raise InputError([Problem(str(root), 0, "", "no .yaml or .yml files found in the program directory")])
+    documents, inputs, problems = _read_all(root, files)
+    merged, locator, merge_problems = _merge(documents)
+    problems += merge_problems
+    if problems:
+        raise InputError(problems)
+    locator.default_file = str(root)
+    program = _validate(merged, locator)
+    from basket.crossref import check_program  # imported here: it pulls in the editing engine
+
+    problems = check_program(program, root, locator)
+    if problems:
+        raise InputError(problems)
+    return LoadedProgram(program, root, inputs, locator)
+
+
+def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[str, str], list[Problem]]:
+    documents: list[YamlDocument] = []
+    inputs: dict[str, str] = {}
+    problems: list[Problem] = []
+    for path in files:
+        display = _display(root, path)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(Problem(display, 0, "", f"file larger than {MAX_FILE_BYTES // 2**20} MiB"))
+            continue
+        inputs[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            documents.append(read_yaml_file(path, display))
+        except InputError as error:
+            problems += error.problems
+    return documents, inputs, problems
+
+
+def _display(root: Path, path: Path) -> str:
+    return (root / path.relative_to(root)).as_posix()
+
+
+def _merge(documents: list[YamlDocument]) -> tuple[dict[str, Any], Locator, list[Problem]]:
+    merged: dict[str, Any] = {}
+    locator = Locator()
+    problems: list[Problem] = []
+    for doc in documents:
+        if doc.data is None:
+            continue
+        if not isinstance(doc.data, dict):
+            problems.append(Problem(doc.file, 1, "", "a program file must be a mapping of sections such as `variants:`"))
+            continue
+        for key, value in doc.data.items():
+            problems += _merge_section(merged, locator, doc, key, value)
+    return merged, locator, problems
+
+
+def _merge_section(merged: dict, locator: Locator, doc: YamlDocument, key: str, value: Any) -> list[Problem]:
+    line = doc.line_of((key,))
+    if key not in SECTIONS:
+        hint = difflib.get_close_matches(key, SECTIONS, n=1)
+        suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; known sections: {', '.join(SECTIONS)}"
+        return [Problem(doc.file, line, key, f"unknown section{suggestion}")]
+    if key in SINGLE_SECTIONS:
+        if key in merged:
+            first = locator.origins[(key,)].document.file
+            return [Problem(doc.file, line, key, f"defined more than once (also in {first})")]
+        merged[key] = value
+        locator.origins[(key,)] = Origin(doc, (key,))
+        return []
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return [Problem(doc.file, line, key, "must be a list (each item starting with '- ')")]
+    items = merged.setdefault(key, [])
+    locator.origins.setdefault((key,), Origin(doc, (key,)))
+    for local_index, item in enumerate(value):
+        locator.origins[(key, len(items))] = Origin(doc, (key, local_index))
+        items.append(item)
+    return []
+
+
+def _validate(merged: dict[str, Any], locator: Locator) -> Program:
+    problems = [
+        locator.problem((section,), f"missing section `{section}:`")
+        for section in SINGLE_SECTIONS
+        if section not in merged
+    ]
+    if problems:
+        raise InputError(problems)
+    try:
+        return Program.model_validate(merged)
+    except ValidationError as error:
+        raise InputError(_translate(error, locator)) from None
+
+
+def _translate(error: ValidationError, locator: Locator) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(part for part in item["loc"] if not _is_union_tag(part))
+        problems.append(locator.problem(loc, _message(item)))
+    return problems
+
+
+def _is_union_tag(part: object) -> bool:
+    """Pydantic adds type names such as 'list[...]' or 'function-after[...]' to union locations."""
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "float", "bool", "date", "none"})
+
+
+def _message(item: dict[str, Any]) -> str:
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; see docs/program-format.md)"
+    if kind == "missing":
+        return "required field is missing"
+    message = item["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if kind == "string_pattern_mismatch":
+        return f"{message} (got {item.get('input')!r})"
+    if kind in {"literal_error", "enum"}:
+        return f"{message} (got {item.get('input')!r})"
+    return message

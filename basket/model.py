@@ -1,0 +1,347 @@
+"""The program model: what a sponsor writes down about its umbrella.
+
+Plain pydantic v2 types with `extra="forbid"` so a misspelt field is an error,
+not a silently ignored value. Cross-references between objects are checked in
+`basket.crossref`; this module only knows single objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from basket.editing.editors import Editor
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$", max_length=120)]
+Curie = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*:[A-Za-z0-9_.\-]+$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+ELEMENTS: dict[int, str] = {
+    1: "Specific molecular cause identified",
+    2: "Product targets the cause",
+    3: "Natural history well characterized",
+    4: "Target engagement confirmed",
+    5: "Improvement in clinical course",
+}
+
+VARIANT_STATUSES = (
+    "proposed",
+    "assessed",
+    "appendix_drafted",
+    "submitted",
+    "cleared",
+    "dosed",
+    "follow_up",
+)
+VariantStatus = Literal[
+    "proposed", "assessed", "appendix_drafted", "submitted", "cleared", "dosed", "follow_up"
+]
+
+EVIDENCE_KINDS = (
+    "genotype_confirmation",
+    "acmg_classification",
+    "in_vitro_editing",
+    "patient_cells_editing",
+    "humanized_mouse",
+    "nhp_toxicology",
+    "off_target_nomination",
+    "off_target_confirmation",
+    "natural_history",
+    "clinical_follow_up",
+    "other",
+)
+EvidenceKind = Literal[
+    "genotype_confirmation",
+    "acmg_classification",
+    "in_vitro_editing",
+    "patient_cells_editing",
+    "humanized_mouse",
+    "nhp_toxicology",
+    "off_target_nomination",
+    "off_target_confirmation",
+    "natural_history",
+    "clinical_follow_up",
+    "other",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Component(Strict):
+    """A part of the platform product; variant-specific ones (the gRNA) differ per appendix."""
+
+    id: Identifier
+    name: Text
+    kind: Literal["mRNA", "LNP", "gRNA", "protein", "vector", "other"]
+    shared: bool
+    version: Text | None = None
+    description: Text | None = None
+    source: Text | None = None
+
+
+class Platform(Strict):
+    id: Identifier
+    name: Text
+    modality: Text
+    delivery: Text
+    target_tissue: Text
+    editor: Text = Field(description="name of the editor (program or built-in catalogue)")
+    components: list[Component] = Field(min_length=1)
+    source: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_variant_specific_component(self) -> "Platform":
+        if not any(not c.shared for c in self.components):
+            raise ValueError("a platform needs at least one variant-specific component (shared: false), e.g. the gRNA")
+        return self
+
+
+class Measure(Strict):
+    """One natural-history baseline figure, with the citation it comes from."""
+
+    name: Text
+    definition: Text
+    value: float | None = None
+    unit: Text | None = None
+    dispersion: float | None = Field(default=None, gt=0, description="gamma-Poisson shape, if over-dispersed")
+    interval: tuple[float, float] | None = None
+    source: Text
+
+
+class NaturalHistory(Strict):
+    id: Identifier
+    source: Text
+    population: Text
+    n: int | None = Field(default=None, ge=1)
+    measures: list[Measure] = Field(default_factory=list)
+
+
+class Endpoint(Strict):
+    name: Text
+    definition: Text
+    kind: Literal["primary", "secondary", "exploratory", "safety"] = "primary"
+    comparator: Text | None = Field(default=None, description="natural-history measure name used as comparator")
+
+
+class Disease(Strict):
+    id: Curie
+    name: Text
+    xrefs: list[Curie] = Field(default_factory=list)
+    genes: list[Text] = Field(min_length=1)
+    inheritance: Literal["autosomal recessive", "autosomal dominant", "X-linked", "X-linked recessive", "mitochondrial"]
+    natural_history: list[NaturalHistory] = Field(default_factory=list)
+    endpoints: list[Endpoint] = Field(default_factory=list)
+    biomarkers: list[Text] = Field(default_factory=list)
+    source: Text
+
+
+class Gene(Strict):
+    symbol: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9\-]*$")]
+    hgnc: Annotated[str, StringConstraints(pattern=r"^HGNC:\d+$")]
+    transcript: Annotated[str, StringConstraints(pattern=r"^(NM|NR|XM|ENST)_?\d+(\.\d+)?$")]
+    protein: Annotated[str, StringConstraints(pattern=r"^(NP|XP|ENSP)_?\d+(\.\d+)?$")] | None = None
+    chrom: Annotated[str, StringConstraints(pattern=r"^(chr)?([0-9]{1,2}|X|Y|M|MT)$")]
+    strand: Literal["+", "-"]
+    source: Text
+
+
+class SequenceWindow(Strict):
+    """Reference (+ strand) sequence around a variant, with where it came from."""
+
+    chrom: Annotated[str, StringConstraints(pattern=r"^(chr)?([0-9]{1,2}|X|Y|M|MT)$")]
+    start: int = Field(ge=1, description="1-based genomic position of the first base")
+    variant_position: int | None = Field(
+        default=None, ge=1, description="1-based genomic position of the variant, when hgvs_g is not given"
+    )
+    sequence: Annotated[str, StringConstraints(pattern=r"^[ACGTNacgtn]+$", min_length=10, max_length=100_000)]
+    coding_start: int | None = Field(default=None, ge=1)
+    coding_end: int | None = Field(default=None, ge=1)
+    source: Text
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.sequence) - 1
+
+    @model_validator(mode="after")
+    def _coding_bounds_inside(self) -> "SequenceWindow":
+        if (self.coding_start is None) != (self.coding_end is None):
+            raise ValueError("give both coding_start and coding_end, or neither")
+        if self.coding_start is not None and not (self.coding_start <= self.coding_end):  # type: ignore[operator]
+            raise ValueError("coding_start must not be after coding_end")
+        if self.variant_position is not None and not self.start <= self.variant_position <= self.end:
+            raise ValueError(f"variant_position {self.variant_position} is outside the window {self.start}-{self.end}")
+        return self
+
+
+class GuideRNA(Strict):
+    """The variant-specific product, where the program already fixes it."""
+
+    name: Text | None = None
+    protospacer: Annotated[str, StringConstraints(pattern=r"^[ACGTUacgtu]{15,30}$")] | None = None
+    modifications: Text | None = None
+    manufacturer: Text | None = None
+    source: Text | None = None
+
+
+class Variant(Strict):
+    id: Identifier
+    gene: Text
+    hgvs_c: Text
+    hgvs_p: Text | None = None
+    hgvs_g: Text | None = None
+    disease: Curie | None = Field(default=None, description="defaults to the covered disease the gene causes")
+    consequence: Literal[
+        "nonsense", "missense", "synonymous", "splice", "frameshift", "inframe_indel", "start_loss", "stop_loss", "other"
+    ] | None = None
+    clinvar: Annotated[str, StringConstraints(pattern=r"^(RCV|VCV|SCV)\d+(\.\d+)?$")] | None = None
+    classification: Literal[
+        "pathogenic", "likely pathogenic", "uncertain significance", "likely benign", "benign"
+    ] | None = None
+    window: SequenceWindow | None = None
+    grna: GuideRNA | None = None
+    status: VariantStatus = "proposed"
+    submit: bool = Field(default=False, description="marked for submission: must pass the entry gate")
+    notes: Text | None = None
+    source: Text
+
+
+PERSONAL_DATA_FIELDS = {
+    "name", "first_name", "last_name", "given_name", "family_name", "surname", "full_name", "initials",
+    "dob", "birth_date", "date_of_birth", "birthdate", "birthday",
+    "mrn", "medical_record", "medical_record_number", "record_number", "hospital_number", "nhs_number",
+    "ssn", "social_security_number", "address", "phone", "email",
+}
+_PSEUDONYM = re.compile(r"^[A-Z]{1,6}-?[0-9]{1,6}$")
+
+
+class Allele(Strict):
+    variant: Identifier
+    origin: Literal["maternal", "paternal", "de novo", "unknown"] = "unknown"
+
+
+class Patient(Strict):
+    id: Annotated[str, StringConstraints(pattern=_PSEUDONYM.pattern)] = Field(
+        description="pseudonymous id such as PT-001"
+    )
+    disease: Curie
+    genotype: list[Allele] = Field(min_length=1, max_length=2)
+    status: Literal["candidate", "screening", "enrolled", "dosed", "follow_up", "withdrawn"] = "candidate"
+    notes: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_personal_data(cls, data: object) -> object:
+        if isinstance(data, dict):
+            found = sorted(k for k in data if str(k).lower() in PERSONAL_DATA_FIELDS)
+            if found:
+                raise ValueError(
+                    f"patient records must be pseudonymous: remove {', '.join(found)} "
+                    "(names, birth dates and record numbers are personal data)"
+                )
+        return data
+
+
+class Evidence(Strict):
+    id: Identifier
+    element: int = Field(ge=1, le=5)
+    kind: EvidenceKind
+    subject: Annotated[str, StringConstraints(pattern=r"^(variant|disease|platform|gene):.+$")] = Field(
+        description="what it supports: variant:ID, disease:ID, platform:ID or gene:SYMBOL"
+    )
+    status: Literal["complete", "partial", "planned"] = "complete"
+    result: Text
+    measures: dict[str, float] = Field(default_factory=dict)
+    date: dt.date | None = None
+    document: Text | None = None
+    sha256: Sha256 | None = None
+    source: Text
+
+    @model_validator(mode="after")
+    def _hash_needs_document(self) -> "Evidence":
+        if self.sha256 and not self.document:
+            raise ValueError("sha256 given without a document")
+        return self
+
+    @field_validator("document")
+    @classmethod
+    def _relative_document(cls, value: str | None) -> str | None:
+        if value is not None and (Path(value).is_absolute() or ".." in Path(value).parts):
+            raise ValueError("document paths must stay inside the program directory (relative, no '..')")
+        return value
+
+
+class Umbrella(Strict):
+    id: Text = Field(description="IND number, or a working id while the IND is pending")
+    title: Text
+    short_title: Text | None = None
+    sponsor: Text
+    registry: list[Text] = Field(default_factory=list, description="e.g. NCT numbers")
+    phase: Text | None = None
+    platform: Identifier
+    diseases: list[Curie] = Field(min_length=1)
+    protocol_version: Text
+    protocol_date: dt.date | None = None
+    source: Text | None = None
+
+
+class Program(Strict):
+    """A whole program as loaded from its directory."""
+
+    umbrella: Umbrella
+    platform: Platform
+    editors: list[Editor] = Field(default_factory=list)
+    diseases: list[Disease] = Field(default_factory=list)
+    genes: list[Gene] = Field(default_factory=list)
+    variants: list[Variant] = Field(default_factory=list)
+    patients: list[Patient] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    @cached_property
+    def variants_by_id(self) -> dict[str, Variant]:
+        return {v.id: v for v in self.variants}
+
+    @cached_property
+    def genes_by_symbol(self) -> dict[str, Gene]:
+        return {g.symbol: g for g in self.genes}
+
+    @cached_property
+    def diseases_by_id(self) -> dict[str, Disease]:
+        return {d.id: d for d in self.diseases}
+
+    @cached_property
+    def editors_by_name(self) -> dict[str, Editor]:
+        """Program editors override built-in catalogue entries of the same name."""
+        from basket.editing.editors import load_catalogue
+
+        return {**load_catalogue(), **{e.name: e for e in self.editors}}
+
+    @property
+    def platform_editor(self) -> Editor:
+        return self.editors_by_name[self.platform.editor]
+
+    def disease_of(self, variant: Variant) -> Disease | None:
+        """The variant's disease: declared, else the covered disease its gene causes."""
+        if variant.disease is not None:
+            return self.diseases_by_id.get(variant.disease)
+        covered = set(self.umbrella.diseases)
+        causes = [d for d in self.diseases if variant.gene in d.genes]
+        preferred = [d for d in causes if d.id in covered] or causes
+        return preferred[0] if preferred else None
+
+    def evidence_for(self, subject: str) -> list[Evidence]:
+        return self._evidence_by_subject.get(subject, [])
+
+    @cached_property
+    def _evidence_by_subject(self) -> dict[str, list[Evidence]]:
+        index: dict[str, list[Evidence]] = {}
+        for item in self.evidence:
+            index.setdefault(item.subject, []).append(item)
+        return index

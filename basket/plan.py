@@ -1,0 +1,122 @@
+"""The plan: for every variant, can the platform correct it and does it belong under the umbrella?
+
+A pure function of the program. Guide design (plausible-mechanism element 2)
+is delegated to `basket.design`; this module turns its classification into
+the umbrella decision and a reason a regulatory writer can quote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from basket.design import VariantDesign, design_variant
+from basket.model import Program, Variant
+
+
+@dataclass(frozen=True)
+class VariantPlan:
+    variant: str
+    gene: str
+    disease: str | None
+    disease_name: str | None
+    basket: str | None
+    hgvs_c: str
+    hgvs_p: str | None
+    change_class: str
+    correction: str | None  # "ABE", "CBE" or None
+    classification: str  # platform | other_editor | other_modality | no_sequence | not_covered
+    editor: str | None  # the editor that corrects it, when one does
+    in_umbrella: bool
+    reason: str
+    status: str
+    guide: dict[str, Any] | None = None
+    guides: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self, with_guides: bool = False) -> dict[str, Any]:
+        data = asdict(self)
+        if not with_guides:
+            data.pop("guides")
+        return data
+
+
+@dataclass(frozen=True)
+class Plan:
+    umbrella: str
+    platform_editor: str
+    variants: list[VariantPlan]
+
+    @property
+    def inside(self) -> list[VariantPlan]:
+        return [v for v in self.variants if v.in_umbrella]
+
+    @property
+    def outside(self) -> list[VariantPlan]:
+        return [v for v in self.variants if not v.in_umbrella]
+
+    def get(self, variant_id: str) -> VariantPlan:
+        for item in self.variants:
+            if item.variant == variant_id:
+                return item
+        raise KeyError(variant_id)
+
+    def corrections(self) -> dict[str, dict[str, Any]]:
+        """Guide attributes for the graph's `correctable_by` edges (inside the umbrella only)."""
+        return {
+            v.variant: {
+                "editor": v.editor or "",
+                "protospacer": v.guide["protospacer"],
+                "pam": v.guide["pam"],
+                "strand": v.guide["strand"],
+                "target_position": v.guide["target_position"],
+            }
+            for v in self.inside
+            if v.guide is not None
+        }
+
+
+def make_plan(program: Program, only: set[str] | None = None, fasta: Path | None = None) -> Plan:
+    """Plan every variant (or those whose ids are in `only`), in program order."""
+    variants = [v for v in program.variants if only is None or v.id in only]
+    return Plan(
+        umbrella=program.umbrella.id,
+        platform_editor=program.platform.editor,
+        variants=[plan_variant(program, v, fasta) for v in variants],
+    )
+
+
+def plan_variant(program: Program, variant: Variant, fasta: Path | None = None) -> VariantPlan:
+    disease = program.disease_of(variant)
+    design = design_variant(program, variant, fasta)
+    covered = disease is not None and disease.id in program.umbrella.diseases
+    in_umbrella = covered and design.classification == "platform"
+    if not covered:
+        reason = (
+            f"{disease.name} ({disease.id}) is not covered by the umbrella." if disease
+            else f"No disease of the program is caused by {variant.gene}."
+        )
+        classification = "not_covered"
+    else:
+        reason, classification = design.reason, design.classification
+    return VariantPlan(
+        variant=variant.id,
+        gene=variant.gene,
+        disease=disease.id if disease else None,
+        disease_name=disease.name if disease else None,
+        basket=disease.id if disease else None,
+        hgvs_c=variant.hgvs_c,
+        hgvs_p=variant.hgvs_p,
+        change_class=design.change_class,
+        correction=design.correction,
+        classification=classification,
+        editor=design.editor,
+        in_umbrella=in_umbrella,
+        reason=reason,
+        status=variant.status,
+        guide=design.best_guide,
+        guides=design.guides,
+    )
+
+
+__all__ = ["Plan", "VariantPlan", "make_plan", "plan_variant", "VariantDesign"]

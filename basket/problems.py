@@ -1,0 +1,42 @@
+"""Problems found in user input, reported as `file:line: field.path: message`.
+
+Every stage that reads user files collects *all* problems before failing, so a
+user fixes a broken program in one pass (the habit mkdocs and dbt converged on).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int  # 1-based; 0 when the problem concerns the file as a whole
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:" if self.line else f"{self.file}:"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}{field} {self.message}"
+
+
+class InputError(Exception):
+    """The input cannot be used; the CLI prints every problem and exits with 2."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def format_path(path: Iterable[object]) -> str:
+    """Render a location tuple such as ("variants", 2, "gene") as `variants[2].gene`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
