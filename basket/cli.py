@@ -213,5 +213,20 @@ def editors(fmt: str) -> None:
     click.echo(editors_output(list(load_catalogue().values()), fmt), nl=False)
 
 
+# Commands that live in their own modules under basket/commands/; each module exposes
+# `COMMANDS`, a list of click commands. Their heavy imports stay inside the functions.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _register_command_modules() -> None:
+    from importlib import import_module
+
+    for name in COMMAND_MODULES:
+        for command in import_module(f"basket.commands.{name}").COMMANDS:
+            main.add_command(command)
+
+
+_register_command_modules()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

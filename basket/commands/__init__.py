@@ -1,0 +1,1 @@
+"""CLI commands kept in modules of their own; `basket.cli` registers them (see COMMAND_MODULES)."""
