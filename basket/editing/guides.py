@@ -12,7 +12,7 @@ from typing import Any, Literal
 from basket.editing.consequence import KNOWN_SAFE, base_change_consequence
 from basket.editing.context import SequenceContext
 from basket.editing.editors import Editor
-from basket.editing.sequence import complement, pam_matches, reverse_complement
+from basket.editing.sequence import complement, pam_regex, reverse_complement
 
 Strand = Literal["+", "-"]
 
@@ -96,10 +96,11 @@ def _plus_product(editor: Editor, strand: Strand) -> str:
 
 
 def _guides_on_strand(context: SequenceContext, editor: Editor, mutant: str, strand: Strand) -> list[Guide]:
-    seq = mutant if strand == "+" else reverse_complement(mutant)
-    target = _to_strand_index(context.variant_index, strand, len(seq))
-    if seq[target] != editor.edited_base:
+    target = _to_strand_index(context.variant_index, strand, len(mutant))
+    mutant_base = mutant[context.variant_index]
+    if (mutant_base if strand == "+" else complement(mutant_base)) != editor.edited_base:
         return []
+    seq = mutant if strand == "+" else reverse_complement(mutant)
     guides = []
     lo, hi = editor.outer_window
     for position in range(lo, hi + 1):
@@ -117,7 +118,7 @@ def _site(seq: str, spacer_start: int, editor: Editor) -> tuple[int, str] | None
     for pattern in editor.pams:
         pam = seq[spacer_end : spacer_end + len(pattern)]
         # The first matching pattern wins: NG and NGG at one site are one guide, not two.
-        if len(pam) == len(pattern) and pam_matches(pattern, pam):
+        if len(pam) == len(pattern) and pam_regex(pattern).fullmatch(pam):
             return spacer_start, pam
     return None
 

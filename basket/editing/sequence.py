@@ -51,6 +51,8 @@ def complement(base: str) -> str:
 def validate_dna(seq: str, what: str = "sequence") -> str:
     """Upper-case ``seq`` and check it uses only A, C, G, T and N."""
     upper = seq.upper()
+    if SEQUENCE_ALPHABET.issuperset(upper):  # fast path; the loop below only finds the culprit
+        return upper
     for index, char in enumerate(upper):
         if char not in SEQUENCE_ALPHABET:
             raise SequenceError(
@@ -79,10 +81,11 @@ def pam_matches(pam_pattern: str, seq: str) -> bool:
     An ``N`` in the *sequence* is an unknown base and never matches, not even an ``N``
     in the pattern: a guide must not be proposed on a PAM we cannot see.
     """
-    return _pam_regex(pam_pattern.upper()).fullmatch(seq.upper()) is not None
+    return pam_regex(pam_pattern.upper()).fullmatch(seq.upper()) is not None
 
 
 @lru_cache(maxsize=256)
-def _pam_regex(pam_pattern: str) -> re.Pattern[str]:
+def pam_regex(pam_pattern: str) -> re.Pattern[str]:
+    """A compiled regex for an upper-case IUPAC pattern; matches only A, C, G, T (never N)."""
     validate_iupac(pam_pattern, "PAM")
     return re.compile("".join(f"[{IUPAC_CODES[code]}]" for code in pam_pattern))
