@@ -203,7 +203,8 @@ class Variant(Strict):
     ] | None = None
     clinvar: Annotated[str, StringConstraints(pattern=r"^(RCV|VCV|SCV)\d+(\.\d+)?$")] | None = None
     classification: Literal[
-        "pathogenic", "likely pathogenic", "uncertain significance", "likely benign", "benign"
+        "pathogenic", "pathogenic/likely pathogenic", "likely pathogenic", "uncertain significance",
+        "likely benign", "benign",
     ] | None = None
     window: SequenceWindow | None = None
     grna: GuideRNA | None = None
@@ -233,6 +234,7 @@ class Patient(Strict):
     )
     disease: Curie
     genotype: list[Allele] = Field(min_length=1, max_length=2)
+    zygosity: Literal["homozygous", "compound heterozygous", "heterozygous", "hemizygous"] | None = None
     status: Literal["candidate", "screening", "enrolled", "dosed", "follow_up", "withdrawn"] = "candidate"
     notes: Text | None = None
 
