@@ -276,7 +276,8 @@ def _parse_error_message(text: str, detail: str) -> str:
     match = _PARSE_ERROR_CHAR.search(detail)
     if not match:
         return f"cannot parse HGVS {text!r}: {detail}"
-    index, reason = int(match.group(1)), match.group(2).strip()
+    # Parsley counts from 0, but reports "end of input" one past the end: clamp it.
+    index, reason = min(int(match.group(1)), len(text)), match.group(2).strip()
     found = f"at {text[index]!r}" if index < len(text) else "at the end"
     return f"cannot parse HGVS {text!r}: column {index + 1} ({found}): {reason}"
 
