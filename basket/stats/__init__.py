@@ -1,0 +1,72 @@
+"""Statistics for a platform gene-editing umbrella trial with natural-history controls.
+
+Pure functions on frozen dataclasses (no dependency on the program model):
+
+* :mod:`.exact` -- exact Poisson / negative binomial / conditional binomial
+  tests, Garwood and Clopper-Pearson intervals, critical values and exact power.
+* :mod:`.hierarchical` -- EX and EXNEX borrowing across baskets, deterministic
+  grid integration with exact likelihoods.
+* :mod:`.simulate` -- seeded, vectorised operating characteristics.
+* :mod:`.design` -- the design table (basket × scenario) and its CSV.
+* :mod:`.plot` -- power against patients per basket (PNG + SVG).
+* :mod:`.outcomes_io` -- outcomes / biomarker CSV readers.
+* :mod:`.analysis` -- observed effects vs natural history with multiplicity.
+* :mod:`.multiplicity` -- Holm and Bonferroni.
+"""
+
+from .analysis import (
+    AnalysisResult,
+    BiomarkerChange,
+    BiomarkerSummary,
+    NaturalHistory,
+    RateComparison,
+    WithinPatient,
+    analyze_outcomes,
+)
+from .design import DesignRow, DesignTable, design_table, design_table_csv, exact_design
+from .errors import StatsInputError
+from .exact import (
+    ExactDesign,
+    Interval,
+    RateTest,
+    clopper_pearson_interval,
+    conditional_design,
+    conditional_rate_ratio_test,
+    garwood_interval,
+    negbin_design,
+    negbin_test_known_rate,
+    poisson_design,
+    poisson_rate_interval,
+    poisson_test_known_rate,
+)
+from .hierarchical import (
+    BasketPosterior,
+    ExNexPrior,
+    GridSpec,
+    HierarchicalResult,
+    NormalData,
+    RateData,
+    ResponseData,
+    TwoRateData,
+    fit_exnex,
+)
+from .multiplicity import Multiplicity, adjust
+from .outcomes_io import (
+    BiomarkerRecord,
+    OutcomesFormatError,
+    PeriodRecord,
+    read_biomarkers,
+    read_outcomes,
+)
+from .simulate import BayesRule, Scenario, SimBasket, SimulationResult, simulate_trials
+
+__all__ = [name for name in dir() if not name.startswith("_")] + ["plot_power"]
+
+
+def __getattr__(name: str):
+    """Import matplotlib only when the plot is asked for."""
+    if name == "plot_power":
+        from .plot import plot_power
+
+        return plot_power
+    raise AttributeError(name)

@@ -1,0 +1,302 @@
+"""Analysis of observed outcomes against natural history.
+
+Comparisons (all one-sided for benefit, RR < 1; intervals two-sided at ``level``):
+
+* **basket vs natural history** (primary family): the post-dosing events of the
+  basket's patients against its natural history --
+  known rate: exact Poisson test, Garwood interval / expected (SMR-type);
+  known rate with gamma shape: exact negative binomial test (convolution over
+  the patients' exposures), interval by test inversion;
+  observed control (events / exposure): conditional binomial test with the
+  Clopper-Pearson-based interval (see :mod:`basket.stats.exact`).
+* **variant vs natural history** (supportive family): same tests per variant.
+* **pooled**: all post-dosing events against the sum of the baskets' expected
+  counts, each control rate taken as known (estimated ones at their point
+  estimate): exact Poisson, Garwood / expected.
+* **within patient**: post vs pre events of each patient (conditional binomial
+  test of two Poisson counts); per basket the summed post vs summed pre counts
+  (assumes a common rate ratio across patients).
+* **biomarkers**: per patient and marker the median of pre-dose values
+  (day < 0) and of post-dose values (day > 0), their difference and relative
+  change; per basket the median of the patients' changes.
+
+Multiplicity: within each family p-values are adjusted by Holm (default) or
+Bonferroni; every family's size and adjustment is stated in
+``AnalysisResult.multiplicity``.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Mapping, Sequence
+
+from .errors import StatsInputError, require_count, require_positive, require_probability
+from .exact import (
+    Interval,
+    RateTest,
+    conditional_rate_ratio_test,
+    negbin_test_known_rate,
+    poisson_rate_interval,
+    poisson_test_known_rate,
+)
+from .multiplicity import Multiplicity, adjust
+from .outcomes_io import BiomarkerRecord, PeriodRecord
+
+__all__ = [
+    "NaturalHistory",
+    "RateComparison",
+    "WithinPatient",
+    "BiomarkerChange",
+    "BiomarkerSummary",
+    "AnalysisResult",
+    "analyze_outcomes",
+]
+
+
+@dataclass(frozen=True)
+class NaturalHistory:
+    """A basket's external control: a known ``rate`` (events per patient-year,
+    optionally over-dispersed with gamma ``shape``) or observed ``events`` over
+    ``exposure_years``."""
+
+    basket: str
+    rate: float | None = None
+    shape: float | None = None
+    events: int | None = None
+    exposure_years: float | None = None
+
+    def __post_init__(self) -> None:
+        observed = self.events is not None or self.exposure_years is not None
+        if (self.rate is None) == (not observed):
+            raise StatsInputError("rate", f"basket {self.basket}: give either rate or events + exposure_years")
+        if observed:
+            if self.events is None or self.exposure_years is None:
+                raise StatsInputError("events", f"basket {self.basket}: give events and exposure_years together")
+            require_count("events", self.events)
+            require_positive("exposure_years", self.exposure_years)
+            if self.shape is not None:
+                raise StatsInputError("shape", "only with a known rate")
+        else:
+            require_positive("rate", self.rate)
+        if self.shape is not None:
+            require_positive("shape", self.shape)
+
+    @property
+    def point_rate(self) -> float:
+        return self.rate if self.rate is not None else self.events / self.exposure_years
+
+
+@dataclass(frozen=True)
+class RateComparison:
+    """On-treatment events of a group against its natural history."""
+
+    family: str
+    level: str
+    name: str
+    basket: str
+    n_patients: int
+    events: int
+    exposure_years: float
+    rate: float
+    rate_interval: Interval
+    expected_events: float
+    rate_ratio: float
+    rate_ratio_interval: Interval
+    p_value: float
+    p_adjusted: float
+    method: str
+
+
+@dataclass(frozen=True)
+class WithinPatient:
+    """Post- vs pre-dosing events (one patient, or one basket summed)."""
+
+    name: str
+    basket: str
+    pre_events: int
+    pre_exposure_years: float
+    post_events: int
+    post_exposure_years: float
+    rate_ratio: float
+    interval: Interval
+    p_value: float
+    p_adjusted: float
+
+
+@dataclass(frozen=True)
+class BiomarkerChange:
+    """Median pre-dose vs median post-dose value of one marker in one patient."""
+
+    patient: str
+    basket: str
+    marker: str
+    n_pre: int
+    n_post: int
+    median_pre: float
+    median_post: float
+    change: float
+    relative_change: float
+
+
+@dataclass(frozen=True)
+class BiomarkerSummary:
+    """Median (range) of the patients' changes of one marker in one basket."""
+
+    basket: str
+    marker: str
+    n_patients: int
+    median_change: float
+    min_change: float
+    max_change: float
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    comparisons: tuple[RateComparison, ...]
+    within_patient: tuple[WithinPatient, ...]
+    within_basket: tuple[WithinPatient, ...]
+    biomarkers: tuple[BiomarkerChange, ...]
+    biomarker_summaries: tuple[BiomarkerSummary, ...]
+    multiplicity: tuple[Multiplicity, ...]
+
+
+def _basket(rec: PeriodRecord, basket_of: Mapping[str, str] | None) -> str:
+    if rec.basket is not None:
+        return rec.basket
+    if basket_of is None or rec.variant not in basket_of:
+        raise StatsInputError("basket_of", f"no basket for variant {rec.variant} (patient {rec.patient})")
+    return basket_of[rec.variant]
+
+
+def _test(post: list[PeriodRecord], nh: NaturalHistory, level: float) -> RateTest:
+    events = sum(r.events for r in post)
+    exposure = sum(r.exposure_years for r in post)
+    if nh.rate is None:
+        return conditional_rate_ratio_test(events, exposure, nh.events, nh.exposure_years, level)
+    if nh.shape is not None:
+        return negbin_test_known_rate(events, [r.exposure_years for r in post], nh.rate, nh.shape, level)
+    return poisson_test_known_rate(events, exposure, nh.rate, level)
+
+
+def _comparison(family, level_name, name, basket, post, test: RateTest, level) -> RateComparison:
+    return RateComparison(
+        family=family, level=level_name, name=name, basket=basket,
+        n_patients=len({r.patient for r in post}), events=test.events,
+        exposure_years=test.exposure,
+        rate=test.events / test.exposure,
+        rate_interval=poisson_rate_interval(test.events, test.exposure, level),
+        expected_events=test.expected_null, rate_ratio=test.rate_ratio,
+        rate_ratio_interval=test.interval, p_value=test.p_value, p_adjusted=test.p_value,
+        method=test.method,
+    )
+
+
+def _adjusted(items: list, method: str) -> list:
+    p = adjust([c.p_value for c in items], method)
+    return [replace(c, p_adjusted=q) for c, q in zip(items, p)]
+
+
+def _group_comparisons(post, keyfn, family, level_name, nhs, level) -> list[RateComparison]:
+    groups: dict[tuple[str, str], list[PeriodRecord]] = defaultdict(list)
+    for basket, rec in post:
+        groups[(keyfn(basket, rec), basket)].append(rec)
+    out = []
+    for (name, basket), recs in sorted(groups.items()):
+        out.append(_comparison(family, level_name, name, basket, recs, _test(recs, nhs[basket], level), level))
+    return out
+
+
+def _pooled(post, nhs, level) -> RateComparison:
+    events = sum(r.events for _, r in post)
+    exposure = sum(r.exposure_years for _, r in post)
+    expected = sum(nhs[b].point_rate * r.exposure_years for b, r in post)
+    t = poisson_test_known_rate(events, expected, 1.0, level)
+    test = RateTest(events, exposure, expected, t.rate_ratio, t.p_value, t.interval,
+                    "exact Poisson vs summed expected (control rates as known)")
+    return _comparison("pooled vs natural history", "pooled", "all baskets", "*",
+                       [r for _, r in post], test, level)
+
+
+def _within(name, basket, pre, post, level) -> WithinPatient:
+    t = conditional_rate_ratio_test(sum(r.events for r in post), sum(r.exposure_years for r in post),
+                                    sum(r.events for r in pre), sum(r.exposure_years for r in pre), level)
+    return WithinPatient(name, basket, sum(r.events for r in pre), sum(r.exposure_years for r in pre),
+                         t.events, t.exposure, t.rate_ratio, t.interval, t.p_value, t.p_value)
+
+
+def _within_all(tagged, level, method):
+    by_patient: dict[str, dict[str, PeriodRecord]] = defaultdict(dict)
+    basket_of_patient = {}
+    for basket, r in tagged:
+        by_patient[r.patient][r.period] = r
+        basket_of_patient[r.patient] = basket
+    pairs = {p: d for p, d in by_patient.items() if "pre" in d and "post" in d}
+    patients = [_within(p, basket_of_patient[p], [d["pre"]], [d["post"]], level) for p, d in sorted(pairs.items())]
+    per_basket = defaultdict(list)
+    for p, d in pairs.items():
+        per_basket[basket_of_patient[p]].append(d)
+    baskets = [_within(b, b, [d["pre"] for d in ds], [d["post"] for d in ds], level)
+               for b, ds in sorted(per_basket.items())]
+    return _adjusted(patients, method), _adjusted(baskets, method)
+
+
+def _biomarkers(markers: Sequence[BiomarkerRecord], basket_of_patient: Mapping[str, str]):
+    series: dict[tuple[str, str], list[BiomarkerRecord]] = defaultdict(list)
+    for m in markers:
+        series[(m.patient, m.marker)].append(m)
+    changes = []
+    for (patient, marker), obs in sorted(series.items()):
+        pre = [o.value for o in obs if o.day < 0]
+        post = [o.value for o in obs if o.day > 0]
+        if not pre or not post:
+            continue
+        a, b = statistics.median(pre), statistics.median(post)
+        rel = (b - a) / a if a != 0 else math.nan
+        changes.append(BiomarkerChange(patient, basket_of_patient.get(patient, "?"), marker,
+                                       len(pre), len(post), a, b, b - a, rel))
+    groups = defaultdict(list)
+    for c in changes:
+        groups[(c.basket, c.marker)].append(c.change)
+    summaries = [BiomarkerSummary(b, m, len(v), statistics.median(v), min(v), max(v))
+                 for (b, m), v in sorted(groups.items())]
+    return tuple(changes), tuple(summaries)
+
+
+def analyze_outcomes(
+    records: Sequence[PeriodRecord],
+    natural_history: Sequence[NaturalHistory],
+    basket_of: Mapping[str, str] | None = None,
+    biomarkers: Sequence[BiomarkerRecord] = (),
+    level: float = 0.95,
+    alpha: float = 0.025,
+    adjustment: str = "holm",
+) -> AnalysisResult:
+    """Effects against natural history per variant, per basket and pooled."""
+    require_probability("level", level)
+    require_probability("alpha", alpha)
+    adjust([], adjustment)  # validates the method name
+    nhs = {nh.basket: nh for nh in natural_history}
+    tagged = [(_basket(r, basket_of), r) for r in records]
+    for basket, r in tagged:
+        if basket not in nhs:
+            raise StatsInputError("natural_history", f"no natural history for basket {basket} (patient {r.patient})")
+    post = [(b, r) for b, r in tagged if r.period == "post"]
+    if not post:
+        raise StatsInputError("records", "no post-dosing rows to analyse")
+    baskets = _adjusted(_group_comparisons(post, lambda b, r: b, "baskets vs natural history", "basket", nhs, level), adjustment)
+    variants = _adjusted(_group_comparisons(post, lambda b, r: r.variant, "variants vs natural history", "variant", nhs, level), adjustment)
+    pooled = _pooled(post, nhs, level)
+    patients, per_basket = _within_all(tagged, level, adjustment)
+    changes, summaries = _biomarkers(biomarkers, {r.patient: b for b, r in tagged})
+    mult = (
+        Multiplicity("baskets vs natural history (primary)", len(baskets), adjustment, alpha),
+        Multiplicity("variants vs natural history (supportive)", len(variants), adjustment, alpha),
+        Multiplicity("pooled vs natural history", 1, "none", alpha),
+        Multiplicity("within-patient post vs pre (supportive)", len(patients), adjustment, alpha),
+        Multiplicity("within-basket post vs pre (supportive)", len(per_basket), adjustment, alpha),
+    )
+    return AnalysisResult(tuple(baskets + variants + [pooled]), tuple(patients), tuple(per_basket),
+                          changes, summaries, mult)

@@ -1,0 +1,253 @@
+"""Readers for observed outcomes: event counts per period and biomarker series.
+
+Outcomes file (CSV, UTF-8, comma-separated, header row required)
+-----------------------------------------------------------------
+One row per patient and period::
+
+    patient,variant,period,events,exposure_years[,basket][,dose_mg_per_kg]
+    P01,CPS1-Q335X,pre,3,0.5,UCD-CPS1,
+    P01,CPS1-Q335X,post,0,0.75,UCD-CPS1,0.6
+
+* ``patient`` -- pseudonymous id: letters, digits, ``.``, ``_`` or ``-``
+  (1-64 characters, starting with a letter or digit); names, birth dates or
+  record numbers do not belong here.
+* ``variant`` -- the variant id used by the program (non-empty).
+* ``period`` -- ``pre`` (before dosing, on standard of care) or ``post``.
+* ``events`` -- number of events (e.g. hyperammonemic crises) in the period,
+  a whole number >= 0.
+* ``exposure_years`` -- observation time of the period in years, > 0.
+* ``basket`` (optional column) -- the disease basket; when the column is absent
+  the caller maps variants to baskets.
+* ``dose_mg_per_kg`` (optional column) -- dose received (blank allowed).
+
+Each patient has at most one ``pre`` and one ``post`` row and a single
+variant/basket.  Blank lines and lines whose first cell starts with ``#`` are
+skipped.  Unknown columns are errors.
+
+Biomarker file (CSV)
+--------------------
+::
+
+    patient,marker,day,value[,unit]
+    P01,ammonia,-10,180,umol/L
+
+* ``day`` -- whole days relative to the first dose (0 = dosing day, negative =
+  before dosing); ``value`` -- finite number; ``unit`` optional text.
+
+Errors: every problem is collected as ``file:line: column: message`` and raised
+together in one :class:`OutcomesFormatError` (a ``ValueError``).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .errors import StatsInputError
+
+__all__ = ["PeriodRecord", "BiomarkerRecord", "OutcomesFormatError", "read_outcomes", "read_biomarkers"]
+
+PATIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+OUTCOME_REQUIRED = ("patient", "variant", "period", "events", "exposure_years")
+OUTCOME_OPTIONAL = ("basket", "dose_mg_per_kg")
+BIOMARKER_REQUIRED = ("patient", "marker", "day", "value")
+BIOMARKER_OPTIONAL = ("unit",)
+
+
+class OutcomesFormatError(StatsInputError):
+    """All problems found in an outcomes or biomarker file."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("outcomes", f"{len(self.problems)} problem(s):\n" + "\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class PeriodRecord:
+    """Events of one patient in one period (pre or post dosing)."""
+
+    patient: str
+    variant: str
+    period: str
+    events: int
+    exposure_years: float
+    basket: str | None = None
+    dose_mg_per_kg: float | None = None
+
+
+@dataclass(frozen=True)
+class BiomarkerRecord:
+    """One biomarker value of a patient, ``day`` relative to dosing."""
+
+    patient: str
+    marker: str
+    day: int
+    value: float
+    unit: str | None = None
+
+
+class _Problems:
+    def __init__(self, path: str) -> None:
+        self.path, self.items = path, []
+
+    def add(self, line: int, column: str, message: str) -> None:
+        self.items.append(f"{self.path}:{line}: {column}: {message}")
+
+
+def _patient(v: str) -> str:
+    if not PATIENT_ID.match(v):
+        raise ValueError("must be a pseudonymous id (letters, digits, '.', '_', '-'; max 64)")
+    return v
+
+
+def _text(v: str) -> str:
+    if not v:
+        raise ValueError("must not be empty")
+    return v
+
+
+def _period(v: str) -> str:
+    if v not in ("pre", "post"):
+        raise ValueError(f"must be 'pre' or 'post', got {v!r}")
+    return v
+
+
+def _count(v: str) -> int:
+    if not re.fullmatch(r"\d+", v):
+        raise ValueError(f"must be a whole number >= 0, got {v!r}")
+    return int(v)
+
+
+def _integer(v: str) -> int:
+    if not re.fullmatch(r"[+-]?\d+", v):
+        raise ValueError(f"must be a whole number of days, got {v!r}")
+    return int(v)
+
+
+def _number(v: str) -> float:
+    try:
+        x = float(v)
+    except ValueError:
+        raise ValueError(f"must be a number, got {v!r}") from None
+    if not math.isfinite(x):
+        raise ValueError(f"must be finite, got {v!r}")
+    return x
+
+
+def _positive(v: str) -> float:
+    x = _number(v)
+    if x <= 0:
+        raise ValueError(f"must be > 0, got {v!r}")
+    return x
+
+
+def _optional(parse: Callable[[str], object]) -> Callable[[str], object]:
+    return lambda v: None if v == "" else parse(v)
+
+
+OUTCOME_PARSERS = {
+    "patient": _patient, "variant": _text, "period": _period, "events": _count,
+    "exposure_years": _positive, "basket": _text, "dose_mg_per_kg": _optional(_positive),
+}
+BIOMARKER_PARSERS = {
+    "patient": _patient, "marker": _text, "day": _integer, "value": _number,
+    "unit": _optional(_text),
+}
+
+
+def _read_rows(path: Path, required, optional, parsers, problems: _Problems):
+    """Yield (line, parsed dict) for rows without problems; collect the rest."""
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as exc:
+        problems.add(0, "-", f"cannot read file: {exc.strerror}")
+        return
+    with handle:
+        reader = csv.reader(handle)
+        header = None
+        for cells in reader:
+            line = reader.line_num
+            cells = [c.strip() for c in cells]
+            if not any(cells) or cells[0].startswith("#"):
+                continue
+            if header is None:
+                header = cells
+                if not _header_ok(header, required, optional, line, problems):
+                    return
+                continue
+            row = _parse_row(cells, header, parsers, line, problems)
+            if row is not None:
+                yield line, row
+        if header is None:
+            problems.add(1, "-", "file has no header row")
+
+
+def _header_ok(header, required, optional, line, problems: _Problems) -> bool:
+    ok = True
+    for name in required:
+        if name not in header:
+            problems.add(line, name, "required column is missing")
+            ok = False
+    for name in header:
+        if name not in required and name not in optional:
+            problems.add(line, name or "-", f"unknown column (allowed: {', '.join(required + optional)})")
+            ok = False
+    if len(set(header)) != len(header):
+        problems.add(line, "-", "duplicate column names")
+        ok = False
+    return ok
+
+
+def _parse_row(cells, header, parsers, line, problems: _Problems):
+    if len(cells) != len(header):
+        problems.add(line, "-", f"expected {len(header)} cells, got {len(cells)}")
+        return None
+    row, bad = {}, False
+    for name, value in zip(header, cells):
+        try:
+            row[name] = parsers[name](value)
+        except ValueError as exc:
+            problems.add(line, name, str(exc))
+            bad = True
+    return None if bad else row
+
+
+def read_outcomes(path: str | Path) -> list[PeriodRecord]:
+    """Read and validate an outcomes file; raise :class:`OutcomesFormatError`."""
+    path = Path(path)
+    problems = _Problems(str(path))
+    records: list[PeriodRecord] = []
+    seen: dict[tuple[str, str], int] = {}
+    identity: dict[str, tuple[str, str | None, int]] = {}
+    for line, row in _read_rows(path, OUTCOME_REQUIRED, OUTCOME_OPTIONAL, OUTCOME_PARSERS, problems):
+        rec = PeriodRecord(**row)
+        key = (rec.patient, rec.period)
+        if key in seen:
+            problems.add(line, "period", f"patient {rec.patient} already has a {rec.period} row (line {seen[key]})")
+            continue
+        seen[key] = line
+        first = identity.setdefault(rec.patient, (rec.variant, rec.basket, line))
+        if first[:2] != (rec.variant, rec.basket):
+            problems.add(line, "variant", f"patient {rec.patient} has a different variant/basket on line {first[2]}")
+            continue
+        records.append(rec)
+    if not records and not problems.items:
+        problems.add(1, "-", "no outcome rows")
+    if problems.items:
+        raise OutcomesFormatError(problems.items)
+    return records
+
+
+def read_biomarkers(path: str | Path) -> list[BiomarkerRecord]:
+    """Read and validate a biomarker file; raise :class:`OutcomesFormatError`."""
+    path = Path(path)
+    problems = _Problems(str(path))
+    records = [BiomarkerRecord(**row) for _, row in
+               _read_rows(path, BIOMARKER_REQUIRED, BIOMARKER_OPTIONAL, BIOMARKER_PARSERS, problems)]
+    if problems.items:
+        raise OutcomesFormatError(problems.items)
+    return records
