@@ -96,7 +96,10 @@ class ExactDesign:
     Reject H0 when the total on-treatment events are ``<= critical_value``
     (``-1`` means no outcome can reach significance: power 0).  ``size`` is the
     attained type I error (``<= alpha``), ``power`` the exact probability of
-    rejecting at the hypothesised rate ratio.
+    rejecting at the hypothesised rate ratio, ``randomized_power`` the power of
+    the randomized test of size exactly alpha (the smooth envelope; NaN for the
+    conditional design).  For the conditional design ``size`` is evaluated at
+    the control rate given and conditional on the observed control count.
     """
 
     method: str
@@ -107,6 +110,19 @@ class ExactDesign:
     critical_value: int
     size: float
     power: float
+    randomized_power: float
+
+
+def _randomized_power(cdf0, pmf0, cdf1, pmf1, c: int, alpha: float) -> float:
+    """Power of the UMP randomized test of size exactly alpha.
+
+    Rejects for Y <= c and with probability g = (alpha - F0(c)) / f0(c+1) at
+    Y = c + 1.  It is the upper envelope of the non-randomized power, which
+    is saw-toothed in the exposure because the counts are discrete.
+    """
+    f0c = cdf0(c) if c >= 0 else 0.0
+    g = (alpha - f0c) / pmf0(c + 1)
+    return float((cdf1(c) if c >= 0 else 0.0) + g * pmf1(c + 1))
 
 
 def _level(level: float) -> float:
@@ -286,7 +302,9 @@ def poisson_design(
     c = _lower_critical_value(lambda x: stats.poisson.cdf(x, mu0), mu0, a)
     size = float(stats.poisson.cdf(c, mu0)) if c >= 0 else 0.0
     power = float(stats.poisson.cdf(c, mu1)) if c >= 0 else 0.0
-    return ExactDesign("exact Poisson", a, e, mu0, mu1, c, size, power)
+    rand = _randomized_power(lambda x: stats.poisson.cdf(x, mu0), lambda x: stats.poisson.pmf(x, mu0),
+                             lambda x: stats.poisson.cdf(x, mu1), lambda x: stats.poisson.pmf(x, mu1), c, a)
+    return ExactDesign("exact Poisson", a, e, mu0, mu1, c, size, power, rand)
 
 
 def negbin_design(
@@ -315,7 +333,11 @@ def negbin_design(
     c = _lower_critical_value(lambda x: stats.nbinom.cdf(x, size_param, p0), mu0 * (1 + mu0 / size_param), a)
     size = float(stats.nbinom.cdf(c, size_param, p0)) if c >= 0 else 0.0
     power = float(stats.nbinom.cdf(c, size_param, p1)) if c >= 0 else 0.0
-    return ExactDesign("exact negative binomial", a, n * t, mu0, mu1, c, size, power)
+    rand = _randomized_power(lambda x: stats.nbinom.cdf(x, size_param, p0),
+                             lambda x: stats.nbinom.pmf(x, size_param, p0),
+                             lambda x: stats.nbinom.cdf(x, size_param, p1),
+                             lambda x: stats.nbinom.pmf(x, size_param, p1), c, a)
+    return ExactDesign("exact negative binomial", a, n * t, mu0, mu1, c, size, power, rand)
 
 
 def conditional_design(
@@ -349,4 +371,4 @@ def conditional_design(
     mu0, mu1 = lam * e, rr * lam * e
     size = float(stats.poisson.cdf(c, mu0)) if c >= 0 else 0.0
     power = float(stats.poisson.cdf(c, mu1)) if c >= 0 else 0.0
-    return ExactDesign("conditional binomial (estimated control)", a, e, mu0, mu1, c, size, power)
+    return ExactDesign("conditional binomial (estimated control)", a, e, mu0, mu1, c, size, power, math.nan)
