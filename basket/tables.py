@@ -45,6 +45,10 @@ def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], wrap: dict[
     return "\n".join(out) + "\n"
 
 
+def _span(window: list[int] | None) -> str:
+    return f"{window[0]}-{window[1]}" if window else ""
+
+
 def _fit(text: str, width: int | None) -> str:
     return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
@@ -110,5 +114,7 @@ def editors_output(editors: list, fmt: str) -> str:
     rows = [e.model_dump(mode="json") for e in editors]
     if fmt == "json":
         return to_json(rows)
+    rows = [{**row, "pams": ", ".join(row["pams"]), "core_window": _span(row["core_window"]),
+             "extended_window": _span(row["extended_window"])} for row in rows]
     return to_table(rows, ("name", "deaminase", "cas_variant", "pams", "core_window", "extended_window",
                            "spacer_length", "source"), wrap={"source": 60, "pams": 20})

@@ -63,6 +63,8 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self.build_mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise self.fail(node, path, f"unsupported YAML tag {node.tag!r}")
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         return self.build_scalar(node, path)
 

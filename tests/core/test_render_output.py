@@ -1,0 +1,86 @@
+"""Render writes whole directories atomically, reproducibly, with a manifest of hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from basket.api import render_to
+
+
+def tree(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_two_renders_are_byte_identical(example: Path, tmp_path: Path):
+    render_to(example, tmp_path / "a", ["md"])
+    render_to(example, tmp_path / "b", ["md"])
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_manifest_hashes_every_output_and_input(example: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    render_to(example, out, ["md"])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["schema_version"] == 1
+    files = tree(out)
+    files.pop("manifest.json")
+    assert manifest["outputs"] == {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
+    for path, digest in manifest["inputs"].items():
+        assert hashlib.sha256((example / path).read_bytes()).hexdigest() == digest
+    assert "appendices/CPS1-Q335X.md" in files and "appendices/CPS1-E714X.md" not in files
+
+
+def test_documents_never_show_none_or_blank_values(example: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    render_to(example, out, ["md"])
+    for path, data in tree(out).items():
+        text = data.decode()
+        assert "None" not in text.replace("None of", ""), path
+        assert "| |" not in text.replace("| | |", ""), path
+    completeness = (out / "completeness.md").read_text()
+    overview = (out / "overview.md").read_text()
+    listed = [line.split("|")[2].strip() for line in completeness.splitlines() if line.startswith("| overview |")]
+    assert listed
+    for what in listed:
+        assert f"[to be provided: {what}]" in overview
+
+
+def test_appendix_states_the_guide(example: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    render_to(example, out, ["md"])
+    text = (out / "appendices" / "CPS1-Q335X.md").read_text()
+    assert "TGATTCTAAGCAGTAATGAA" in text and "synonymous" in text
+
+
+def test_failed_render_leaves_previous_output_intact(example: Path, tmp_path: Path, monkeypatch):
+    out = tmp_path / "out"
+    render_to(example, out, ["md"])
+    before = tree(out)
+
+    from basket.render import formats
+
+    calls = {"n": 0}
+    original = formats.FORMATTERS["md"]
+
+    def dies_on_second_document(env, doc):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt("killed mid-render")
+        return original(env, doc)
+
+    monkeypatch.setitem(formats.FORMATTERS, "md", dies_on_second_document)
+    with pytest.raises(KeyboardInterrupt):
+        render_to(example, out, ["md"])
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".out.lock")) == ["out"]
+
+
+def test_selection_renders_only_selected_appendices(example: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    render_to(example, out, ["md"], selectors=["variant:CPS1-E714X"])
+    assert not (out / "appendices").exists()
+    assert (out / "overview.md").exists()
