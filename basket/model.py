@@ -212,6 +212,9 @@ class Variant(Strict):
     submit: bool = Field(default=False, description="marked for submission: must pass the entry gate")
     notes: Text | None = None
     source: Text
+    eligibility: list[Statement] = Field(default_factory=list, description="variant-specific criteria")
+    dosing: Dosing | None = Field(default=None, description="variant-specific dosing; else the umbrella's")
+    schedule: list[Visit] = Field(default_factory=list, description="variant-specific schedule; else the umbrella's")
 
 
 PERSONAL_DATA_FIELDS = {
@@ -280,6 +283,65 @@ class Evidence(Strict):
         return value
 
 
+# --- Protocol content (optional): what the master protocol and its appendices say ----------------
+# Every item may carry its source; anything left out renders as an explicit "to be provided" marker.
+
+
+class Statement(Strict):
+    """One protocol statement (a criterion, a rule, a monitoring item) with where it comes from."""
+
+    text: Text
+    source: Text | None = None
+
+
+class Population(Strict):
+    description: Text | None = None
+    age: Text | None = None
+    inclusion: list[Statement] = Field(default_factory=list)
+    exclusion: list[Statement] = Field(default_factory=list)
+    source: Text | None = None
+
+
+class Objective(Strict):
+    level: Literal["primary", "secondary", "exploratory", "safety"] = "primary"
+    text: Text
+    endpoints: list[Text] = Field(default_factory=list, description="names of disease endpoints it is measured by")
+    source: Text | None = None
+
+
+class DoseStep(Strict):
+    label: Text
+    dose: float | None = Field(default=None, gt=0)
+    unit: Text | None = None
+    route: Text | None = None
+    timing: Text | None = None
+    source: Text | None = None
+
+
+class Dosing(Strict):
+    description: Text | None = None
+    steps: list[DoseStep] = Field(default_factory=list)
+    rules: list[Statement] = Field(default_factory=list)
+    concomitant: list[Statement] = Field(default_factory=list, description="premedication, immunosuppression")
+    source: Text | None = None
+
+
+class Visit(Strict):
+    """One row of the schedule of assessments."""
+
+    name: Text
+    timing: Text
+    assessments: list[Text] = Field(min_length=1)
+    source: Text | None = None
+
+
+class SafetyPlan(Strict):
+    monitoring: list[Statement] = Field(default_factory=list)
+    stopping_rules: list[Statement] = Field(default_factory=list)
+    follow_up_years: int | None = Field(default=None, ge=1, le=50, description="long-term follow-up after dosing")
+    follow_up_source: Text | None = None
+
+
 class Umbrella(Strict):
     id: Text = Field(description="IND number, or a working id while the IND is pending")
     title: Text
@@ -292,6 +354,15 @@ class Umbrella(Strict):
     protocol_version: Text
     protocol_date: dt.date | None = None
     source: Text | None = None
+    design: Text | None = Field(default=None, description="overall design, one paragraph")
+    purpose: Text | None = None
+    population: Population | None = None
+    objectives: list[Objective] = Field(default_factory=list)
+    dosing: Dosing | None = None
+    schedule: list[Visit] = Field(default_factory=list)
+    safety: SafetyPlan | None = None
+    statistics: list[Statement] = Field(default_factory=list)
+    oversight: list[Statement] = Field(default_factory=list)
 
 
 class Program(Strict):
