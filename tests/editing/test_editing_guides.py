@@ -290,3 +290,14 @@ def abe8e() -> Editor:
         name="ABE8e", deaminase="ABE", cas_variant="SpCas9 nickase", pams=["NGG"], core_window=(4, 8),
         extended_window=(3, 9), source="Richter 2020",
     )
+
+
+def test_allele_specific_only_when_the_variant_is_in_the_seed() -> None:
+    # A wide-window editor reaching the seed (positions 11-20 next to the PAM). TGG at 30 puts the
+    # target (index 20) at position 11, GGG at 31 at position 10.
+    wide = Editor(name="wide", deaminase="ABE", cas_variant="Sp", pams=["NGG"], core_window=(4, 8),
+                  extended_window=(3, 12), source="t")
+    seq = "C" * 20 + "G" + "C" * 9 + "TGGG" + "C" * 10
+    guides = find_guides(SequenceContext("t", START, seq, START + 20, "G", "A"), wide)
+    # Allele specificity outranks closeness to the window centre (10 is closer to 6 than 11 is).
+    assert [(g.target_position, g.allele_specific) for g in guides] == [(11, True), (10, False)]
