@@ -1,0 +1,59 @@
+"""`basket screen` on a small FASTA built from the real CPS1 window (shared/data/cps1-q335x.yaml)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from basket.cli import main
+
+# hg38 chr2:210591821-210591930, + strand (UCSC, via shared/data/cps1-q335x.yaml)
+CPS1_WINDOW = ("TTCTCTCCAGAGGGCAGAATCAGCCTGTTTTGAATATCACAAACAAACAGGCTTTCATTACTGCTCAGAATCATGGCTATGCCTTGGACAACACC"
+               "CTCCCTGCTGGCTGG")
+OFFSET = 210591821 - 1
+
+
+@pytest.fixture
+def fasta(tmp_path: Path) -> Path:
+    path = tmp_path / "ref.fa"
+    path.write_text(f">chr2\n{CPS1_WINDOW}\n")
+    return path
+
+
+def test_screen_classifies_and_writes_a_table(fasta: Path, tmp_path: Path, minimal: Path):
+    variants = tmp_path / "variants.tsv"
+    variants.write_text("id\tchrom\tpos\tref\talt\tstrand\tc_pos\n"
+                        f"Q335X\tchr2\t{210591886 - OFFSET}\tC\tT\t+\t1003\n"
+                        f"transversion\tchr2\t{210591886 - OFFSET}\tC\tA\t+\t1003\n")
+    out = tmp_path / "screen.tsv"
+    result = CliRunner().invoke(main, ["screen", str(variants), "--fasta", str(fasta), "--program", str(minimal),
+                                       "-o", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(), delimiter="\t"))
+    assert [r["status"] for r in rows] == ["platform", "other_modality"]
+    assert rows[0]["target_position"] == "8" and rows[0]["pam"] == "AGC"
+    assert "wrote 2 rows" in result.stdout
+
+
+def test_screen_bad_rows_exit_2_and_write_nothing(fasta: Path, tmp_path: Path):
+    variants = tmp_path / "variants.csv"
+    out = tmp_path / "screen.csv"
+    for rows, expected in (("chr2,66,C,A\nchr9,1,A,G\nchr2,x,A,G\n", (":3: chrom:", ":4: pos:")),
+                           ("chr2,66,G,A\n", (":2: ref: G does not match the FASTA",))):
+        variants.write_text("chrom,pos,ref,alt\n" + rows)
+        result = CliRunner().invoke(main, ["screen", str(variants), "--fasta", str(fasta), "-o", str(out)])
+        assert result.exit_code == 2
+        for fragment in expected:
+            assert f"{variants}{fragment}" in result.stderr
+        assert not out.exists()
+
+
+def test_screen_unknown_editor(fasta: Path, tmp_path: Path):
+    variants = tmp_path / "v.tsv"
+    variants.write_text("chrom\tpos\tref\talt\nchr2\t66\tC\tT\n")
+    result = CliRunner().invoke(main, ["screen", str(variants), "--fasta", str(fasta), "--editor", "nope",
+                                       "-o", str(tmp_path / "o.tsv")])
+    assert result.exit_code == 2 and "unknown editor nope" in result.stderr
