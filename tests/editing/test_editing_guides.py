@@ -301,3 +301,12 @@ def test_allele_specific_only_when_the_variant_is_in_the_seed() -> None:
     guides = find_guides(SequenceContext("t", START, seq, START + 20, "G", "A"), wide)
     # Allele specificity outranks closeness to the window centre (10 is closer to 6 than 11 is).
     assert [(g.target_position, g.allele_specific) for g in guides] == [(11, True), (10, False)]
+
+
+def test_ranking_prefers_the_target_near_the_core_centre(abe8e: Editor) -> None:
+    # TGG at 28 and 31 put the target (index 15) at positions 8 and 5; 5 is nearer the centre (6)
+    # though its protospacer starts later.
+    seq = "C" * 15 + "G" + "C" * 12 + "TGGTGG" + "C" * 10
+    guides = find_guides(SequenceContext("t", START, seq, START + 15, "G", "A"), abe8e)
+    assert [g.target_position for g in guides] == [5, 8]
+    assert guides[0].start > guides[1].start
