@@ -36,7 +36,8 @@ def test_no_sequence_when_base_editable_but_no_context(ngc_editor, catalogue) ->
 def test_other_editor_when_the_platform_pam_is_missing(q335x_context, catalogue) -> None:
     result = classify(parse_hgvs(Q335X_C), q335x_context, catalogue["ABE8e"], catalogue)
     assert result.status == "other_editor"
-    assert result.editor in {"NG-ABE8e", "SpRY-ABE8e", "NRCH-ABE8e"}
+    # NG-, SpRY- and NRCH-ABE8e all reach it with an equally scored best guide: the name breaks the tie.
+    assert result.editor == "NG-ABE8e"
     assert "The platform editor ABE8e cannot correct it (no NGG PAM places" in result.reason
     assert result.guide is not None and result.guide.editor == result.editor
 
