@@ -8,6 +8,7 @@ HGVS c. numbering has no c.0: c.-1 is followed by c.1.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -75,7 +76,7 @@ class SequenceContext:
         """0-based index of the variant in ``sequence``."""
         return self.variant_position - self.start
 
-    @property
+    @cached_property
     def mutant_sequence(self) -> str:
         """The window with the alternate (mutant) allele substituted: what a guide must match."""
         i = self.variant_index

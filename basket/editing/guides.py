@@ -6,7 +6,9 @@ Guides are designed on the *mutant* sequence (the allele to correct). Protospace
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 from basket.editing.consequence import KNOWN_SAFE, base_change_consequence
@@ -103,24 +105,25 @@ def _guides_on_strand(context: SequenceContext, editor: Editor, mutant: str, str
     seq = mutant if strand == "+" else reverse_complement(mutant)
     guides = []
     lo, hi = editor.outer_window
-    for position in range(lo, hi + 1):
-        site = _site(seq, target - (position - 1), editor)
-        if site is not None:
-            guides.append(_make_guide(context, editor, seq, strand, site, position))
+    # A PAM starting at p puts the target at protospacer position target + spacer_length + 1 - p.
+    first_pam, last_pam = target + editor.spacer_length + 1 - hi, target + editor.spacer_length + 1 - lo
+    for match in _pam_finder(tuple(editor.pams)).finditer(seq, max(first_pam, 0)):
+        if match.start() > last_pam:
+            break
+        spacer_start = match.start() - editor.spacer_length
+        if spacer_start >= 0 and "N" not in seq[spacer_start : match.start()]:
+            pam = next(group for group in match.groups() if group is not None)
+            position = target - spacer_start + 1
+            guides.append(_make_guide(context, editor, seq, strand, (spacer_start, pam), position))
     return guides
 
 
-def _site(seq: str, spacer_start: int, editor: Editor) -> tuple[int, str] | None:
-    """(start, PAM) when a full protospacer without N starts here and is followed by a PAM."""
-    spacer_end = spacer_start + editor.spacer_length
-    if spacer_start < 0 or spacer_end > len(seq) or "N" in seq[spacer_start:spacer_end]:
-        return None
-    for pattern in editor.pams:
-        pam = seq[spacer_end : spacer_end + len(pattern)]
-        # The first matching pattern wins: NG and NGG at one site are one guide, not two.
-        if len(pam) == len(pattern) and pam_regex(pattern).fullmatch(pam):
-            return spacer_start, pam
-    return None
+@lru_cache(maxsize=64)
+def _pam_finder(pams: tuple[str, ...]) -> re.Pattern[str]:
+    """Finds every PAM start (overlapping) of any pattern; when several match at one place the
+    first pattern in the editor's order names the PAM, so NG and NGG at one site are one guide."""
+    alternatives = "|".join(f"({pam_regex(pam).pattern})" for pam in pams)
+    return re.compile(f"(?=(?:{alternatives}))")
 
 
 def _make_guide(

@@ -228,8 +228,9 @@ def _read_table(
         if len(cells) != len(header):
             problems.append(f"{source}:{line}: row: has {len(cells)} fields, the header has {len(header)}")
             continue
-        values = {name: cells[i].strip() for name, i in columns.items()}
-        yield from _record(source, line, values, contig_lengths, problems)
+        record = _record(source, line, {name: cells[i].strip() for name, i in columns.items()}, contig_lengths, problems)
+        if record is not None:
+            yield record
 
 
 def _read_vcf(
@@ -250,13 +251,15 @@ def _read_vcf(
         chrom, pos, vid, ref, alts = cells[:5]
         for alt in alts.split(","):
             values = {"chrom": chrom, "pos": pos, "id": "" if vid == "." else vid, "ref": ref, "alt": alt}
-            yield from _record(source, line, values, contig_lengths, problems)
+            record = _record(source, line, values, contig_lengths, problems)
+            if record is not None:
+                yield record
 
 
 def _record(
     source: str, line: int, values: dict[str, str], contig_lengths: dict[str, int], problems: list[str]
-) -> Iterator[VariantRecord]:
-    """Validate one row's fields; append every problem found and yield the record if none."""
+) -> VariantRecord | None:
+    """Validate one row's fields; append every problem found and return the record if none."""
     errors: list[str] = []
     chrom, ref, alt = values["chrom"], values["ref"].upper(), values["alt"].upper()
     pos = _positive_int(values["pos"], "pos", errors)
@@ -274,10 +277,11 @@ def _record(
     c_pos = _c_number(values.get("c_pos", ""), errors)
     if c_pos is not None and strand is None:
         errors.append("c_pos: a c. position needs the gene strand in the 'strand' column")
-    problems.extend(f"{source}:{line}: {error}" for error in errors)
-    if not errors:
-        identifier = values.get("id") or f"{chrom}:{pos}{ref}>{alt}"
-        yield VariantRecord(line, identifier, chrom, pos, ref, alt, strand, c_pos)  # type: ignore[arg-type]
+    if errors:
+        problems.extend(f"{source}:{line}: {error}" for error in errors)
+        return None
+    identifier = values.get("id") or f"{chrom}:{pos}{ref}>{alt}"
+    return VariantRecord(line, identifier, chrom, pos, ref, alt, strand, c_pos)  # type: ignore[arg-type]
 
 
 def _positive_int(text: str, column: str, errors: list[str]) -> int | None:
