@@ -13,19 +13,18 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
-
-import sys
 
 import pyfaidx
 
 # Run from a checkout without installing: the repository root holds the basket package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from basket.editing.editors import load_catalogue  # noqa: E402
-from basket.editing.screen import screen  # noqa: E402
+from basket.editing.editors import load_catalogue
+from basket.editing.screen import screen
 
 CONTIGS = {"chrA": 2_000_000, "chrB": 1_500_000, "chrC": 1_000_000}
 FLANK = 24

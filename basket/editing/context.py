@@ -158,7 +158,9 @@ class SequenceContext:
     def _mismatch_message(self, found: str) -> str:
         transcript = ""
         if self.gene_strand == "-" and self.variant_c is not None:
-            transcript = f" (the complement of the transcript allele {complement(self.ref)}, the gene being on the - strand)"
+            transcript = (
+                f" (the complement of the transcript allele {complement(self.ref)}, the gene being on the - strand)"
+            )
         return (
             f"{self.name}: the reference has {found} at {self.chrom}:{self.variant_position} "
             f"but the variant's reference allele on the + strand is {self.ref}{transcript}"
@@ -189,6 +191,7 @@ def shift_c(c: int, delta: int) -> int:
 
 def c_distance(c_from: int, c_to: int) -> int:
     """Number of transcript steps from ``c_from`` to ``c_to`` (inverse of :func:`shift_c`)."""
+
     def index(c: int) -> int:
         return c - 1 if c > 0 else c
 
@@ -265,8 +268,18 @@ def context_from_fasta(
     last = min(length, position + flank)
     window = str(genome[chrom][first - 1 : last])
     return SequenceContext(
-        chrom, first, window, position, ref, alt, gene_strand, variant_c, variant_c_offset,
-        coding_start, coding_end, label,
+        chrom,
+        first,
+        window,
+        position,
+        ref,
+        alt,
+        gene_strand,
+        variant_c,
+        variant_c_offset,
+        coding_start,
+        coding_end,
+        label,
     )
 
 

@@ -61,9 +61,7 @@ class Editor(BaseModel):
             _check_window("extended_window", self.extended_window, self.spacer_length)
             (core_lo, core_hi), (ext_lo, ext_hi) = self.core_window, self.extended_window
             if not (ext_lo <= core_lo and core_hi <= ext_hi):
-                raise ValueError(
-                    f"extended_window {self.extended_window} must contain core_window {self.core_window}"
-                )
+                raise ValueError(f"extended_window {self.extended_window} must contain core_window {self.core_window}")
         return self
 
     @property

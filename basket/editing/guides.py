@@ -83,11 +83,7 @@ def find_guides(context: SequenceContext, editor: Editor) -> list[Guide]:
     if _plus_product(editor, "+" if context.alt == editor.edited_base else "-") != context.ref:
         return []
     mutant = context.mutant_sequence
-    found = [
-        guide
-        for strand in ("+", "-")
-        for guide in _guides_on_strand(context, editor, mutant, strand)
-    ]
+    found = [guide for strand in ("+", "-") for guide in _guides_on_strand(context, editor, mutant, strand)]
     ranked = sorted(found, key=lambda g: _sort_key(g, editor))
     return [replace(g, rank=i, score=_score(g, editor)) for i, g in enumerate(ranked, start=1)]
 

@@ -144,7 +144,11 @@ def parsed_from_alleles(position: int, ref: str, alt: str, accession: str | None
     end = position + max(len(ref), 1) - 1
     prefix = f"{accession}:" if accession else ""
     # Only SNVs get an HGVS-shaped text: indels would need normalisation to be valid HGVS.
-    text = f"{prefix}g.{position}{ref}>{alt}" if kind == "substitution" else f"{prefix}{position} {ref}>{alt} (VCF alleles)"
+    text = (
+        f"{prefix}g.{position}{ref}>{alt}"
+        if kind == "substitution"
+        else f"{prefix}{position} {ref}>{alt} (VCF alleles)"
+    )
     return ParsedHgvs(
         text=text,
         accession=accession,
@@ -182,8 +186,8 @@ def correcting_deaminase(parsed: ParsedHgvs, gene_strand: Literal["+", "-"] = "+
     if cls == "transversion":
         return Correction(
             None,
-            f"{parsed.text} is {_article(parsed.ref)} {parsed.ref}>{parsed.alt} transversion, which no base editor corrects "
-            "(base editors make only transitions); it needs prime editing or another modality.",
+            f"{parsed.text} is {_article(parsed.ref)} {parsed.ref}>{parsed.alt} transversion, which no base editor "
+            "corrects (base editors make only transitions); it needs prime editing or another modality.",
         )
     if cls == "indel":
         return Correction(

@@ -134,9 +134,7 @@ def _by_contig(records: list[VariantRecord]) -> dict[str, list[int]]:
     return groups
 
 
-def _screen_one(
-    record: VariantRecord, contig: str, platform: Editor, others: list[Editor], flank: int
-) -> ScreenRow:
+def _screen_one(record: VariantRecord, contig: str, platform: Editor, others: list[Editor], flank: int) -> ScreenRow:
     parsed = parsed_from_alleles(record.pos, record.ref, record.alt, record.chrom)
     context = None
     if change_class(parsed) == "transition":
@@ -228,7 +226,9 @@ def _read_table(
         if len(cells) != len(header):
             problems.append(f"{source}:{line}: row: has {len(cells)} fields, the header has {len(header)}")
             continue
-        record = _record(source, line, {name: cells[i].strip() for name, i in columns.items()}, contig_lengths, problems)
+        record = _record(
+            source, line, {name: cells[i].strip() for name, i in columns.items()}, contig_lengths, problems
+        )
         if record is not None:
             yield record
 

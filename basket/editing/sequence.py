@@ -55,9 +55,7 @@ def validate_dna(seq: str, what: str = "sequence") -> str:
         return upper
     for index, char in enumerate(upper):
         if char not in SEQUENCE_ALPHABET:
-            raise SequenceError(
-                f"{what} has {seq[index]!r} at position {index + 1}; only A, C, G, T and N are allowed"
-            )
+            raise SequenceError(f"{what} has {seq[index]!r} at position {index + 1}; only A, C, G, T and N are allowed")
     return upper
 
 

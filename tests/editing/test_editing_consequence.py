@@ -60,7 +60,12 @@ def test_positions_outside_coding_bounds() -> None:
     # Exon c.4..c.8 at 104..108; 102-103 and 109-110 are canonical splice bases; 101 and 111+ deeper.
     ctx = SequenceContext("x", 101, "CAGATGGAATGGTAA", 105, "T", "C", "+", 5, coding_start=104, coding_end=108)
     assert [base_change_consequence(ctx, ctx.sequence, p, "C").kind for p in (101, 102, 103, 109, 110, 111)] == [
-        "non-coding", "splice_site", "splice_site", "splice_site", "splice_site", "non-coding",
+        "non-coding",
+        "splice_site",
+        "splice_site",
+        "splice_site",
+        "splice_site",
+        "non-coding",
     ]
     assert base_change_consequence(ctx, ctx.sequence, 104, "G").protein_change == "p.Met2Val"
     # Codon 3 is c.7..c.9, and c.9 lies past the coding bounds: its sequence is not known here.

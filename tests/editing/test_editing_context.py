@@ -59,7 +59,9 @@ def test_c_and_g_must_agree() -> None:
     with pytest.raises(HgvsError, match="disagree"):
         context_from_window(CPS1_CHROM, CPS1_START, CPS1_WINDOW, "c.1003C>T", hgvs_g=Q335X_G, gene_strand="-")
     with pytest.raises(ValueError, match="inconsistently"):
-        context_from_window(CPS1_CHROM, CPS1_START, CPS1_WINDOW, Q335X_C, hgvs_g=Q335X_G, variant_offset=65, gene_strand="+")
+        context_from_window(
+            CPS1_CHROM, CPS1_START, CPS1_WINDOW, Q335X_C, hgvs_g=Q335X_G, variant_offset=65, gene_strand="+"
+        )
 
 
 def test_window_context_needs_position_and_strand() -> None:

@@ -30,7 +30,12 @@ def test_custom_editor_and_window_lookup(ngc_editor: Editor) -> None:
     assert ngc_editor.edited_base == "A"
     assert ngc_editor.outer_window == (3, 9)
     assert [ngc_editor.window_of(p) for p in (2, 3, 4, 8, 9, 10)] == [
-        None, "extended", "core", "core", "extended", None,
+        None,
+        "extended",
+        "core",
+        "core",
+        "extended",
+        None,
     ]
 
 

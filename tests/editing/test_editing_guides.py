@@ -195,7 +195,9 @@ def test_cps1_q335x_kj_guide(q335x_context: SequenceContext, ngc_editor: Editor)
         ("c.1008", 3, "extended", "synonymous", "p.Asn336="),
         ("c.1002", 9, "extended", "synonymous", "p.Ala334="),
     ]
-    assert [(b.change, b.plus_strand_change, b.coding_strand_change) for b in best.bystanders] == [("A>G", "T>C", "T>C")] * 2
+    assert [(b.change, b.plus_strand_change, b.coding_strand_change) for b in best.bystanders] == [
+        ("A>G", "T>C", "T>C")
+    ] * 2
     json.dumps(best.to_dict())  # serialisable
 
 
@@ -206,11 +208,43 @@ def test_no_ngg_guide_for_q335x(q335x_context: SequenceContext, catalogue: dict[
 # --- properties -------------------------------------------------------------------------------
 
 EDITORS = [
-    Editor(name="ABE-NGG", deaminase="ABE", cas_variant="Sp", pams=["NGG"], core_window=(4, 8), extended_window=(3, 9), source="t"),
-    Editor(name="ABE-NG", deaminase="ABE", cas_variant="Sp", pams=["NG"], core_window=(4, 8), extended_window=(3, 9), source="t"),
+    Editor(
+        name="ABE-NGG",
+        deaminase="ABE",
+        cas_variant="Sp",
+        pams=["NGG"],
+        core_window=(4, 8),
+        extended_window=(3, 9),
+        source="t",
+    ),
+    Editor(
+        name="ABE-NG",
+        deaminase="ABE",
+        cas_variant="Sp",
+        pams=["NG"],
+        core_window=(4, 8),
+        extended_window=(3, 9),
+        source="t",
+    ),
     Editor(name="ABE-NGC", deaminase="ABE", cas_variant="Sp", pams=["NGC"], core_window=(4, 8), source="t"),
-    Editor(name="CBE-NRN", deaminase="CBE", cas_variant="Sp", pams=["NRN", "NYN"], core_window=(4, 8), extended_window=(1, 10), source="t"),
-    Editor(name="CBE-18", deaminase="CBE", cas_variant="Sp", pams=["NNGRRT"], core_window=(3, 12), spacer_length=18, source="t"),
+    Editor(
+        name="CBE-NRN",
+        deaminase="CBE",
+        cas_variant="Sp",
+        pams=["NRN", "NYN"],
+        core_window=(4, 8),
+        extended_window=(1, 10),
+        source="t",
+    ),
+    Editor(
+        name="CBE-18",
+        deaminase="CBE",
+        cas_variant="Sp",
+        pams=["NNGRRT"],
+        core_window=(3, 12),
+        spacer_length=18,
+        source="t",
+    ),
 ]
 TRANSITION = {"A": "G", "G": "A", "C": "T", "T": "C"}
 
@@ -228,10 +262,18 @@ def contexts(draw: st.DrawFn) -> SequenceContext:
 def _comparable(guide, ctx: SequenceContext | None = None) -> tuple:
     coords = (guide.start, guide.end, guide.pam_start, guide.pam_end)
     if ctx is not None:  # reflect coordinates into the other orientation
-        coords = (reflect(ctx, guide.end), reflect(ctx, guide.start), reflect(ctx, guide.pam_end), reflect(ctx, guide.pam_start))
-    bystanders = tuple(sorted(
-        (b.protospacer_position, b.c, b.consequence, b.protein_change, b.coding_strand_change) for b in guide.bystanders
-    ))
+        coords = (
+            reflect(ctx, guide.end),
+            reflect(ctx, guide.start),
+            reflect(ctx, guide.pam_end),
+            reflect(ctx, guide.pam_start),
+        )
+    bystanders = tuple(
+        sorted(
+            (b.protospacer_position, b.c, b.consequence, b.protein_change, b.coding_strand_change)
+            for b in guide.bystanders
+        )
+    )
     return (guide.protospacer, guide.pam, guide.target_position, guide.allele_specific, *coords, bystanders)
 
 
@@ -264,7 +306,9 @@ def test_reported_guides_are_in_the_mutant_sequence(ctx: SequenceContext, editor
         assert read(guide.pam_start, guide.pam_end, guide.strand) == guide.pam
         assert any(pam_matches(p, guide.pam) for p in editor.pams)
         assert guide.protospacer[guide.target_position - 1] == editor.edited_base
-        target = guide.start + guide.target_position - 1 if guide.strand == "+" else guide.end - guide.target_position + 1
+        target = (
+            guide.start + guide.target_position - 1 if guide.strand == "+" else guide.end - guide.target_position + 1
+        )
         assert target == ctx.variant_position
         assert editor.window_of(guide.target_position) is not None
         for b in guide.bystanders:
@@ -287,16 +331,28 @@ def test_guides_are_ranked_and_deterministic(ctx: SequenceContext, editor: Edito
 @pytest.fixture(scope="module")
 def abe8e() -> Editor:
     return Editor(
-        name="ABE8e", deaminase="ABE", cas_variant="SpCas9 nickase", pams=["NGG"], core_window=(4, 8),
-        extended_window=(3, 9), source="Richter 2020",
+        name="ABE8e",
+        deaminase="ABE",
+        cas_variant="SpCas9 nickase",
+        pams=["NGG"],
+        core_window=(4, 8),
+        extended_window=(3, 9),
+        source="Richter 2020",
     )
 
 
 def test_allele_specific_only_when_the_variant_is_in_the_seed() -> None:
     # A wide-window editor reaching the seed (positions 11-20 next to the PAM). TGG at 30 puts the
     # target (index 20) at position 11, GGG at 31 at position 10.
-    wide = Editor(name="wide", deaminase="ABE", cas_variant="Sp", pams=["NGG"], core_window=(4, 8),
-                  extended_window=(3, 12), source="t")
+    wide = Editor(
+        name="wide",
+        deaminase="ABE",
+        cas_variant="Sp",
+        pams=["NGG"],
+        core_window=(4, 8),
+        extended_window=(3, 12),
+        source="t",
+    )
     seq = "C" * 20 + "G" + "C" * 9 + "TGGG" + "C" * 10
     guides = find_guides(SequenceContext("t", START, seq, START + 20, "G", "A"), wide)
     # Allele specificity outranks closeness to the window centre (10 is closer to 6 than 11 is).

@@ -126,7 +126,13 @@ def test_gene_strand_is_checked() -> None:
 
 @pytest.mark.parametrize(
     ("ref", "alt", "kind"),
-    [("C", "T", "substitution"), ("A", "AT", "insertion"), ("AT", "A", "deletion"), ("AT", "GC", "delins"), ("A", "<DEL>", "other")],
+    [
+        ("C", "T", "substitution"),
+        ("A", "AT", "insertion"),
+        ("AT", "A", "deletion"),
+        ("AT", "GC", "delins"),
+        ("A", "<DEL>", "other"),
+    ],
 )
 def test_parsed_from_vcf_alleles(ref: str, alt: str, kind: str) -> None:
     parsed = parsed_from_alleles(100, ref, alt, "chr1")

@@ -37,11 +37,18 @@ def test_screen_tsv_classifies_in_input_order(tmp_path, fasta, ngc_editor, catal
         "deletion\tother\t5\tAC\tA\t\t\n",
     )
     progress: list[tuple[int, int]] = []
-    rows = list(screen(variants, fasta, [ngc_editor, *catalogue.values()], progress=lambda d, t: progress.append((d, t))))
+    rows = list(
+        screen(variants, fasta, [ngc_editor, *catalogue.values()], progress=lambda d, t: progress.append((d, t)))
+    )
     assert [r.id for r in rows] == ["q335x", "genomic", "transversion", "deletion"]
     assert [r.status for r in rows] == ["platform", "platform", "other_modality", "other_modality"]
     q335x, genomic = rows[0], rows[1]
-    assert (q335x.protospacer, q335x.pam, q335x.strand, q335x.target_position) == ("TGATTCTAAGCAGTAATGAA", "AGC", "-", 8)
+    assert (q335x.protospacer, q335x.pam, q335x.strand, q335x.target_position) == (
+        "TGATTCTAAGCAGTAATGAA",
+        "AGC",
+        "-",
+        8,
+    )
     assert q335x.bystanders == "c.1008:synonymous;c.1002:synonymous"
     assert genomic.bystanders == "71:unknown (no transcript);65:unknown (no transcript)"
     assert "transversion" in rows[2].reason and "deletion" in rows[3].reason
@@ -51,11 +58,13 @@ def test_screen_tsv_classifies_in_input_order(tmp_path, fasta, ngc_editor, catal
 def test_screen_vcf_and_csv(tmp_path, fasta, ngc_editor) -> None:
     vcf = write(
         tmp_path / "v.vcf",
-        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
-        "cps1\t66\t.\tC\tT,A\t.\t.\t.\n",
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\ncps1\t66\t.\tC\tT,A\t.\t.\t.\n",
     )
     rows = list(screen(vcf, fasta, ngc_editor))
-    assert [(r.id, r.status, r.line) for r in rows] == [("cps1:66C>T", "platform", 3), ("cps1:66C>A", "other_modality", 3)]
+    assert [(r.id, r.status, r.line) for r in rows] == [
+        ("cps1:66C>T", "platform", 3),
+        ("cps1:66C>A", "other_modality", 3),
+    ]
     table = write(tmp_path / "v.csv", "chrom,pos,ref,alt\ncps1,66,C,T\n")
     assert [r.status for r in screen(table, fasta, ngc_editor)] == ["platform"]
 
