@@ -20,6 +20,24 @@ Q335X_G = "NC_000002.12:g.210591886C>T"
 E714X_C = "NM_001875.5:c.2140G>T"
 
 
+def make_editor(name: str = "test-editor", **fields: object) -> Editor:
+    """An SpCas9 ABE with ABE8e-like windows and an NGG PAM, unless ``fields`` say otherwise."""
+    defaults: dict[str, object] = {
+        "deaminase": "ABE",
+        "cas_variant": "SpCas9 nickase",
+        "pams": ["NGG"],
+        "core_window": (4, 8),
+        "extended_window": (3, 9),
+        "source": "test",
+    }
+    return Editor.model_validate({**defaults, **fields, "name": name})
+
+
+@pytest.fixture(scope="session")
+def abe8e() -> Editor:
+    return make_editor("ABE8e")
+
+
 @pytest.fixture(scope="session")
 def catalogue() -> dict[str, Editor]:
     return load_catalogue()

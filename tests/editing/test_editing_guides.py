@@ -10,6 +10,7 @@ from basket.editing.context import SequenceContext
 from basket.editing.editors import Editor
 from basket.editing.guides import find_guides
 from basket.editing.sequence import complement, pam_matches, reverse_complement
+from tests.editing.conftest import make_editor
 
 START = 1001
 
@@ -208,42 +209,12 @@ def test_no_ngg_guide_for_q335x(q335x_context: SequenceContext, catalogue: dict[
 # --- properties -------------------------------------------------------------------------------
 
 EDITORS = [
-    Editor(
-        name="ABE-NGG",
-        deaminase="ABE",
-        cas_variant="Sp",
-        pams=["NGG"],
-        core_window=(4, 8),
-        extended_window=(3, 9),
-        source="t",
-    ),
-    Editor(
-        name="ABE-NG",
-        deaminase="ABE",
-        cas_variant="Sp",
-        pams=["NG"],
-        core_window=(4, 8),
-        extended_window=(3, 9),
-        source="t",
-    ),
-    Editor(name="ABE-NGC", deaminase="ABE", cas_variant="Sp", pams=["NGC"], core_window=(4, 8), source="t"),
-    Editor(
-        name="CBE-NRN",
-        deaminase="CBE",
-        cas_variant="Sp",
-        pams=["NRN", "NYN"],
-        core_window=(4, 8),
-        extended_window=(1, 10),
-        source="t",
-    ),
-    Editor(
-        name="CBE-18",
-        deaminase="CBE",
-        cas_variant="Sp",
-        pams=["NNGRRT"],
-        core_window=(3, 12),
-        spacer_length=18,
-        source="t",
+    make_editor("ABE-NGG"),
+    make_editor("ABE-NG", pams=["NG"]),
+    make_editor("ABE-NGC", pams=["NGC"], extended_window=None),
+    make_editor("CBE-NRN", deaminase="CBE", pams=["NRN", "NYN"], extended_window=(1, 10)),
+    make_editor(
+        "CBE-18", deaminase="CBE", pams=["NNGRRT"], core_window=(3, 12), extended_window=None, spacer_length=18
     ),
 ]
 TRANSITION = {"A": "G", "G": "A", "C": "T", "T": "C"}
@@ -328,31 +299,10 @@ def test_guides_are_ranked_and_deterministic(ctx: SequenceContext, editor: Edito
     assert keys == sorted(keys)
 
 
-@pytest.fixture(scope="module")
-def abe8e() -> Editor:
-    return Editor(
-        name="ABE8e",
-        deaminase="ABE",
-        cas_variant="SpCas9 nickase",
-        pams=["NGG"],
-        core_window=(4, 8),
-        extended_window=(3, 9),
-        source="Richter 2020",
-    )
-
-
 def test_allele_specific_only_when_the_variant_is_in_the_seed() -> None:
     # A wide-window editor reaching the seed (positions 11-20 next to the PAM). TGG at 30 puts the
     # target (index 20) at position 11, GGG at 31 at position 10.
-    wide = Editor(
-        name="wide",
-        deaminase="ABE",
-        cas_variant="Sp",
-        pams=["NGG"],
-        core_window=(4, 8),
-        extended_window=(3, 12),
-        source="t",
-    )
+    wide = make_editor("wide", extended_window=(3, 12))
     seq = "C" * 20 + "G" + "C" * 9 + "TGGG" + "C" * 10
     guides = find_guides(SequenceContext("t", START, seq, START + 20, "G", "A"), wide)
     # Allele specificity outranks closeness to the window centre (10 is closer to 6 than 11 is).
