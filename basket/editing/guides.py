@@ -80,12 +80,21 @@ def find_guides(context: SequenceContext, editor: Editor) -> list[Guide]:
 
     Empty when the editor's deaminase cannot turn the mutant base back into the reference base.
     """
-    if _plus_product(editor, "+" if context.alt == editor.edited_base else "-") != context.ref:
+    if not _reverts_variant(context, editor):
         return []
     mutant = context.mutant_sequence
     found = [guide for strand in ("+", "-") for guide in _guides_on_strand(context, editor, mutant, strand)]
     ranked = sorted(found, key=lambda g: _sort_key(g, editor))
     return [replace(g, rank=i, score=_score(g, editor)) for i, g in enumerate(ranked, start=1)]
+
+
+def _reverts_variant(context: SequenceContext, editor: Editor) -> bool:
+    """Editing the mutant base, on the strand where it reads as the editable base, restores the reference."""
+    if context.alt == editor.edited_base:
+        return context.ref == editor.product_base
+    if context.alt == complement(editor.edited_base):
+        return context.ref == complement(editor.product_base)
+    return False
 
 
 def _plus_product(editor: Editor, strand: Strand) -> str:

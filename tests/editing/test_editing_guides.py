@@ -116,6 +116,9 @@ def test_deaminase_must_revert_the_variant(abe8e: Editor, catalogue: dict[str, E
     assert find_guides(ctx, catalogue["BE4max"]) == []  # a CBE cannot turn the mutant A back into G
     transversion = SequenceContext("t", START, ctx.sequence.replace("G", "C", 1), ctx.variant_position, "C", "A")
     assert find_guides(transversion, abe8e) == []  # editing A gives G, not the reference C
+    # The same transversion read from the other strand (a G>T like CPS1 E714X): the A is on the - strand.
+    assert find_guides(mirrored(transversion), abe8e) == []
+    assert find_guides(mirrored(ctx), abe8e) != []
 
 
 def test_cbe_edits_c_on_the_protospacer(catalogue: dict[str, Editor]) -> None:
