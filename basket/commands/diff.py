@@ -1,0 +1,45 @@
+"""`basket diff OLD NEW`: an amendment summary ("overview of changes") between two program versions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from basket.cli import EXIT_PROBLEMS, reports_input_errors
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path), metavar="OLD")
+@click.argument("new", type=click.Path(exists=True, path_type=Path), metavar="NEW")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the summary to this file (atomically) instead of standard output.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences (as `git diff --exit-code`).")
+@reports_input_errors
+def diff(old: Path, new: Path, fmt: str, output: Path | None, exit_code: bool) -> None:
+    """Compare two program directories (or two manifest.json files / render directories) and write an
+    ICH M11-style overview of changes: section, what changed, why it matters, affected appendices.
+
+    Exit codes: 0 compared (differences or not), 1 differences found with --exit-code, 2 bad input.
+
+    Example: basket diff old-program/ configs/ucd-umbrella -o amendment.md
+    """
+    from basket.diff import diff_paths
+    from basket.diff_report import diff_output
+
+    result = diff_paths(old, new)
+    text = diff_output(result, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from basket.atomic import write_bytes_atomic
+
+        write_bytes_atomic(output, text.encode("utf-8"))
+        click.echo(f"wrote {output} ({len(result.changes)} change(s))")
+    if exit_code and not result.empty:
+        sys.exit(EXIT_PROBLEMS)
+
+
+COMMANDS = [diff]
