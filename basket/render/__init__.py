@@ -6,7 +6,7 @@ writes them, with manifest.json, atomically into the output directory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -15,7 +15,9 @@ from basket.load import LoadedProgram
 from basket.plan import Plan
 from basket.render.context import Gaps, appendix_context, overview_context
 from basket.render.environment import make_environment
+from basket.render.escape import escape_markdown
 from basket.render.manifest import MANIFEST_NAME, build_manifest
+from basket.render.pictures import dot_executable, graphviz_version, schema_pictures
 
 DEFAULT_FORMATS = ("md",)
 
@@ -28,6 +30,14 @@ class Document:
     kind: str  # "overview" or "appendix"
     context: dict
     gaps: list[str]
+    assets: dict[str, bytes] = field(default_factory=dict)  # files the document shows (trial schema picture)
+
+    @property
+    def title(self) -> str:
+        if self.kind == "appendix":
+            variant = self.context["variant"]
+            return f"Appendix {variant['id']}: {self.context['gene']['symbol']} {variant['hgvs_c']}"
+        return str(self.context["umbrella"]["title"])
 
 
 @dataclass(frozen=True)
@@ -40,11 +50,21 @@ class RenderResult:
         return [(doc.stem, what) for doc in self.documents for what in doc.gaps]
 
 
-def collect_documents(loaded: LoadedProgram, plan: Plan, variants: Iterable[str] | None = None) -> list[Document]:
-    """The overview, plus an appendix for each variant inside the umbrella (optionally only `variants`)."""
+def collect_documents(
+    loaded: LoadedProgram, plan: Plan, variants: Iterable[str] | None = None, pictures: bool | None = None
+) -> list[Document]:
+    """The overview, plus an appendix for each variant inside the umbrella (optionally only `variants`).
+
+    `pictures`: draw the trial schema with Graphviz (True), leave it out (False) or draw it
+    when `dot` is installed (None; the manifest records the Graphviz version used)."""
     wanted = set(variants) if variants is not None else None
     gaps = Gaps("overview")
-    documents = [Document("overview", "overview", overview_context(loaded, plan, gaps), gaps.items)]
+    context = overview_context(loaded, plan, gaps)
+    assets: dict[str, bytes] = {}
+    if pictures or (pictures is None and dot_executable() is not None):
+        assets = schema_pictures(loaded.program, plan)
+    context["schema_picture"] = "graph/trial-schema.svg" if assets else ""
+    documents = [Document("overview", "overview", context, gaps.items, assets)]
     for item in plan.inside:
         if wanted is not None and item.variant not in wanted:
             continue
@@ -61,12 +81,18 @@ def render_documents(
     templates: Path | None = None,
     variants: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    pictures: bool | None = None,
 ) -> RenderResult:
     from basket.render.formats import FORMATTERS
 
     env = make_environment(templates)
-    documents = collect_documents(loaded, plan, variants)
+    documents = collect_documents(loaded, plan, variants, pictures)
     outputs: dict[str, bytes] = {}
+    formats = list(formats)
+    for doc in documents:
+        # the SVG is what Markdown links and HTML/PDF embed; Word needs the PNG
+        outputs.update({path: data for path, data in doc.assets.items()
+                        if path.endswith(".svg") or "docx" in formats})
     for fmt in formats:
         formatter = FORMATTERS[fmt]
         for doc in documents:
@@ -85,14 +111,17 @@ def render_program(
     templates: Path | None = None,
     variants: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    pictures: bool | None = None,
 ) -> RenderResult:
     formats = list(formats)
-    result = render_documents(loaded, plan, formats, templates, variants, progress)
+    result = render_documents(loaded, plan, formats, templates, variants, progress, pictures)
+    drawn = any(doc.assets for doc in result.documents)
     manifest = build_manifest(
         loaded.inputs,
         result.outputs,
         {"umbrella": loaded.program.umbrella.id, "formats": formats,
-         "protocol_version": loaded.program.umbrella.protocol_version},
+         "protocol_version": loaded.program.umbrella.protocol_version,
+         "graphviz": graphviz_version() if drawn else None},
     )
     with replace_directory(out) as staging:
         for path, data in result.outputs.items():
@@ -111,5 +140,5 @@ def _completeness(documents: list[Document]) -> str:
     else:
         lines += [f"{len(missing)} item(s) are marked \"to be provided\" in the documents:", "",
                   "| Document | To be provided |", "|---|---|"]
-        lines += [f"| {stem} | {what} |" for stem, what in missing]
+        lines += [f"| {stem} | {escape_markdown(what)} |" for stem, what in missing]
     return "\n".join(lines) + "\n"

@@ -2,6 +2,12 @@
 
 Templates run in jinja's sandbox (user templates are untrusted input), with
 StrictUndefined so a missing field fails loudly instead of rendering blank.
+Every printed value is escaped for the template's output language:
+
+- `*.html.j2` / `*.xml.j2`: jinja's HTML autoescape;
+- every other template (the `*.md.j2` documents): Markdown escaping by
+  `finalize` (see `basket.render.escape`); `| raw` prints trusted template
+  text unescaped.
 """
 
 from __future__ import annotations
@@ -9,9 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from jinja2.nodes import EvalContext
 from jinja2.sandbox import SandboxedEnvironment
 
 import basket
+from basket.render.escape import escape_markdown, markdown_finalize, markdown_raw
+
+HTML_EXTENSIONS = ("html", "htm", "xml", "html.j2", "xml.j2")
 
 
 def shipped_templates() -> Path:
@@ -22,6 +32,13 @@ def shipped_templates() -> Path:
     return Path(basket.__file__).parent.parent / "templates"
 
 
+@jinja2.pass_eval_context
+def _finalize(eval_ctx: EvalContext, value: object) -> object:
+    if eval_ctx.autoescape:
+        return value  # HTML: jinja escapes after finalize
+    return markdown_finalize(value)
+
+
 def make_environment(user_templates: Path | None = None) -> SandboxedEnvironment:
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
@@ -30,16 +47,17 @@ def make_environment(user_templates: Path | None = None) -> SandboxedEnvironment
     env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml", "html.j2")),
+        autoescape=jinja2.select_autoescape(enabled_extensions=HTML_EXTENSIONS, default_for_string=False),
+        finalize=_finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.filters["cell"] = markdown_cell
+    env.filters["raw"] = markdown_raw
     return env
 
 
 def markdown_cell(value: object) -> str:
-    """A value safe inside a Markdown table cell: pipes escaped, line breaks flattened."""
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """A value safe inside a Markdown table cell (kept for templates written before escaping was automatic)."""
+    return escape_markdown(value)

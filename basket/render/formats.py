@@ -1,18 +1,80 @@
-"""Output formats: each turns a Document into bytes using the shared templates."""
+"""Output formats: each turns a Document into bytes, all from the same Markdown template.
+
+md    the document template rendered (`overview.md.j2`, `appendix.md.j2`);
+html  that Markdown converted (basket.render.markdown) inside `document.html.j2`
+      with `document.css` (screen and print CSS), one self-contained file;
+pdf   WeasyPrint on that HTML (running header, page numbers, bookmarks from headings);
+docx  the same HTML walked into Word headings, lists and tables (basket.render.docx).
+"""
 
 from __future__ import annotations
 
 from typing import Callable
 
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from basket.render import Document
 
 Formatter = Callable[[SandboxedEnvironment, Document], bytes]
 
+HTML_TEMPLATE = "document.html.j2"
+CSS_TEMPLATE = "document.css"
+
+
+def markdown_text(env: SandboxedEnvironment, doc: Document) -> str:
+    return env.get_template(f"{doc.kind}.md.j2").render(**doc.context)
+
 
 def markdown(env: SandboxedEnvironment, doc: Document) -> bytes:
-    return env.get_template(f"{doc.kind}.md.j2").render(**doc.context).encode("utf-8")
+    return markdown_text(env, doc).encode("utf-8")
 
 
-FORMATTERS: dict[str, Formatter] = {"md": markdown}
+def html_body(env: SandboxedEnvironment, doc: Document, embed_assets: bool = True) -> str:
+    from basket.render.markdown import markdown_to_html
+
+    return markdown_to_html(markdown_text(env, doc), doc.assets if embed_assets else None)
+
+
+def css_string(value: str) -> str:
+    """A CSS string literal whose content cannot end the string or the <style> element."""
+    out = []
+    for char in value:
+        if char.isalnum() or char in " .,:;-_+()/·–":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):06x}")
+    return '"' + "".join(out) + '"'
+
+
+def html_text(env: SandboxedEnvironment, doc: Document, nav: list[dict[str, str]] | None = None) -> str:
+    meta = doc.context["document"]
+    css_source = env.loader.get_source(env, CSS_TEMPLATE)[0]  # type: ignore[union-attr]
+    return env.get_template(HTML_TEMPLATE).render(
+        title=doc.title,
+        document=meta,
+        body=Markup(html_body(env, doc)),
+        css=Markup(css_source),
+        running_header_css=Markup(css_string(meta["running_header"])),
+        nav=nav or [],
+    )
+
+
+def html(env: SandboxedEnvironment, doc: Document) -> bytes:
+    return html_text(env, doc).encode("utf-8")
+
+
+def pdf(env: SandboxedEnvironment, doc: Document) -> bytes:
+    import weasyprint
+
+    document = weasyprint.HTML(string=html_text(env, doc), base_url=None)
+    return document.write_pdf(pdf_identifier=doc.stem.encode("utf-8"))
+
+
+def docx(env: SandboxedEnvironment, doc: Document) -> bytes:
+    from basket.render.docx import html_to_docx
+
+    return html_to_docx(html_body(env, doc, embed_assets=False), doc.title, doc.context["document"], doc.assets)
+
+
+FORMATTERS: dict[str, Formatter] = {"md": markdown, "html": html, "pdf": pdf, "docx": docx}

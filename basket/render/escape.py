@@ -1,0 +1,61 @@
+"""Escaping values for Markdown, so program text never turns into markup.
+
+The Markdown templates are the single source of every format (HTML, PDF and
+DOCX are made from the Markdown), so a value is escaped once, here, when a
+template prints it: `{{ value }}` in a `.md.j2` template passes through
+`markdown_finalize`, which backslash-escapes the characters that would start
+emphasis, links, code, raw HTML or a table cell, and flattens line breaks.
+Literal `&`, `<` and `>` stay literal in HTML because the Markdown converter
+runs with raw HTML disabled (see `basket.render.markdown`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from basket.render.context import ToBeProvided
+
+# characters that start inline markup anywhere in CommonMark (tables: `|`); `<` only where it
+# could open a tag or an autolink, `~` only where two could strike through (GitHub)
+_INLINE = re.compile(r"([\\`*\[\]|]|<(?=[A-Za-z/!?])|~(?=~)|(?<=~)~)")
+# `_` only matters at a word boundary ("NM_001875.5" stays readable)
+_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+# an entity reference such as `&amp;` would be decoded: keep the ampersand literal
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+# block markup at the start of a value printed at the start of a line
+_LEADING = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[+\-*](?=\s|$)|\d{1,9}[.)](?=\s|$)|=+(?=\s*$))")
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+
+
+class MarkdownSafe(str):
+    """Text already escaped for Markdown (or deliberately markup): printed as is."""
+
+
+def escape_markdown(value: object) -> MarkdownSafe:
+    if isinstance(value, MarkdownSafe):
+        return value
+    if isinstance(value, ToBeProvided):
+        return MarkdownSafe(f"[to be provided: {escape_markdown(value.what)}]")
+    text = _NEWLINES.sub(" ", str(value))
+    text = _INLINE.sub(r"\\\1", text)
+    text = _UNDERSCORE.sub(r"\\_", text)
+    text = _ENTITY.sub(r"\\&", text)
+    text = _LEADING.sub(_escape_leading, text)
+    return MarkdownSafe(text)
+
+
+def _escape_leading(match: re.Match[str]) -> str:
+    mark = match.group(2)
+    return match.group(1) + (mark[:-1] + "\\" + mark[-1] if len(mark) > 1 else "\\" + mark)
+
+
+def markdown_finalize(value: object) -> object:
+    """jinja `finalize` for Markdown templates: every printed value is escaped."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return escape_markdown(value)
+
+
+def markdown_raw(value: object) -> MarkdownSafe:
+    """Template filter `raw`: print trusted template text (not program data) unescaped."""
+    return MarkdownSafe(str(value))
