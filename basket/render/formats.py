@@ -9,6 +9,7 @@ docx  the same HTML walked into Word headings, lists and tables (basket.render.d
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from jinja2.sandbox import SandboxedEnvironment
@@ -19,11 +20,13 @@ from basket.render import Document
 Formatter = Callable[[SandboxedEnvironment, Document], bytes]
 
 HTML_TEMPLATE = "document.html.j2"
+_BLANK_RUNS = re.compile(r"\n{3,}")
 CSS_TEMPLATE = "document.css"
 
 
 def markdown_text(env: SandboxedEnvironment, doc: Document) -> str:
-    return env.get_template(f"{doc.kind}.md.j2").render(**doc.context)
+    text = env.get_template(f"{doc.kind}.md.j2").render(**doc.context)
+    return _BLANK_RUNS.sub("\n\n", text)  # template loops leave extra blank lines; one is enough
 
 
 def markdown(env: SandboxedEnvironment, doc: Document) -> bytes:
