@@ -178,9 +178,6 @@ def _round_trip_mapping(body: str, path: tuple[object, ...], display: str):
     node = yaml.load(io.StringIO(body))
     for part in path:
         node = node[part]
-    if getattr(node, "fa", None) is not None and node.fa.flow_style():
-        raise InputError([Problem(display, node.lc.line + 1, "status",
-                                  "the variant is written in flow style ({...}); edit its status by hand")])
     return node
 
 
@@ -196,6 +193,9 @@ def _replace_token(line: str, col: int, current: str, new: str, display: str, ro
 
 
 def _insert_status(lines: list[str], mapping, new_status: str, display: str) -> list[str]:
+    if mapping.fa.flow_style():
+        raise InputError([Problem(display, mapping.lc.line + 1, "status",
+                                  "the variant is written in flow style ({...}) without `status:`; add it by hand")])
     keys = list(mapping.keys())
     candidates = [k for k in INSERT_BEFORE if k in mapping] + keys[1:]
     for key in candidates:
