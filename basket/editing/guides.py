@@ -7,7 +7,7 @@ Guides are designed on the *mutant* sequence (the allele to correct). Protospace
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -85,7 +85,11 @@ def find_guides(context: SequenceContext, editor: Editor) -> list[Guide]:
     mutant = context.mutant_sequence
     found = [guide for strand in ("+", "-") for guide in _guides_on_strand(context, editor, mutant, strand)]
     ranked = sorted(found, key=lambda g: _sort_key(g, editor))
-    return [replace(g, rank=i, score=_score(g, editor)) for i, g in enumerate(ranked, start=1)]
+    for rank, guide in enumerate(ranked, start=1):
+        # Ranks exist only once all guides are sorted; these fresh objects are not shared yet, and
+        # setting the field in place is several times cheaper than dataclasses.replace in a screen.
+        object.__setattr__(guide, "rank", rank)
+    return ranked
 
 
 def _reverts_variant(context: SequenceContext, editor: Editor) -> bool:
@@ -138,6 +142,10 @@ def _make_guide(
     spacer_end = spacer_start + editor.spacer_length
     start, end = _genomic_span(context, strand, spacer_start, spacer_end)
     pam_start, pam_end = _genomic_span(context, strand, spacer_end, spacer_end + len(pam))
+    in_core = editor.window_of(target_position) == "core"
+    allele_specific = target_position > editor.spacer_length - SEED_LENGTH
+    bystanders = _bystanders(context, editor, seq, strand, spacer_start, target_position)
+    safe = all(b.is_known_safe for b in bystanders)
     return Guide(
         editor=editor.name,
         protospacer=seq[spacer_start:spacer_end],
@@ -148,9 +156,10 @@ def _make_guide(
         pam_start=pam_start,
         pam_end=pam_end,
         target_position=target_position,
-        in_core_window=editor.window_of(target_position) == "core",
-        allele_specific=target_position > editor.spacer_length - SEED_LENGTH,
-        bystanders=_bystanders(context, editor, seq, strand, spacer_start, target_position),
+        in_core_window=in_core,
+        allele_specific=allele_specific,
+        bystanders=bystanders,
+        score=_score(in_core, safe, allele_specific, _centre_distance(target_position, editor), editor),
         notes=context.notes,
     )
 
@@ -208,9 +217,9 @@ def _genomic_span(context: SequenceContext, strand: Strand, begin: int, end: int
     return context.start + length - end, context.start + length - 1 - begin
 
 
-def _centre_distance(guide: Guide, editor: Editor) -> float:
+def _centre_distance(target_position: int, editor: Editor) -> float:
     lo, hi = editor.core_window
-    return abs(guide.target_position - (lo + hi) / 2)
+    return abs(target_position - (lo + hi) / 2)
 
 
 def _sort_key(guide: Guide, editor: Editor) -> tuple[object, ...]:
@@ -219,7 +228,7 @@ def _sort_key(guide: Guide, editor: Editor) -> tuple[object, ...]:
         not guide.in_core_window,
         unsafe > 0,
         not guide.allele_specific,
-        _centre_distance(guide, editor),
+        _centre_distance(guide.target_position, editor),
         unsafe,
         len(guide.bystanders),
         guide.strand,
@@ -227,10 +236,7 @@ def _sort_key(guide: Guide, editor: Editor) -> tuple[object, ...]:
     )
 
 
-def _score(guide: Guide, editor: Editor) -> float:
+def _score(in_core: bool, safe: bool, allele_specific: bool, centre_distance: float, editor: Editor) -> float:
     """A 0-15 number that orders guides like the ranking's first four criteria (for display)."""
-    closeness = 1 - _centre_distance(guide, editor) / editor.spacer_length
-    return round(
-        8 * guide.in_core_window + 4 * (not guide.has_unsafe_bystander) + 2 * guide.allele_specific + closeness,
-        3,
-    )
+    closeness = 1 - centre_distance / editor.spacer_length
+    return round(8 * in_core + 4 * safe + 2 * allele_specific + closeness, 3)
