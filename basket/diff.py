@@ -392,7 +392,7 @@ def diff_manifests(old_path: Path, new_path: Path) -> ProgramDiff:
             changes.append(Change(section, name, action, fields, f"{label}: {name}",
                                   f"{action.capitalize()} {label} {name}.", why,
                                   [appendix] if appendix else [], []))
-    for key in sorted(set(old) | set(new) - {"inputs", "outputs"}):
+    for key in sorted((set(old) | set(new)) - {"inputs", "outputs"}):
         if old.get(key) != new.get(key):
             changes.append(Change("manifest", key, "modified", [FieldChange(key, old.get(key), new.get(key))],
                                   "manifest", f"Manifest {key}: {_short(old.get(key))} → {_short(new.get(key))}.",
