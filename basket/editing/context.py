@@ -268,18 +268,18 @@ def context_from_fasta(
     last = min(length, position + flank)
     window = str(genome[chrom][first - 1 : last])
     return SequenceContext(
-        chrom,
-        first,
-        window,
-        position,
-        ref,
-        alt,
-        gene_strand,
-        variant_c,
-        variant_c_offset,
-        coding_start,
-        coding_end,
-        label,
+        chrom=chrom,
+        start=first,
+        sequence=window,
+        variant_position=position,
+        ref=ref,
+        alt=alt,
+        gene_strand=gene_strand,
+        variant_c=variant_c,
+        variant_c_offset=variant_c_offset,
+        coding_start=coding_start,
+        coding_end=coding_end,
+        label=label,
     )
 
 
