@@ -57,3 +57,29 @@ def test_screen_unknown_editor(fasta: Path, tmp_path: Path):
     result = CliRunner().invoke(main, ["screen", str(variants), "--fasta", str(fasta), "--editor", "nope",
                                        "-o", str(tmp_path / "o.tsv")])
     assert result.exit_code == 2 and "unknown editor nope" in result.stderr
+
+
+def test_program_variant_without_window_uses_the_fasta(minimal: Path, fasta: Path):
+    """A variant with only HGVS g. gets its context from --fasta by genomic coordinate."""
+    import json
+
+    path = minimal / "variants.yaml"
+    text = path.read_text()
+    text = text[: text.index("    window:")] + text[text.index("    submit:"):]
+    path.write_text(text.replace("NC_000002.12:g.210591886C>T", f"NC_000002.12:g.{210591886 - OFFSET}C>T"))
+    without = CliRunner().invoke(main, ["plan", str(minimal), "--format", "json"])
+    assert json.loads(without.stdout)[0]["classification"] == "no_sequence"
+    result = CliRunner().invoke(main, ["plan", str(minimal), "--format", "json", "--fasta", str(fasta)])
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)[0]
+    assert row["in_umbrella"] and row["guide"]["target_position"] == 8
+
+
+def test_fasta_reference_mismatch_is_exit_2_with_location(minimal: Path, fasta: Path):
+    path = minimal / "variants.yaml"
+    text = path.read_text()
+    text = text[: text.index("    window:")] + text[text.index("    submit:"):]
+    path.write_text(text.replace("NC_000002.12:g.210591886C>T", f"NC_000002.12:g.{210591886 - OFFSET + 1}C>T"))
+    result = CliRunner().invoke(main, ["plan", str(minimal), "--fasta", str(fasta)])
+    assert result.exit_code == 2
+    assert f"{minimal.as_posix()}/variants.yaml:5: variants[0].hgvs_g:" in result.stderr
