@@ -16,9 +16,10 @@ changed outputs under `appendices/` name their appendix.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from basket.graph import UnknownNode, dependents
 from basket.load import LoadedProgram, load_program

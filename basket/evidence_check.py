@@ -99,10 +99,9 @@ def entry_gaps(history: NaturalHistory) -> list[str]:
 
 def check_natural_history(disease: Disease) -> NaturalHistoryCheck:
     if not disease.natural_history:
-        return NaturalHistoryCheck(disease.id, False, [], [
-            f"natural history of {disease.name}: source, population, n and at least one baseline measure "
-            "with value and citation"
-        ])
+        gap = (f"natural history of {disease.name}: source, population, n and at least one baseline measure "
+               "with value and citation")
+        return NaturalHistoryCheck(disease.id, False, [], [gap])
     adequate = [h.id for h in disease.natural_history if not entry_gaps(h)]
     missing = [] if adequate else [gap for h in disease.natural_history for gap in entry_gaps(h)]
     return NaturalHistoryCheck(disease.id, bool(adequate), adequate, missing)

@@ -24,9 +24,9 @@ keep passing: a changed document after submission is exactly what to catch).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from basket.evidence_check import DocumentFlag, NaturalHistoryCheck, check_documents, check_natural_history
 from basket.load import LoadedProgram

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from basket.readiness import MET, RULES, STATUS_LABELS, COMMON_RULE, Readiness, VariantReadiness
+from basket.readiness import COMMON_RULE, MET, RULES, STATUS_LABELS, Readiness, VariantReadiness
 from basket.tables import to_csv, to_json, to_markdown, to_table
 
 FORMATS = ("table", "csv", "md", "html", "json")

@@ -173,9 +173,12 @@ def rewrite_status(original: bytes, path: tuple[object, ...], new_status: str, d
 
 def _round_trip_mapping(body: str, path: tuple[object, ...], display: str):
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
-    yaml = YAML(typ="rt")
-    node = yaml.load(io.StringIO(body))
+    try:
+        node = YAML(typ="rt").load(io.StringIO(body))
+    except YAMLError as error:  # the loader accepted the file, so this is ruamel being stricter
+        raise InputError([Problem(display, 0, "status", f"cannot edit this file safely: {error}")]) from None
     for part in path:
         node = node[part]
     return node

@@ -7,8 +7,8 @@ entry gate; tests change one thing and watch the verdict move.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

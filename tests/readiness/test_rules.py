@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from basket.evidence_check import CHANGED, MISSING as DOC_MISSING, UNHASHED, check_natural_history
+from basket.evidence_check import CHANGED, UNHASHED, check_natural_history
+from basket.evidence_check import MISSING as DOC_MISSING
 from basket.model import Disease
 from basket.readiness import MET, MISSING, NOT_YET, PARTIAL, RULES, kind_elements
 

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from basket.cli import main
 from basket.load import load_program
 from basket.model import VARIANT_STATUSES
 from basket.problems import InputError
-from basket.status import BACK_ALLOWED, TransitionRefused, set_status, transition_refusal
+from basket.status import BACK_ALLOWED, TransitionRefused, rewrite_status, set_status, transition_refusal
 
 from .conftest import replace_text
 
@@ -235,3 +237,20 @@ def test_cli_same_status_exits_0(ready: Path) -> None:
 def test_cli_dry_run_prints_a_diff(ready: Path) -> None:
     result = status(ready, "CPS1-Q335X", "assessed", "--dry-run")
     assert result.exit_code == 0 and "+    status: assessed" in result.output
+
+
+# --- property: whatever surrounds the status, only its value changes --------------------------------
+
+comments = st.text(st.characters(max_codepoint=0x2FF, exclude_categories=("Cc", "Cs")), max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(comment=comments, quote=st.sampled_from(["", "'", '"']), spaces=st.integers(1, 6),
+       old=st.sampled_from(ORDER), new=st.sampled_from(ORDER))
+def test_rewrite_changes_only_the_status_value(comment: str, quote: str, spaces: int, old: str, new: str) -> None:
+    tail = f"{' ' * spaces}# {comment}" if comment.strip() else ""
+    text = ("variants:\n  # before\n  - id: V1\n    notes: >-\n      folded\n      text\n"
+            f"    status: {quote}{old}{quote}{tail}\n    source: s  # after\n")
+    result = rewrite_status(text.encode(), ("variants", 0), new, "t.yaml").decode()
+    expected = text.replace(f"status: {quote}{old}{quote}", f"status: {quote}{new}{quote}", 1)
+    assert result == expected
