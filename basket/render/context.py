@@ -196,7 +196,7 @@ def appendix_context(loaded: LoadedProgram, plan: Plan, item: VariantPlan, gaps:
                                     "exclusion criteria (umbrella.population.exclusion)"),
             "specific": _statements(variant.eligibility, refs),
         },
-        "dosing": _dosing(variant.dosing or umbrella.dosing,
+        "dosing": _dosing(_appendix_dosing(variant, umbrella.dosing),
                           "variants[].dosing or umbrella.dosing", gaps, refs),
         "dosing_scope": "variant-specific" if variant.dosing else "master protocol",
         "schedule": _schedule(variant.schedule or umbrella.schedule,
@@ -425,6 +425,16 @@ def _dosing(dosing: Dosing | None, where: str, gaps: Gaps, refs: References) -> 
         "concomitant": _statements(dosing.concomitant if dosing else [], refs),
         "source": (dosing and dosing.source) or "",
     }
+
+
+def _appendix_dosing(variant: Variant, master: Dosing | None) -> Dosing | None:
+    """The variant's own regimen where it has one; the master protocol's dosing rules apply
+    unless the variant states its own."""
+    if variant.dosing is None:
+        return master
+    if variant.dosing.rules or master is None:
+        return variant.dosing
+    return variant.dosing.model_copy(update={"rules": master.rules})
 
 
 def _safety(program: Program, gaps: Gaps, refs: References) -> dict[str, Any]:

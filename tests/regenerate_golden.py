@@ -1,0 +1,22 @@
+"""Regenerate every golden file: `make golden` (or `python -m tests.regenerate_golden`).
+
+Each test area with goldens exposes `write_goldens()`; review the git diff afterwards.
+"""
+
+from __future__ import annotations
+
+from tests.render.golden import write_goldens as write_render_goldens
+
+WRITERS = [("tests/render/golden", write_render_goldens)]
+
+
+def main() -> None:
+    for where, write in WRITERS:
+        written = write()
+        print(f"{where}: {len(written)} file(s)")
+        for path in written:
+            print(f"  {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""What the documents say: ICH M11 numbering, the appendix sections, gaps, escaping, overrides."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from basket.api import plan_program, render_to
+from basket.render import render_documents
+from basket.render.escape import escape_markdown
+from basket.render.markdown import markdown_to_html
+from tests.render.conftest import XSS_IMG, XSS_SCRIPT
+
+M11_HEADINGS = [
+    "## 1 Protocol Summary", "### 1.1 Protocol Synopsis", "#### 1.1.1 Primary and Secondary Objectives and Estimands",
+    "#### 1.1.2 Overall Design", "### 1.2 Trial Schema", "### 1.3 Schedule of Activities", "## 2 Introduction",
+    "## 3 Trial Objectives and Associated Estimands", "## 4 Trial Design", "## 5 Trial Population",
+    "### 5.2 Inclusion Criteria", "### 5.3 Exclusion Criteria", "## 6 Trial Intervention and Concomitant Therapy",
+    "## 8 Trial Assessments and Procedures", "## 10 Statistical Considerations",
+    "## 11 Trial Oversight and Other General Considerations", "## 14 Appendix: References",
+]
+APPENDIX_HEADINGS = [
+    "## 1 Variant Identification and Genotype Confirmation", "## 2 Plausible-Mechanism Rationale",
+    "## 3 Variant-Specific Product", "## 4 Nonclinical Summary", "## 5 Eligibility", "## 6 Dose and Dosing Rules",
+    "## 7 Schedule of Assessments", "## 8 Endpoints and Natural-History Comparator",
+    "## 9 Safety Monitoring and Long-Term Follow-Up", "## 10 Document Control",
+]
+
+
+def _md(rendered: Path, name: str) -> str:
+    return (rendered / name).read_text(encoding="utf-8")
+
+
+def test_overview_follows_ich_m11_numbering_in_order(rendered):
+    text = _md(rendered, "overview.md")
+    positions = [text.index(heading + "\n") for heading in M11_HEADINGS]
+    assert positions == sorted(positions)
+    assert "| Master Protocol Indicator | Yes |" in text
+
+
+def test_appendix_has_every_section_in_order(rendered):
+    text = _md(rendered, "appendices/CPS1-Q335X.md")
+    positions = [text.index(heading + "\n") for heading in APPENDIX_HEADINGS]
+    assert positions == sorted(positions)
+
+
+def test_appendix_content_comes_from_the_program(rendered):
+    text = _md(rendered, "appendices/CPS1-Q335X.md")
+    assert "| `TGATTCTAAGCAGTAATGAA` | `AGC` |" in text  # guide table
+    assert "synonymous (p.Asn336=)" in text  # bystander table
+    assert "| dose 2 | 0.3 mg/kg total RNA | intravenous | 22 days after dose 1 |" in text
+    assert "| liver enzymes | – | X | X |" in text  # schedule of assessments as a matrix
+    assert "| Plasma ammonia | primary |" in text and "recurrent_hyperammonemia_before_age_1 (NH-FIXTURE) | 80 percent" in text
+    assert "Long-term follow-up: 15 years after the last dose." in text
+    # master-protocol dosing rules apply when the variant states its regimen but no rules
+    assert "Repeat doses no sooner than 2 weeks apart." in text
+    version = re.search(r"\| Appendix version \| (1\.0\+[0-9a-f]{8}) \|", text)
+    assert version and f"appendix version {version.group(1)}" in text
+    assert "| umbrella.yaml | `" in text
+
+
+def test_appendix_version_changes_with_its_content_only(fixture_copy):
+    def version_of(program: Path) -> str:
+        loaded, plan = plan_program(program)
+        docs = render_documents(loaded, plan, ["md"], pictures=False).documents
+        return docs[1].context["document"]["version"]
+
+    before = version_of(fixture_copy)
+    umbrella = fixture_copy / "umbrella.yaml"
+    umbrella.write_text(umbrella.read_text() + "\n# a comment changes the hash of the input, not the content\n")
+    assert version_of(fixture_copy) == before
+    variants = fixture_copy / "variants.yaml"
+    variants.write_text(variants.read_text().replace("manufacturer: IDT", "manufacturer: Another maker"))
+    assert version_of(fixture_copy) != before
+
+
+def test_missing_data_is_marked_and_listed_never_blank(rendered):
+    completeness = _md(rendered, "completeness.md")
+    rows = [line.split(" | ") for line in completeness.splitlines() if line.startswith("| overview |")
+            or line.startswith("| appendices/")]
+    assert rows
+    for row in rows:
+        stem, what = row[0].removeprefix("| "), row[1].removesuffix(" |")
+        assert f"[to be provided: {what}]" in _md(rendered, f"{stem}.md")
+    for name in ("overview.md", "appendices/CPS1-Q335X.md", "overview.html", "appendices/CPS1-Q335X.html"):
+        text = _md(rendered, name)
+        assert not re.search(r"\bNone\b", text), name
+        assert "| |" not in text.replace("| | |", ""), name
+        assert "<td></td>" not in text, name
+    assert '<mark class="tbp">[to be provided: trial oversight (umbrella.oversight)]</mark>' in _md(rendered, "overview.html")
+
+
+def test_statistics_section_states_what_is_provided_and_marks_the_rest(rendered):
+    text = _md(rendered, "overview.md")
+    section = text[text.index("## 10 Statistical Considerations"):text.index("## 11 ")]
+    assert "Fixture statistics statement" in section
+    assert "| Carbamoyl phosphate synthetase I deficiency | NH-FIXTURE | recurrent_hyperammonemia_before_age_1 |" in section
+    assert "[to be provided: sample size determination" in section
+
+
+def test_xss_payload_is_text_in_markdown_and_html(rendered):
+    md = _md(rendered, "appendices/CPS1-Q335X.md")
+    assert "\\<script>window.\\_\\_pwned=1\\</script>" in md and "\\*not emphasis\\* \\| not a cell" in md
+    html = _md(rendered, "appendices/CPS1-Q335X.html")
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=window.__pwned=1&gt;" in html
+    assert XSS_SCRIPT not in html and XSS_IMG not in html and "<em>not emphasis</em>" not in html
+
+
+def test_user_templates_override_file_by_file(fixture_program, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "appendix.md.j2").write_text("# Custom appendix {{ variant.id }}\n\nNote: {{ variant.notes }}\n")
+    (templates / "document.css").write_text("body { color: rebeccapurple; }\n")
+    out = tmp_path / "out"
+    render_to(fixture_program, out, ["md", "html"], templates)
+    appendix = (out / "appendices" / "CPS1-Q335X.md").read_text()
+    assert appendix.startswith("# Custom appendix CPS1-Q335X\n")
+    assert "\\<script>" in appendix  # a user template is escaped like the shipped ones
+    assert "## 1 Protocol Summary" in (out / "overview.md").read_text()  # not overridden: shipped template
+    assert "rebeccapurple" in (out / "overview.html").read_text()
+
+
+def test_user_templates_run_sandboxed(fixture_program, tmp_path):
+    from jinja2.exceptions import SecurityError
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "overview.md.j2").write_text("{{ umbrella.__class__.__mro__ }}\n")
+    with pytest.raises(SecurityError):
+        render_to(fixture_program, tmp_path / "out", ["md"], templates)
+
+
+def test_outputs_are_byte_identical_across_renders(fixture_program, rendered, tmp_path):
+    again = tmp_path / "again"
+    render_to(fixture_program, again, ["md", "html", "pdf", "docx"])
+    for path in sorted(p for p in rendered.rglob("*") if p.is_file()):
+        relative = path.relative_to(rendered)
+        assert (again / relative).read_bytes() == path.read_bytes(), relative
+
+
+def test_real_example_renders_every_format(example, tmp_path):
+    out = tmp_path / "out"
+    result = render_to(example, out, ["md", "html", "pdf", "docx"])
+    appendix = (out / "appendices" / "CPS1-Q335X.md").read_text()
+    assert "kayjayguran" in appendix and "TGATTCTAAGCAGTAATGAA" in appendix
+    assert "At least one allele amenable to base editing by LNP.UCD.ABE" in appendix
+    assert (out / "overview.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "appendices" / "CPS1-Q335X.docx").read_bytes().startswith(b"PK")
+    assert result.gaps  # the example leaves protocol content to be provided, listed in completeness.md
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60))
+def test_escaped_text_renders_as_the_same_text(text):
+    """Whatever a program says, Markdown escaping makes the HTML show exactly that text."""
+    import html as html_lib
+
+    shown = markdown_to_html("x " + escape_markdown(text) + " x")
+    assert shown.startswith("<p>") and shown.count("<") == 2  # <p> and </p>: no element from the text
+    inner = html_lib.unescape(shown[3:-5])
+    assert " ".join(inner.split()) == " ".join(("x " + text + " x").split())
