@@ -24,6 +24,7 @@ def check_program(program: Program, root: Path, locator) -> list[Problem]:
         _duplicates,
         _umbrella_refs,
         _disease_genes,
+        _natural_history,
         _variant_refs,
         _patient_refs,
         _evidence_refs,
@@ -76,6 +77,22 @@ def _disease_genes(program: Program, report: Report) -> Iterator[Problem]:
         for g_index, symbol in enumerate(disease.genes):
             if symbol not in program.genes_by_symbol:
                 yield report(("diseases", d_index, "genes", g_index), f"unknown gene {symbol!r}")
+
+
+def _natural_history(program: Program, report: Report) -> Iterator[Problem]:
+    """A study may describe several diseases (same id, same content); one id, two contents is an error."""
+    seen: dict[str, object] = {}
+    for d_index, disease in enumerate(program.diseases):
+        measures = {m.name for h in disease.natural_history for m in h.measures}
+        for h_index, history in enumerate(disease.natural_history):
+            first = seen.setdefault(history.id, history)
+            if first != history:
+                yield report(("diseases", d_index, "natural_history", h_index, "id"),
+                             f"natural history {history.id!r} is defined twice with different content")
+        for e_index, endpoint in enumerate(disease.endpoints):
+            if endpoint.comparator is not None and endpoint.comparator not in measures:
+                yield report(("diseases", d_index, "endpoints", e_index, "comparator"),
+                             f"no natural-history measure named {endpoint.comparator!r} for {disease.id}")
 
 
 def _variant_refs(program: Program, report: Report) -> Iterator[Problem]:

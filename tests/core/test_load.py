@@ -80,3 +80,24 @@ def test_evidence_subject_must_exist(minimal: Path):
     path = minimal / "patients.yaml"
     path.write_text(path.read_text().replace("subject: variant:CPS1-Q335X", "subject: variant:NOPE"))
     assert any("evidence[0].subject: unknown variant 'NOPE'" in p for p in problems_of(minimal))
+
+
+NATURAL_HISTORY = """    natural_history:
+      - id: NH-1
+        source: test cohort
+        population: test
+        measures:
+          - {name: event_rate, definition: events, value: 2.4, unit: per patient-year, source: test}
+    endpoints:
+      - {name: events, definition: events, comparator: %s}
+"""
+
+
+def test_endpoint_comparator_must_name_a_measure(minimal: Path):
+    path = minimal / "disease.yaml"
+    original = path.read_text()
+    path.write_text(original.replace("    source: OMIM 237300\n", "    source: OMIM 237300\n" + NATURAL_HISTORY % "event_rate"))
+    load_program(minimal)
+    path.write_text(original.replace("    source: OMIM 237300\n", "    source: OMIM 237300\n" + NATURAL_HISTORY % "death_rate"))
+    assert any("diseases[0].endpoints[0].comparator: no natural-history measure named 'death_rate'" in p
+               for p in problems_of(minimal))
