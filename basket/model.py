@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -30,32 +30,11 @@ ELEMENTS: dict[int, str] = {
     5: "Improvement in clinical course",
 }
 
-VARIANT_STATUSES = (
-    "proposed",
-    "assessed",
-    "appendix_drafted",
-    "submitted",
-    "cleared",
-    "dosed",
-    "follow_up",
-)
 VariantStatus = Literal[
     "proposed", "assessed", "appendix_drafted", "submitted", "cleared", "dosed", "follow_up"
 ]
+VARIANT_STATUSES: tuple[str, ...] = get_args(VariantStatus)  # the workflow, in order
 
-EVIDENCE_KINDS = (
-    "genotype_confirmation",
-    "acmg_classification",
-    "in_vitro_editing",
-    "patient_cells_editing",
-    "humanized_mouse",
-    "nhp_toxicology",
-    "off_target_nomination",
-    "off_target_confirmation",
-    "natural_history",
-    "clinical_follow_up",
-    "other",
-)
 EvidenceKind = Literal[
     "genotype_confirmation",
     "acmg_classification",
@@ -69,6 +48,7 @@ EvidenceKind = Literal[
     "clinical_follow_up",
     "other",
 ]
+EVIDENCE_KINDS: tuple[str, ...] = get_args(EvidenceKind)
 
 
 class Strict(BaseModel):
