@@ -292,6 +292,7 @@ class _Grid:
     tau: np.ndarray          # tau nodes (T,)
     tau_mass: np.ndarray     # prior mass of each tau node (T,)
     nex_mass: np.ndarray     # NEX prior mass of each theta cell (G,)
+    offsets: np.ndarray      # theta-edge minus mu-edge lattice offsets (M+1, G+1)
 
 
 def _cells(lo: float, hi: float, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -328,14 +329,24 @@ def _build_grid(loglik_fn, prior: ExNexPrior, spec: GridSpec) -> _Grid:
     mu_hi = min(hi + 2 * tau_max, prior.mu_mean + 8 * prior.mu_sd)
     if mu_lo >= mu_hi:
         mu_lo, mu_hi = prior.mu_mean - 8 * prior.mu_sd, prior.mu_mean + 8 * prior.mu_sd
-    mu_edges, mu = _cells(mu_lo, mu_hi, spec.n_mu)
+    edges, theta = _cells(min(lo, mu_lo - 2 * tau_max), max(hi, mu_hi + 2 * tau_max), spec.n_theta)
+    # mu cell edges sit on the theta lattice (r theta cells per mu cell), so the
+    # EX kernel depends on lattice offsets only (see _ex_kernel)
+    h = float(edges[1] - edges[0])
+    r = max(1, int(round((mu_hi - mu_lo) / spec.n_mu / h)))
+    first = int(round((mu_lo - edges[0]) / h))
+    first = min(max(first, 0), spec.n_theta - r * spec.n_mu) if spec.n_theta >= r * spec.n_mu else 0
+    mu_index = first + r * np.arange(spec.n_mu + 1)
+    mu_edges = edges[0] + h * mu_index
+    mu = 0.5 * (mu_edges[1:] + mu_edges[:-1])
     mu_mass = _normal_mass(mu_edges, prior.mu_mean, prior.mu_sd)
     tau_edges, tau = _cells(0.0, tau_max, spec.n_tau)
     tau_mass = np.diff(stats.halfnorm.cdf(tau_edges, scale=prior.tau_scale))
-    edges, theta = _cells(min(lo, mu_lo - 2 * tau_max), max(hi, mu_hi + 2 * tau_max), spec.n_theta)
     nex_mass = _normal_mass(edges, prior.nex_mean, prior.nex_sd)
     outside = max(0.0, 1.0 - float(mu_mass.sum()))
-    return _Grid(edges, theta, mu, mu_edges, mu_mass, outside, tau, tau_mass / tau_mass.sum(), nex_mass)
+    offsets = np.arange(spec.n_theta + 1)[None, :] - mu_index[:, None]   # (M+1, G+1)
+    return _Grid(edges, theta, mu, mu_edges, mu_mass, outside, tau, tau_mass / tau_mass.sum(),
+                 nex_mass, offsets)
 
 
 def _likelihood(loglik: np.ndarray) -> np.ndarray:
@@ -354,12 +365,16 @@ def _ex_kernel(grid: _Grid, t: int) -> np.ndarray:
     Within a mu cell [a, b] mu is taken as uniform, so theta ~ N(mu, tau^2) ⊛
     U(a, b), whose CDF is (tau / (b - a)) [J((x - a)/tau) - J((x - b)/tau)]
     with J the antiderivative of Phi.  This keeps the theta posterior smooth
-    when tau is small compared with the mu spacing.
+    when tau is small compared with the mu spacing.  Edges share one lattice,
+    so J is evaluated once per lattice offset and gathered.
     """
     tau = grid.tau[t]
-    a, b = grid.mu_edges[:-1, None], grid.mu_edges[1:, None]
-    x = grid.edges[None, :]
-    cdf = tau / (b - a) * (_int_ndtr((x - a) / tau) - _int_ndtr((x - b) / tau))
+    h = grid.edges[1] - grid.edges[0]
+    lo = int(grid.offsets.min())
+    j = _int_ndtr(np.arange(lo, int(grid.offsets.max()) + 1) * (h / tau))
+    width = grid.mu_edges[1] - grid.mu_edges[0]
+    idx = grid.offsets - lo
+    cdf = tau / width * (j[idx[:-1]] - j[idx[1:]])
     return np.maximum(np.diff(np.clip(cdf, 0.0, 1.0), axis=-1), 0.0)  # rounding can dip below 0
 
 
