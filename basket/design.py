@@ -3,13 +3,13 @@ the editing engine (`basket.editing`), which knows nothing of programs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from basket.editing.classify import classify
 from basket.editing.context import SequenceContext, SequenceMismatchError, context_from_fasta, context_from_window
-from basket.editing.guides import find_guides
+from basket.editing.guides import Bystander, Guide, find_guides
 from basket.editing.hgvs import HgvsError, ParsedHgvs, change_class, correcting_deaminase, parse_hgvs
 from basket.editing.sequence import complement
 from basket.model import Program, Variant
@@ -42,15 +42,18 @@ def parse_variant(variant: Variant) -> ParsedHgvs:
         raise DesignError(variant.id, "hgvs_c", str(error)) from None
 
 
-def variant_context(program: Program, variant: Variant, fasta: Path | None = None) -> SequenceContext | None:
-    """The sequence around a single-base variant: its window, else the reference FASTA, else None."""
-    parsed = parse_variant(variant)
+def variant_context(program: Program, variant: Variant, fasta: Path | None = None,
+                    parsed: ParsedHgvs | None = None) -> SequenceContext | None:
+    """The sequence around a single-base variant: its window, else the reference FASTA, else None.
+
+    `parsed` is the variant's parsed hgvs_c when the caller has it already."""
+    parsed = parsed or parse_variant(variant)
     if not parsed.is_snv:
         return None
     gene = program.genes_by_symbol[variant.gene]
     try:
         if variant.window is not None:
-            return _from_window(variant, gene.strand)
+            return _from_window(variant, parsed, gene.strand)
         if fasta is not None and variant.hgvs_g:
             return _from_fasta(variant, parsed, gene.strand, gene.chrom, fasta)
     except SequenceMismatchError as error:
@@ -60,11 +63,11 @@ def variant_context(program: Program, variant: Variant, fasta: Path | None = Non
     return None
 
 
-def _from_window(variant: Variant, strand: str) -> SequenceContext:
+def _from_window(variant: Variant, parsed: ParsedHgvs, strand: str) -> SequenceContext:
     window = variant.window
     assert window is not None
     return context_from_window(
-        window.chrom, window.start, window.sequence, variant.hgvs_c,
+        window.chrom, window.start, window.sequence, parsed,
         hgvs_g=variant.hgvs_g, gene_strand=strand, variant_position=window.variant_position,
         coding_start=window.coding_start, coding_end=window.coding_end,
     )
@@ -104,14 +107,14 @@ def _contig(path: Path, chrom: str) -> str:
 
 def design_variant(program: Program, variant: Variant, fasta: Path | None = None) -> VariantDesign:
     parsed = parse_variant(variant)
-    context = variant_context(program, variant, fasta)
+    context = variant_context(program, variant, fasta, parsed)
     gene = program.genes_by_symbol[variant.gene]
     correction = correcting_deaminase(parsed, gene.strand)
     try:
         result = classify(parsed, context, program.platform_editor, program.editors_by_name)
     except SequenceMismatchError as error:
         raise DesignError(variant.id, "hgvs_c", str(error)) from None
-    guides = [g.to_dict() for g in result.guides]
+    guides = [guide_dict(g) for g in result.guides]
     return VariantDesign(
         change_class=change_class(parsed),
         correction=correction.deaminase,
@@ -124,6 +127,19 @@ def design_variant(program: Program, variant: Variant, fasta: Path | None = None
     )
 
 
+def guide_dict(guide: Guide) -> dict[str, Any]:
+    """`Guide.to_dict()` without `dataclasses.asdict`'s recursive deep copy (a third of planning
+    time on big programs): the fields hold only immutable scalars, tuples of them and bystanders."""
+    data = {name: getattr(guide, name) for name in _GUIDE_FIELDS}
+    data["bystanders"] = [{name: getattr(b, name) for name in _BYSTANDER_FIELDS} for b in guide.bystanders]
+    data["notes"] = list(guide.notes)
+    return data
+
+
+_GUIDE_FIELDS = tuple(f.name for f in fields(Guide))
+_BYSTANDER_FIELDS = tuple(f.name for f in fields(Bystander))
+
+
 def design_guides(program: Program, variant: Variant, editor: str | None = None,
                   fasta: Path | None = None) -> list[dict[str, Any]]:
     """Every guide of `editor` (default: the platform's) for the variant, best first."""
@@ -131,4 +147,4 @@ def design_guides(program: Program, variant: Variant, editor: str | None = None,
     if context is None:
         return []
     chosen = program.editors_by_name[editor] if editor else program.platform_editor
-    return [g.to_dict() for g in find_guides(context, chosen)]
+    return [guide_dict(g) for g in find_guides(context, chosen)]

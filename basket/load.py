@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from basket.model import Program
 from basket.problems import InputError, Problem, format_path
-from basket.yaml_source import YamlDocument, read_yaml_file
+from basket.yaml_source import YamlDocument, parse_yaml_bytes
 
 SINGLE_SECTIONS = ("umbrella", "platform")
 LIST_SECTIONS = ("editors", "diseases", "genes", "variants", "patients", "evidence")
@@ -103,9 +103,10 @@ def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[s
         if path.stat().st_size > MAX_FILE_BYTES:
             problems.append(Problem(display, 0, "", f"file larger than {MAX_FILE_BYTES // 2**20} MiB"))
             continue
-        inputs[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        raw = path.read_bytes()
+        inputs[path.relative_to(root).as_posix()] = hashlib.sha256(raw).hexdigest()
         try:
-            documents.append(read_yaml_file(path, display))
+            documents.append(parse_yaml_bytes(raw, display))
         except InputError as error:
             problems += error.problems
     return documents, inputs, problems

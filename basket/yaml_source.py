@@ -43,7 +43,24 @@ class YamlDocument:
         return 1
 
 
+_MAP, _SEQ, _STR = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
+# Standard scalar tags and the SafeLoader constructor for each; anything else (!!python/object,
+# !!binary, custom !tags) is refused. Strings, the bulk of a program, skip the constructor.
+_SCALAR_CONSTRUCTORS = {
+    "tag:yaml.org,2002:int": "construct_yaml_int",
+    "tag:yaml.org,2002:float": "construct_yaml_float",
+    "tag:yaml.org,2002:bool": "construct_yaml_bool",
+    "tag:yaml.org,2002:null": "construct_yaml_null",
+    "tag:yaml.org,2002:timestamp": "construct_yaml_timestamp",
+}
+
+
 class _Builder:
+    """Turns composed nodes into plain dicts, lists and scalars, recording the line of each path.
+
+    A value's line is its key's line inside a mapping and its own line inside a list.
+    """
+
     def __init__(self, file: str, loader: Any):
         self.file = file
         self.loader = loader
@@ -57,46 +74,61 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise self.fail(node, path, f"document expands to more than {MAX_NODES:,} values (alias bomb?)")
-        if len(path) > MAX_DEPTH:
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            if node.tag == _STR:
+                return node.value
+            return self.build_scalar(node, path)
+        if len(path) >= MAX_DEPTH:
             raise self.fail(node, path, f"nesting deeper than {MAX_DEPTH} levels")
-        self.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
+        if kind is yaml.MappingNode:
             return self.build_mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
-                raise self.fail(node, path, f"unsupported YAML tag {node.tag!r}")
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self.build_scalar(node, path)
+        if node.tag != _SEQ:
+            raise self.fail(node, path, f"unsupported YAML tag {node.tag!r}")
+        items = []
+        lines = self.lines
+        for index, item in enumerate(node.value):
+            child = path + (index,)
+            lines[child] = item.start_mark.line + 1
+            items.append(self.build(item, child))
+        return items
 
     def build_mapping(self, node: yaml.MappingNode, path: Path) -> dict:
-        if node.tag not in ("tag:yaml.org,2002:map",):
+        if node.tag != _MAP:
             raise self.fail(node, path, f"unsupported YAML tag {node.tag!r}")
         result: dict = {}
+        lines = self.lines
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, path, "YAML merge keys (<<) are not supported; write the fields out")
-            key = self.build_scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, (str, int, float, bool)):
+            if type(key_node) is not yaml.ScalarNode:
                 raise self.fail(key_node, path, "mapping keys must be plain scalars")
-            key = str(key)
+            if key_node.tag == _STR:
+                key = key_node.value
+            else:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise self.fail(key_node, path, "YAML merge keys (<<) are not supported; write the fields out")
+                key = self.build_scalar(key_node, path)
+                if not isinstance(key, (str, int, float, bool)):
+                    raise self.fail(key_node, path, "mapping keys must be plain scalars")
+                key = str(key)
+            child = path + (key,)
             if key in result:
-                raise self.fail(key_node, path + (key,), f"duplicate key {key!r}")
-            self.lines[path + (key,)] = key_node.start_mark.line + 1
-            result[key] = self.build(value_node, path + (key,))
+                raise self.fail(key_node, child, f"duplicate key {key!r}")
+            lines[child] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, child)
         return result
 
     def build_scalar(self, node: yaml.Node, path: Path) -> Any:
-        if not isinstance(node, yaml.ScalarNode):
+        if type(node) is not yaml.ScalarNode:
             raise self.fail(node, path, "expected a scalar value")
-        if node.tag.startswith("tag:yaml.org,2002:") and node.tag.split(":")[-1] in _SCALAR_TAGS:
-            try:
-                return self.loader.construct_object(node, deep=True)
-            except (yaml.YAMLError, ValueError, OverflowError) as error:
-                raise self.fail(node, path, f"invalid {node.tag.split(':')[-1]} value: {error}") from None
-        raise self.fail(node, path, f"unsupported YAML tag {node.tag!r}")
-
-
-_SCALAR_TAGS = {"str", "int", "float", "bool", "null", "timestamp", "binary"}
+        if node.tag == _STR:
+            return node.value
+        constructor = _SCALAR_CONSTRUCTORS.get(node.tag)
+        if constructor is None:
+            raise self.fail(node, path, f"unsupported YAML tag {node.tag!r}")
+        try:
+            return getattr(self.loader, constructor)(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as error:
+            raise self.fail(node, path, f"invalid {node.tag.split(':')[-1]} value: {error}") from None
 
 
 def parse_yaml(text: str, file: str) -> YamlDocument:
@@ -115,6 +147,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     if node is None:
         return YamlDocument(file, None)
     builder = _Builder(file, loader)
+    builder.lines[()] = node.start_mark.line + 1
     try:
         data = builder.build(node, ())
     except RecursionError:
@@ -125,9 +158,15 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
 def read_yaml_file(path: os.PathLike[str] | str, display: str) -> YamlDocument:
     """Read a file as UTF-8 YAML; wrong encodings are input errors, not tracebacks."""
     try:
-        raw = open(path, "rb").read()
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except OSError as error:
         raise InputError([Problem(display, 1, "", f"cannot read file: {error.strerror}")]) from None
+    return parse_yaml_bytes(raw, display)
+
+
+def parse_yaml_bytes(raw: bytes, display: str) -> YamlDocument:
+    """Decode UTF-8 (an optional BOM allowed) and parse; other encodings are input errors."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
