@@ -1,0 +1,110 @@
+"""Simulated operating characteristics: reproducibility and agreement with exact figures.
+
+Tolerance: simulated proportions must lie within 4 binomial standard errors of
+the exact probabilities (false-alarm rate about 6e-5 per comparison).
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from basket.stats import (
+    BayesRule,
+    ExNexPrior,
+    Scenario,
+    SimBasket,
+    StatsInputError,
+    conditional_design,
+    negbin_design,
+    poisson_design,
+    simulate_trials,
+)
+
+BASKETS = (
+    SimBasket("A", control_rate=4.0, rate_ratio=0.4),
+    SimBasket("B", control_rate=2.0, rate_ratio=0.4, shape=1.5),
+    SimBasket("C", control_rate=1.5, rate_ratio=0.5, control_events=30, control_exposure=20.0),
+)
+SCENARIO = Scenario(n_per_basket=6, followup_years=1.0)
+N_SIM = 40_000
+
+
+def _within(sim: float, exact: float, n: int) -> bool:
+    se = math.sqrt(max(exact * (1 - exact), 1e-4) / n)
+    return abs(sim - exact) <= 4 * se
+
+
+@pytest.fixture(scope="module")
+def result():
+    return simulate_trials(BASKETS, SCENARIO, alpha=0.025, n_sim=N_SIM, seed=7)
+
+
+def test_same_seed_same_numbers(result):
+    assert simulate_trials(BASKETS, SCENARIO, alpha=0.025, n_sim=N_SIM, seed=7) == result
+
+
+def test_different_seed_different_numbers(result):
+    assert simulate_trials(BASKETS, SCENARIO, alpha=0.025, n_sim=N_SIM, seed=8) != result
+
+
+def test_known_rate_baskets_match_exact_design(result):
+    a = poisson_design(4.0, SCENARIO.exposure, 0.4)
+    b = negbin_design(2.0, 6, 1.0, 1.5, 0.4)
+    assert _within(result.type1[0], a.size, N_SIM) and _within(result.power[0], a.power, N_SIM)
+    # per-patient gamma frailties reproduce the NB(n k) total exactly in law
+    assert _within(result.type1[1], b.size, N_SIM) and _within(result.power[1], b.power, N_SIM)
+
+
+def test_estimated_control_is_valid_unconditionally(result):
+    # redrawing the control count: the conditional test keeps its size
+    assert result.type1[2] <= 0.025 + 4 * math.sqrt(0.025 * 0.975 / N_SIM)
+    cond = conditional_design(30, 20.0, SCENARIO.exposure, 0.5, control_rate=1.5)
+    assert 0 < result.power[2] < 1 and cond.power > 0
+
+
+def test_chance_finding_is_family_wise_error_of_independent_baskets(result):
+    expected = 1 - np.prod([1 - t for t in result.type1])
+    assert _within(result.chance_finding, expected, N_SIM)
+    assert result.chance_finding >= max(result.type1)
+    assert result.any_benefit_h1 >= max(result.power)
+
+
+def test_bayes_rule_reported_and_reproducible():
+    rule = BayesRule(ExNexPrior(0.0, 2.0, 0.5, 0.0, 2.0, 0.5), min_probability=0.975)
+    r1 = simulate_trials(BASKETS, SCENARIO, n_sim=5_000, seed=3, bayes=rule)
+    r2 = simulate_trials(BASKETS, SCENARIO, n_sim=5_000, seed=3, bayes=rule)
+    assert r1 == r2
+    assert all(p1 > t1 for p1, t1 in zip(r1.bayes_power, r1.bayes_type1))
+    assert r1.bayes_chance_finding >= max(r1.bayes_type1)
+    assert all(0.5 < p < 1 for p in r1.bayes_mean_p_benefit_h1)
+
+
+def test_hundred_thousand_trials_in_seconds():
+    import time
+
+    start = time.perf_counter()
+    simulate_trials(BASKETS, SCENARIO, n_sim=100_000, seed=1)
+    assert time.perf_counter() - start < 20  # typically well under 1 s; generous for shared CI
+
+
+@pytest.mark.parametrize(
+    "call, field",
+    [
+        (lambda: SimBasket("", 1.0, 0.5), "name"),
+        (lambda: SimBasket("a", 0.0, 0.5), "control_rate"),
+        (lambda: SimBasket("a", 1.0, 0.5, control_events=3), "control_events"),
+        (lambda: SimBasket("a", 1.0, 0.5, shape=1.0, control_events=3, control_exposure=2.0), "shape"),
+        (lambda: Scenario(0, 1.0), "n_per_basket"),
+        (lambda: Scenario(3, -1.0), "followup_years"),
+        (lambda: simulate_trials([], SCENARIO), "baskets"),
+        (lambda: simulate_trials([BASKETS[0], BASKETS[0]], SCENARIO), "baskets"),
+        (lambda: simulate_trials(BASKETS, SCENARIO, n_sim=0), "n_sim"),
+        (lambda: simulate_trials(BASKETS, SCENARIO, seed=-1), "seed"),
+        (lambda: BayesRule(ExNexPrior.exchangeable(0, 1, 1), min_probability=1.0), "min_probability"),
+    ],
+)
+def test_bad_inputs_name_the_field(call, field):
+    with pytest.raises(StatsInputError) as err:
+        call()
+    assert err.value.field == field
