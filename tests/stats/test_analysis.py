@@ -1,0 +1,127 @@
+"""Analysis of observed outcomes against natural history."""
+
+import math
+
+import pytest
+
+from basket.stats import (
+    BiomarkerRecord,
+    NaturalHistory,
+    PeriodRecord,
+    StatsInputError,
+    adjust,
+    analyze_outcomes,
+    conditional_rate_ratio_test,
+    negbin_test_known_rate,
+    poisson_test_known_rate,
+)
+
+
+def rec(patient, variant, period, events, years, basket=None):
+    return PeriodRecord(patient, variant, period, events, years, basket)
+
+
+RECORDS = [
+    rec("P1", "CPS1-a", "pre", 4, 1.0, "CPS1"), rec("P1", "CPS1-a", "post", 0, 1.0, "CPS1"),
+    rec("P2", "CPS1-b", "pre", 3, 0.5, "CPS1"), rec("P2", "CPS1-b", "post", 1, 1.5, "CPS1"),
+    rec("P3", "OTC-a", "pre", 2, 1.0, "OTC"), rec("P3", "OTC-a", "post", 1, 2.0, "OTC"),
+    rec("P4", "ASS1-a", "post", 0, 1.0, "ASS1"),
+]
+NH = [
+    NaturalHistory("CPS1", rate=3.0),
+    NaturalHistory("OTC", rate=1.5, shape=2.0),
+    NaturalHistory("ASS1", events=20, exposure_years=10.0),
+]
+
+
+@pytest.fixture(scope="module")
+def result():
+    bio = [BiomarkerRecord("P1", "ammonia", d, v) for d, v in [(-20, 200.0), (-5, 150.0), (10, 60.0), (30, 40.0)]]
+    return analyze_outcomes(RECORDS, NH, biomarkers=bio)
+
+
+def by(result, level):
+    return {c.name: c for c in result.comparisons if c.level == level}
+
+
+def test_basket_tests_use_the_right_method(result):
+    b = by(result, "basket")
+    assert b["CPS1"].p_value == pytest.approx(poisson_test_known_rate(1, 2.5, 3.0).p_value)
+    assert b["OTC"].p_value == pytest.approx(negbin_test_known_rate(1, [2.0], 1.5, 2.0).p_value)
+    ass1 = conditional_rate_ratio_test(0, 1.0, 20, 10.0)
+    assert b["ASS1"].p_value == pytest.approx(ass1.p_value)
+    assert b["ASS1"].rate_ratio_interval == ass1.interval
+    assert b["CPS1"].n_patients == 2 and b["CPS1"].events == 1
+
+
+def test_holm_adjustment_within_basket_family(result):
+    b = sorted(by(result, "basket").values(), key=lambda c: c.name)
+    assert [c.p_adjusted for c in b] == pytest.approx(adjust([c.p_value for c in b], "holm"))
+    assert all(c.p_adjusted >= c.p_value for c in b)
+
+
+def test_variants_and_pooled(result):
+    v = by(result, "variant")
+    assert set(v) == {"CPS1-a", "CPS1-b", "OTC-a", "ASS1-a"}
+    pooled = by(result, "pooled")["all baskets"]
+    expected = 3.0 * 2.5 + 1.5 * 2.0 + 2.0 * 1.0
+    assert pooled.expected_events == pytest.approx(expected)
+    assert pooled.events == 2
+    assert pooled.p_value == pytest.approx(poisson_test_known_rate(2, expected, 1.0).p_value)
+
+
+def test_multiplicity_is_stated(result):
+    fams = {m.family: m for m in result.multiplicity}
+    primary = fams["baskets vs natural history (primary)"]
+    assert primary.n_comparisons == 3 and primary.method == "holm"
+    assert "3 comparisons, Holm step-down" in primary.statement()
+    assert fams["variants vs natural history (supportive)"].n_comparisons == 4
+
+
+def test_within_patient(result):
+    w = {x.name: x for x in result.within_patient}
+    assert set(w) == {"P1", "P2", "P3"}  # P4 has no pre period
+    p2 = conditional_rate_ratio_test(1, 1.5, 3, 0.5)
+    assert w["P2"].p_value == pytest.approx(p2.p_value)
+    assert w["P2"].rate_ratio == pytest.approx((1 / 1.5) / (3 / 0.5))
+    basket = {x.name: x for x in result.within_basket}["CPS1"]
+    assert (basket.pre_events, basket.post_events) == (7, 1)
+
+
+def test_biomarker_change(result):
+    (change,) = result.biomarkers
+    assert (change.median_pre, change.median_post) == (175.0, 50.0)
+    assert change.change == -125.0 and change.relative_change == pytest.approx(-125 / 175)
+    (summary,) = result.biomarker_summaries
+    assert summary.basket == "CPS1" and summary.median_change == -125.0
+
+
+def test_basket_from_mapping_and_errors():
+    recs = [rec("P1", "V1", "post", 0, 1.0)]
+    out = analyze_outcomes(recs, [NaturalHistory("B", rate=2.0)], basket_of={"V1": "B"})
+    assert by(out, "basket")["B"].p_value == pytest.approx(math.exp(-2.0))
+    with pytest.raises(StatsInputError) as err:
+        analyze_outcomes(recs, [NaturalHistory("B", rate=2.0)])
+    assert err.value.field == "basket_of"
+    with pytest.raises(StatsInputError) as err:
+        analyze_outcomes(recs, [NaturalHistory("X", rate=2.0)], basket_of={"V1": "B"})
+    assert err.value.field == "natural_history"
+    with pytest.raises(StatsInputError) as err:
+        analyze_outcomes(recs, [NaturalHistory("B", rate=2.0)], basket_of={"V1": "B"}, adjustment="sidak")
+    assert err.value.field == "method"
+
+
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"rate": None}, "rate"),
+        ({"rate": 1.0, "events": 3, "exposure_years": 2.0}, "rate"),
+        ({"events": 3}, "events"),
+        ({"rate": -1.0}, "rate"),
+        ({"events": 3, "exposure_years": 2.0, "shape": 1.0}, "shape"),
+    ],
+)
+def test_natural_history_validation(kwargs, field):
+    with pytest.raises(StatsInputError) as err:
+        NaturalHistory("B", **kwargs)
+    assert err.value.field == field
