@@ -30,8 +30,8 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Mapping, Sequence
 
 from .errors import StatsInputError, require_count, require_positive, require_probability
 from .exact import (
@@ -46,12 +46,12 @@ from .multiplicity import Multiplicity, adjust
 from .outcomes_io import BiomarkerRecord, PeriodRecord
 
 __all__ = [
+    "AnalysisResult",
+    "BiomarkerChange",
+    "BiomarkerSummary",
     "NaturalHistory",
     "RateComparison",
     "WithinPatient",
-    "BiomarkerChange",
-    "BiomarkerSummary",
-    "AnalysisResult",
     "analyze_outcomes",
 ]
 

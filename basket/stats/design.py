@@ -19,15 +19,15 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
-from typing import Sequence
 
 from .errors import StatsInputError, require_probability
 from .exact import ExactDesign, conditional_design, negbin_design, poisson_design
 from .hierarchical import ExNexPrior, GridSpec, RateData, fit_exnex
 from .simulate import BayesRule, Scenario, SimBasket, SimulationResult, simulate_trials
 
-__all__ = ["DesignRow", "DesignTable", "exact_design", "design_table", "design_table_csv"]
+__all__ = ["DesignRow", "DesignTable", "design_table", "design_table_csv", "exact_design"]
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def _typical_posterior(baskets: Sequence[SimBasket], sc: Scenario, prior: ExNexP
     data = []
     for b in baskets:
         rate = b.control_events / b.control_exposure if b.estimated_control else b.control_rate
-        events = int(round(b.rate_ratio * b.control_rate * sc.exposure))
+        events = round(b.rate_ratio * b.control_rate * sc.exposure)
         data.append(RateData(b.name, events, sc.exposure, rate, b.shape, sc.n_per_basket))
     return [p.p_benefit for p in fit_exnex(data, prior, grid=GridSpec(1201, 121, 40)).baskets]
 

@@ -31,8 +31,8 @@ Methods
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from scipy import stats
@@ -45,19 +45,19 @@ from .errors import (
 )
 
 __all__ = [
+    "ExactDesign",
     "Interval",
     "RateTest",
-    "ExactDesign",
-    "garwood_interval",
     "clopper_pearson_interval",
-    "poisson_rate_interval",
-    "poisson_test_known_rate",
-    "negbin_test_known_rate",
+    "conditional_design",
     "conditional_rate_ratio_test",
+    "garwood_interval",
+    "negbin_design",
+    "negbin_test_known_rate",
     "negbin_total_cdf",
     "poisson_design",
-    "negbin_design",
-    "conditional_design",
+    "poisson_rate_interval",
+    "poisson_test_known_rate",
 ]
 
 

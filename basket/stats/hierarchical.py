@@ -43,8 +43,9 @@ removes the lumpiness a point-mass mu grid causes when tau is small.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, Sequence
+from typing import Literal, Protocol
 
 import numpy as np
 from scipy import special, stats
@@ -58,16 +59,16 @@ from .errors import (
 )
 
 __all__ = [
-    "RateData",
-    "TwoRateData",
-    "ResponseData",
-    "NormalData",
+    "BasketPosterior",
+    "CountPosteriorTable",
     "ExNexPrior",
     "GridSpec",
-    "BasketPosterior",
     "HierarchicalResult",
+    "NormalData",
+    "RateData",
+    "ResponseData",
+    "TwoRateData",
     "fit_exnex",
-    "CountPosteriorTable",
 ]
 
 TAU_MAX_SCALES = 4.5
@@ -224,7 +225,7 @@ class ExNexPrior:
             require_probability("p_exchangeable", float(w), open_interval=False)
 
     @classmethod
-    def exchangeable(cls, mu_mean: float, mu_sd: float, tau_scale: float) -> "ExNexPrior":
+    def exchangeable(cls, mu_mean: float, mu_sd: float, tau_scale: float) -> ExNexPrior:
         """The plain EX model (every basket exchangeable)."""
         return cls(mu_mean, mu_sd, tau_scale, mu_mean, mu_sd, 1.0)
 
@@ -333,8 +334,8 @@ def _build_grid(loglik_fn, prior: ExNexPrior, spec: GridSpec) -> _Grid:
     # mu cell edges sit on the theta lattice (r theta cells per mu cell), so the
     # EX kernel depends on lattice offsets only (see _ex_kernel)
     h = float(edges[1] - edges[0])
-    r = max(1, int(round((mu_hi - mu_lo) / spec.n_mu / h)))
-    first = int(round((mu_lo - edges[0]) / h))
+    r = max(1, round((mu_hi - mu_lo) / spec.n_mu / h))
+    first = round((mu_lo - edges[0]) / h)
     first = min(max(first, 0), spec.n_theta - r * spec.n_mu) if spec.n_theta >= r * spec.n_mu else 0
     mu_index = first + r * np.arange(spec.n_mu + 1)
     mu_edges = edges[0] + h * mu_index

@@ -43,13 +43,13 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .errors import StatsInputError
 
-__all__ = ["PeriodRecord", "BiomarkerRecord", "OutcomesFormatError", "read_outcomes", "read_biomarkers"]
+__all__ = ["BiomarkerRecord", "OutcomesFormatError", "PeriodRecord", "read_biomarkers", "read_outcomes"]
 
 PATIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 OUTCOME_REQUIRED = ("patient", "variant", "period", "events", "exposure_years")

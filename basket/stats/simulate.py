@@ -33,8 +33,8 @@ PCG64 streams spawned per hypothesis and basket from one SeedSequence).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import stats
@@ -43,7 +43,7 @@ from .errors import StatsInputError, require_count, require_positive, require_pr
 from .exact import negbin_design, poisson_design
 from .hierarchical import CountPosteriorTable, ExNexPrior, GridSpec, rate_loglik
 
-__all__ = ["SimBasket", "Scenario", "BayesRule", "SimulationResult", "simulate_trials"]
+__all__ = ["BayesRule", "Scenario", "SimBasket", "SimulationResult", "simulate_trials"]
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class BayesRule:
     prior: ExNexPrior
     min_probability: float = 0.9
     threshold: float = 0.0
-    grid: GridSpec = GridSpec(n_theta=801, n_mu=61, n_tau=24)
+    grid: GridSpec = field(default_factory=lambda: GridSpec(n_theta=801, n_mu=61, n_tau=24))
 
     def __post_init__(self) -> None:
         require_probability("min_probability", self.min_probability)

@@ -19,7 +19,6 @@ References and tolerances
 
 import math
 
-import numpy as np
 import pytest
 from scipy import stats
 

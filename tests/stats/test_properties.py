@@ -8,7 +8,6 @@
 * Holm-adjusted p-values lie between the raw and the Bonferroni ones.
 """
 
-import math
 
 import numpy as np
 import pytest
