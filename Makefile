@@ -20,6 +20,7 @@ system-deps:
 demo: system-deps $(VENV)/.installed
 	$(BASKET) validate $(EXAMPLE)
 	$(BASKET) plan $(EXAMPLE)
+	-$(BASKET) readiness $(EXAMPLE)   # exits 1 while a variant marked for submission lacks evidence
 	$(BASKET) render $(EXAMPLE) -o out --format md,html,pdf,docx
 	$(BASKET) graph export $(EXAMPLE) --format graphml -o out/graph/program.graphml
 	$(BASKET) docs $(EXAMPLE) -o out/site
