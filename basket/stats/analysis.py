@@ -154,6 +154,16 @@ class BiomarkerSummary:
 
 
 @dataclass(frozen=True)
+class PatientDose:
+    """Dose recorded on a patient's post-dosing row (None when not given)."""
+
+    patient: str
+    variant: str
+    basket: str
+    dose_mg_per_kg: float | None
+
+
+@dataclass(frozen=True)
 class AnalysisResult:
     comparisons: tuple[RateComparison, ...]
     within_patient: tuple[WithinPatient, ...]
@@ -161,6 +171,7 @@ class AnalysisResult:
     biomarkers: tuple[BiomarkerChange, ...]
     biomarker_summaries: tuple[BiomarkerSummary, ...]
     multiplicity: tuple[Multiplicity, ...]
+    doses: tuple[PatientDose, ...] = ()
 
 
 def _basket(rec: PeriodRecord, basket_of: Mapping[str, str] | None) -> str:
@@ -298,5 +309,7 @@ def analyze_outcomes(
         Multiplicity("within-patient post vs pre (supportive)", len(patients), adjustment, alpha),
         Multiplicity("within-basket post vs pre (supportive)", len(per_basket), adjustment, alpha),
     )
+    doses = tuple(sorted((PatientDose(r.patient, r.variant, b, r.dose_mg_per_kg) for b, r in post),
+                         key=lambda d: d.patient))
     return AnalysisResult(tuple(baskets + variants + [pooled]), tuple(patients), tuple(per_basket),
-                          changes, summaries, mult)
+                          changes, summaries, mult, doses)

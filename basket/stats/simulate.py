@@ -26,7 +26,9 @@ Reported: per-basket type I error (all baskets null, RR = 1), per-basket power
 (all baskets at their hypothesised RR), the probability of a *chance finding*
 (at least one basket declared beneficial when none is: the family-wise error
 rate under the global null) and the probability that at least one basket is
-declared under H1.  Reproducible: the same seed gives identical numbers (numpy
+declared under H1; when some baskets have a hypothesised RR >= 1 (mixed
+scenarios), ``chance_finding_h1`` is the probability of declaring benefit in at
+least one of those.  Reproducible: the same seed gives identical numbers (numpy
 PCG64 streams spawned per hypothesis and basket from one SeedSequence).
 """
 
@@ -120,6 +122,7 @@ class SimulationResult:
     power: tuple[float, ...]
     chance_finding: float
     any_benefit_h1: float
+    chance_finding_h1: float | None = None
     bayes_type1: tuple[float, ...] | None = None
     bayes_power: tuple[float, ...] | None = None
     bayes_chance_finding: float | None = None
@@ -151,6 +154,12 @@ def _reject(rng, b: SimBasket, sc: Scenario, totals: np.ndarray, alpha: float) -
     else:
         c = negbin_design(b.control_rate, sc.n_per_basket, sc.followup_years, b.shape, 1.0, alpha).critical_value
     return totals <= c
+
+
+def _false_claims(baskets: Sequence[SimBasket], rejections: np.ndarray) -> float | None:
+    """P(benefit declared in >= 1 basket whose H1 rate ratio is >= 1), if any."""
+    null = np.array([b.rate_ratio >= 1.0 for b in baskets])
+    return float(rejections[:, null].any(axis=1).mean()) if null.any() else None
 
 
 def _check(baskets: Sequence[SimBasket], n_sim: int, alpha: float) -> None:
@@ -200,6 +209,7 @@ def simulate_trials(
         power=tuple(map(float, rej1.mean(axis=0))),
         chance_finding=float(rej0.any(axis=1).mean()),
         any_benefit_h1=float(rej1.any(axis=1).mean()),
+        chance_finding_h1=_false_claims(baskets, rej1),
     )
     if bayes is None:
         return result

@@ -96,6 +96,11 @@ def test_biomarker_change(result):
     assert summary.basket == "CPS1" and summary.median_change == -125.0
 
 
+def test_doses_listed_per_treated_patient(result):
+    assert [(d.patient, d.basket) for d in result.doses] == [("P1", "CPS1"), ("P2", "CPS1"), ("P3", "OTC"), ("P4", "ASS1")]
+    assert all(d.dose_mg_per_kg is None for d in result.doses)
+
+
 def test_basket_from_mapping_and_errors():
     recs = [rec("P1", "V1", "post", 0, 1.0)]
     out = analyze_outcomes(recs, [NaturalHistory("B", rate=2.0)], basket_of={"V1": "B"})

@@ -70,6 +70,14 @@ def test_chance_finding_is_family_wise_error_of_independent_baskets(result):
     assert result.any_benefit_h1 >= max(result.power)
 
 
+def test_chance_finding_under_mixed_alternative(result):
+    assert result.chance_finding_h1 is None  # every basket has RR < 1 under H1
+    mixed = (BASKETS[0], SimBasket("null", control_rate=3.0, rate_ratio=1.0))
+    r = simulate_trials(mixed, SCENARIO, n_sim=N_SIM, seed=2)
+    assert r.chance_finding_h1 == pytest.approx(r.power[1])  # the only null basket
+    assert _within(r.chance_finding_h1, poisson_design(3.0, SCENARIO.exposure, 1.0).size, N_SIM)
+
+
 def test_bayes_rule_reported_and_reproducible():
     rule = BayesRule(ExNexPrior(0.0, 2.0, 0.5, 0.0, 2.0, 0.5), min_probability=0.975)
     r1 = simulate_trials(BASKETS, SCENARIO, n_sim=5_000, seed=3, bayes=rule)
