@@ -147,6 +147,11 @@ def _document_paths(program: Program, root: Path, report: Report) -> Iterator[Pr
     for index, item in enumerate(program.evidence):
         if item.document is None:
             continue
-        target = (root / item.document).resolve()
+        try:
+            target = (root / item.document).resolve()
+        except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop (Python < 3.13)
+            yield report(("evidence", index, "document"), f"document path cannot be resolved: {error}")
+            continue
         if not target.is_relative_to(base):
-            yield report(("evidence", index, "document"), "document path leaves the program directory")
+            yield report(("evidence", index, "document"),
+                         "document path leaves the program directory (directly or through a symbolic link)")

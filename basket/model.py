@@ -258,6 +258,8 @@ class Evidence(Strict):
     @field_validator("document")
     @classmethod
     def _relative_document(cls, value: str | None) -> str | None:
+        if value is not None and any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise ValueError("document paths cannot contain control characters (NUL, line breaks, ...)")
         if value is not None and (Path(value).is_absolute() or ".." in Path(value).parts):
             raise ValueError("document paths must stay inside the program directory (relative, no '..')")
         return value

@@ -20,7 +20,8 @@ try:  # the C parser is an order of magnitude faster on big programs
 except AttributeError:  # pragma: no cover - wheels ship libyaml
     _Loader = yaml.SafeLoader
 
-MAX_NODES = 2_000_000  # an alias bomb expands far beyond any real program
+MAX_NODES = 5_000_000  # values per file; a file of at most 200 MiB stays below it unless aliases expand it
+MAX_ALIASED = 100_000  # values reached again through aliases (*name): a "billion laughs" bomb stops here
 MAX_DEPTH = 200
 
 Path = tuple[object, ...]
@@ -66,6 +67,10 @@ class _Builder:
         self.loader = loader
         self.lines: dict[Path, int] = {}
         self.count = 0
+        self.open: set[int] = set()  # containers being built: meeting one again means a recursive alias
+        self.built: set[int] = set()  # containers built once: meeting one again means an alias
+        self.aliasing = 0  # depth inside alias expansions
+        self.aliased = 0
 
     def fail(self, node: yaml.Node, path: Path, message: str) -> InputError:
         return InputError([Problem(self.file, node.start_mark.line + 1, format_path(path), message)])
@@ -73,7 +78,12 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(node, path, f"document expands to more than {MAX_NODES:,} values (alias bomb?)")
+            raise self.fail(node, path, f"document has more than {MAX_NODES:,} values")
+        if self.aliasing:
+            self.aliased += 1
+            if self.aliased > MAX_ALIASED:
+                raise self.fail(node, path, f"aliases (*name) expand to more than {MAX_ALIASED:,} values "
+                                "(a YAML alias bomb?)")
         kind = type(node)
         if kind is yaml.ScalarNode:
             if node.tag == _STR:
@@ -81,8 +91,21 @@ class _Builder:
             return self.build_scalar(node, path)
         if len(path) >= MAX_DEPTH:
             raise self.fail(node, path, f"nesting deeper than {MAX_DEPTH} levels")
-        if kind is yaml.MappingNode:
-            return self.build_mapping(node, path)
+        if id(node) in self.open:
+            raise self.fail(node, path, "an alias (*name) refers to a value that contains it (recursive structure)")
+        again = id(node) in self.built
+        self.aliasing += again
+        self.open.add(id(node))
+        try:
+            if kind is yaml.MappingNode:
+                return self.build_mapping(node, path)
+            return self.build_sequence(node, path)
+        finally:
+            self.open.discard(id(node))
+            self.built.add(id(node))
+            self.aliasing -= again
+
+    def build_sequence(self, node: yaml.SequenceNode, path: Path) -> list:
         if node.tag != _SEQ:
             raise self.fail(node, path, f"unsupported YAML tag {node.tag!r}")
         items = []

@@ -128,7 +128,13 @@ def _parse_slow(stripped: str) -> ParsedHgvs:
         variant = _parse_with_biocommons(stripped)
     except hgvs.exceptions.HGVSError as error:
         raise HgvsError(_parse_error_message(stripped, str(error))) from None
+    except ValueError as error:  # the grammar's int() refuses numbers of more than 4,300 digits
+        raise HgvsError(f"cannot parse HGVS {_clip(stripped)!r}: {error}".split(";")[0]) from None
     return _to_parsed(stripped, variant)
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # The common shapes, parsed without the grammar (a 300x speed-up on big programs): c./g. SNVs,
