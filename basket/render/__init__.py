@@ -6,14 +6,16 @@ writes them, with manifest.json, atomically into the output directory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
+
+from jinja2.sandbox import SandboxedEnvironment
 
 from basket.atomic import replace_directory
 from basket.load import LoadedProgram
 from basket.plan import Plan
-from basket.render.context import Gaps, appendix_context, overview_context
+from basket.render.context import Gaps, ToBeProvided, appendix_context, overview_context
 from basket.render.environment import make_environment
 from basket.render.escape import escape_markdown
 from basket.render.manifest import MANIFEST_NAME, build_manifest
@@ -31,6 +33,7 @@ class Document:
     context: dict
     gaps: list[str]
     assets: dict[str, bytes] = field(default_factory=dict)  # files the document shows (trial schema picture)
+    markdown: str = ""  # the rendered Markdown, source of every format (see `with_markdown`)
 
     @property
     def title(self) -> str:
@@ -74,6 +77,19 @@ def collect_documents(
     return documents
 
 
+def with_markdown(env: SandboxedEnvironment, documents: list[Document]) -> list[Document]:
+    """Render each document's Markdown once (every format is made from it) and keep only the
+    gaps the document actually shows, so completeness.md lists exactly the visible markers."""
+    from basket.render.formats import markdown_text
+
+    rendered = []
+    for doc in documents:
+        text = markdown_text(env, doc)
+        shown = [what for what in doc.gaps if escape_markdown(ToBeProvided(what)) in text]
+        rendered.append(replace(doc, markdown=text, gaps=shown))
+    return rendered
+
+
 def render_documents(
     loaded: LoadedProgram,
     plan: Plan,
@@ -86,7 +102,7 @@ def render_documents(
     from basket.render.formats import FORMATTERS
 
     env = make_environment(templates)
-    documents = collect_documents(loaded, plan, variants, pictures)
+    documents = with_markdown(env, collect_documents(loaded, plan, variants, pictures))
     outputs: dict[str, bytes] = {}
     formats = list(formats)
     for doc in documents:

@@ -25,6 +25,8 @@ CSS_TEMPLATE = "document.css"
 
 
 def markdown_text(env: SandboxedEnvironment, doc: Document) -> str:
+    if doc.markdown:
+        return doc.markdown
     text = env.get_template(f"{doc.kind}.md.j2").render(**doc.context)
     return _BLANK_RUNS.sub("\n\n", text)  # template loops leave extra blank lines; one is enough
 

@@ -33,14 +33,14 @@ def build_site(
     from basket.api import program_graph
     from basket.readiness import assess
     from basket.readiness_report import readiness_output
-    from basket.render import collect_documents
+    from basket.render import collect_documents, with_markdown
     from basket.render.environment import make_environment
     from basket.render.formats import html_text
     from basket.render.pictures import dot_executable, graph_picture
     from basket.viewer import viewer_html
 
     env = make_environment(templates)
-    documents = collect_documents(loaded, plan, None, pictures)
+    documents = with_markdown(env, collect_documents(loaded, plan, None, pictures))
     graph = program_graph(loaded, plan)
     report = assess(loaded, plan)
     files: dict[str, bytes] = {}
