@@ -6,6 +6,7 @@ Pure functions on frozen dataclasses (no dependency on the program model):
   tests, Garwood and Clopper-Pearson intervals, critical values and exact power.
 * :mod:`.hierarchical` -- EX and EXNEX borrowing across baskets, deterministic
   grid integration with exact likelihoods.
+* :mod:`.nested` -- two levels: variants within baskets within the platform.
 * :mod:`.simulate` -- seeded, vectorised operating characteristics.
 * :mod:`.design` -- the design table (basket × scenario) and its CSV.
 * :mod:`.plot` -- power against patients per basket (PNG + SVG).
@@ -52,6 +53,7 @@ from .hierarchical import (
     fit_exnex,
 )
 from .multiplicity import Multiplicity, adjust
+from .nested import NestedResult, fit_nested
 from .outcomes_io import (
     BiomarkerRecord,
     OutcomesFormatError,
@@ -77,6 +79,7 @@ __all__ = [
     "Interval",
     "Multiplicity",
     "NaturalHistory",
+    "NestedResult",
     "NormalData",
     "OutcomesFormatError",
     "PatientDose",
@@ -100,6 +103,7 @@ __all__ = [
     "design_table_csv",
     "exact_design",
     "fit_exnex",
+    "fit_nested",
     "garwood_interval",
     "negbin_design",
     "negbin_test_known_rate",

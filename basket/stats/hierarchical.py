@@ -252,6 +252,9 @@ class GridSpec:
                 raise StatsInputError(name, f"must be >= {lo}")
 
 
+DEFAULT_GRID = GridSpec()
+
+
 @dataclass(frozen=True)
 class BasketPosterior:
     """Per-basket posterior summary (theta scale unless ``natural``)."""
@@ -413,6 +416,11 @@ def fit_exnex(
     (e.g. threshold 0: P(rate ratio < 1)) or P(theta_j > threshold) for
     ``"above"`` (e.g. threshold logit(p0) for a response rate).
     """
+    return fit_with_densities(data, prior, threshold, benefit, grid)[0]
+
+
+def fit_with_densities(data, prior: ExNexPrior, threshold: float, benefit: str, grid: GridSpec):
+    """:func:`fit_exnex` plus its theta grid and per-basket posterior cell masses."""
     _check_inputs(data, benefit, threshold)
     w = prior.weights(len(data))
 
@@ -424,13 +432,13 @@ def fit_exnex(
     dens, p_ex, node_w = _posterior_pass(g, lik, w)
     frac = benefit_fraction(g.edges, threshold, benefit)
     baskets = tuple(
-        _summarise(d.name, dens[q], g, frac, d.natural(g.theta), p_ex[q])
+        summarise(d.name, dens[q], g.edges, frac, d.natural(g.theta), p_ex[q])
         for q, d in enumerate(data)
     )
     inside = node_w.sum()
     mu_mean = float((node_w.sum(axis=0) * g.mu).sum() / inside) if inside > 0 else math.nan
     tau_mean = float((node_w.sum(axis=1) * g.tau).sum() / inside) if inside > 0 else math.nan
-    return HierarchicalResult(baskets, mu_mean, tau_mean, threshold, benefit)
+    return HierarchicalResult(baskets, mu_mean, tau_mean, threshold, benefit), g.edges, dens
 
 
 def _posterior_pass(g: _Grid, lik: np.ndarray, w: np.ndarray):
@@ -476,20 +484,22 @@ def _quantile(cdf: np.ndarray, edges: np.ndarray, q: float) -> float:
     return float(np.interp(q, np.concatenate([[0.0], cdf]), edges))
 
 
-def _summarise(name, mass, g: _Grid, frac, natural, p_ex) -> BasketPosterior:
-    mean = float(mass @ g.theta)
+def summarise(name, mass, edges: np.ndarray, frac, natural, p_ex) -> BasketPosterior:
+    """Posterior summary of one distribution given as theta-cell masses."""
+    theta = 0.5 * (edges[1:] + edges[:-1])
+    mean = float(mass @ theta)
     # within-cell variance of a uniform cell adds h^2/12 (Sheppard's correction)
-    h = float(g.edges[1] - g.edges[0])
-    sd = math.sqrt(max(float(mass @ (g.theta - mean) ** 2) + h * h / 12, 0.0))
+    h = float(edges[1] - edges[0])
+    sd = math.sqrt(max(float(mass @ (theta - mean) ** 2) + h * h / 12, 0.0))
     cdf = np.minimum(np.cumsum(mass), 1.0)
     return BasketPosterior(
         name=name,
         p_benefit=float(np.clip(mass @ frac, 0.0, 1.0)),
         mean=mean,
         sd=sd,
-        q025=_quantile(cdf, g.edges, 0.025),
-        median=_quantile(cdf, g.edges, 0.5),
-        q975=_quantile(cdf, g.edges, 0.975),
+        q025=_quantile(cdf, edges, 0.025),
+        median=_quantile(cdf, edges, 0.5),
+        q975=_quantile(cdf, edges, 0.975),
         natural_mean=float(mass @ natural),
         natural_sd=math.sqrt(max(float(mass @ natural**2) - float(mass @ natural) ** 2, 0.0)),
         p_exchangeable=float(min(max(p_ex, 0.0), 1.0)),
