@@ -3,9 +3,10 @@ and returns data; nothing here prints. Tests call these directly."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import networkx as nx
 
@@ -78,7 +79,21 @@ def render_to(
                                   f"choose from {', '.join(FORMATTERS)}")])
     loaded, plan = plan_program(directory, selectors, fasta)
     variants = [v.variant for v in plan.variants] if selectors else None
-    return render_program(loaded, plan, out, formats, templates, variants, progress)
+    with user_template_errors():
+        return render_program(loaded, plan, out, formats, templates, variants, progress)
+
+
+@contextmanager
+def user_template_errors() -> Iterator[None]:
+    """A broken or hostile user template is bad input (exit 2), not a crash."""
+    import jinja2
+
+    from basket.render.environment import template_problem
+
+    try:
+        yield
+    except jinja2.TemplateError as error:
+        raise InputError([template_problem(error)]) from None
 
 
 def export_to(directory: Path, fmt: str, selectors: Iterable[str] = ()) -> bytes:

@@ -28,7 +28,7 @@ def docs(program: Path, out: Path, templates: Path | None, focus: str | None, pi
 
     Example: basket docs configs/ucd-umbrella -o out/site
     """
-    from basket.api import plan_program, program_graph
+    from basket.api import plan_program, program_graph, user_template_errors
     from basket.graph import UnknownNode, resolve
     from basket.render.pictures import GraphvizMissing
     from basket.site import build_site, write_site
@@ -42,7 +42,8 @@ def docs(program: Path, out: Path, templates: Path | None, focus: str | None, pi
             click.echo(f"error: --focus: {error}", err=True)
             sys.exit(EXIT_BAD_INPUT)
     try:
-        files = build_site(loaded, plan, templates, focus, pictures)
+        with user_template_errors():
+            files = build_site(loaded, plan, templates, focus, pictures)
     except GraphvizMissing as error:
         click.echo(f"error: {error} (or pass --no-pictures)", err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -61,3 +61,23 @@ def make_environment(user_templates: Path | None = None) -> SandboxedEnvironment
 def markdown_cell(value: object) -> str:
     """A value safe inside a Markdown table cell (kept for templates written before escaping was automatic)."""
     return escape_markdown(value)
+
+
+def template_problem(error: Exception) -> "Problem":
+    """A jinja error in a (user) template as `template:line: message`, for exit code 2.
+
+    Syntax errors carry their line; runtime errors (an undefined field, a sandbox
+    violation) are located by the innermost template frame of the traceback.
+    """
+    import traceback
+
+    from basket.problems import Problem
+
+    name = getattr(error, "filename", None) or getattr(error, "name", None)
+    line = getattr(error, "lineno", None)
+    if line is None:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+        if frames:
+            name, line = frames[-1].filename, frames[-1].lineno
+    kind = type(error).__name__
+    return Problem(str(name or "template"), line or 0, "", f"template error ({kind}): {error}")

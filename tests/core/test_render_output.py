@@ -84,3 +84,25 @@ def test_selection_renders_only_selected_appendices(example: Path, tmp_path: Pat
     render_to(example, out, ["md"], selectors=["variant:CPS1-E714X"])
     assert not (out / "appendices").exists()
     assert (out / "overview.md").exists()
+
+
+@pytest.mark.parametrize("template, expected", [
+    ("# {{ nosuchfield }}\n", "overview.md.j2:1: template error (UndefinedError): 'nosuchfield' is undefined"),
+    ("line one\n{% for x in %}\n", "overview.md.j2:2: template error (TemplateSyntaxError)"),
+    ("{{ ''.__class__.__mro__[1].__subclasses__() }}\n", "overview.md.j2:1: template error (SecurityError)"),
+])
+@pytest.mark.parametrize("command", ["render", "docs"])
+def test_broken_user_template_is_bad_input(example: Path, tmp_path: Path, template: str, expected: str,
+                                           command: str):
+    from click.testing import CliRunner
+
+    from basket.cli import main
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "overview.md.j2").write_text(template)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [command, str(example), "-o", str(out), "--templates", str(templates)])
+    assert result.exit_code == 2, result.output
+    assert f"{templates}/{expected}" in result.stderr
+    assert "Traceback" not in result.output and not out.exists()
