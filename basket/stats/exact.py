@@ -278,11 +278,16 @@ def _pi_to_rr(pi: float, e: float, e0: float) -> float:
     return math.inf if pi >= 1.0 else pi / (1.0 - pi) * e0 / e
 
 
-def _lower_critical_value(cdf, mean: float, alpha: float) -> int:
-    """Largest c with cdf(c) <= alpha (``-1`` if even cdf(0) > alpha)."""
-    c = max(int(mean + 10 * math.sqrt(mean + 1)), 0)
+def _lower_critical_value(cdf, start: float, alpha: float) -> int:
+    """Largest c with cdf(c) <= alpha (``-1`` if even cdf(0) > alpha).
+
+    ``start`` is a first guess (the alpha-quantile); the search steps from it.
+    """
+    c = max(int(start), -1)
     while c >= 0 and cdf(c) > alpha:
         c -= 1
+    while cdf(c + 1) <= alpha:
+        c += 1
     return c
 
 
@@ -299,7 +304,7 @@ def poisson_design(
     rr = require_positive("rate_ratio", rate_ratio)
     a = require_probability("alpha", alpha)
     mu0, mu1 = lam * e, rr * lam * e
-    c = _lower_critical_value(lambda x: stats.poisson.cdf(x, mu0), mu0, a)
+    c = _lower_critical_value(lambda x: stats.poisson.cdf(x, mu0), stats.poisson.ppf(a, mu0), a)
     size = float(stats.poisson.cdf(c, mu0)) if c >= 0 else 0.0
     power = float(stats.poisson.cdf(c, mu1)) if c >= 0 else 0.0
     rand = _randomized_power(lambda x: stats.poisson.cdf(x, mu0), lambda x: stats.poisson.pmf(x, mu0),
@@ -330,7 +335,8 @@ def negbin_design(
     a = require_probability("alpha", alpha)
     mu0, mu1, size_param = n * t * lam, n * t * lam * rr, n * k
     p0, p1 = _nb_p(size_param, mu0), _nb_p(size_param, mu1)
-    c = _lower_critical_value(lambda x: stats.nbinom.cdf(x, size_param, p0), mu0 * (1 + mu0 / size_param), a)
+    c = _lower_critical_value(lambda x: stats.nbinom.cdf(x, size_param, p0),
+                              stats.nbinom.ppf(a, size_param, p0), a)
     size = float(stats.nbinom.cdf(c, size_param, p0)) if c >= 0 else 0.0
     power = float(stats.nbinom.cdf(c, size_param, p1)) if c >= 0 else 0.0
     rand = _randomized_power(lambda x: stats.nbinom.cdf(x, size_param, p0),

@@ -46,6 +46,9 @@ def test_poisson_test_size_never_exceeds_alpha(rate, exposure, alpha, rr):
 def test_negbin_test_size_never_exceeds_alpha(rate, n, t, shape, alpha, rr):
     d = negbin_design(rate, n, t, shape, rr, alpha)
     assert d.size <= alpha + 1e-12
+    size_param = n * shape
+    p0 = size_param / (size_param + n * t * rate)
+    assert stats.nbinom.cdf(d.critical_value + 1, size_param, p0) > alpha  # c is maximal
     assert d.power <= d.randomized_power + 1e-12
 
 
