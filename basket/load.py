@@ -98,12 +98,23 @@ def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[s
     documents: list[YamlDocument] = []
     inputs: dict[str, str] = {}
     problems: list[Problem] = []
+    base = root.resolve()
     for path in files:
         display = _display(root, path)
-        if path.stat().st_size > MAX_FILE_BYTES:
+        try:
+            inside = path.resolve().is_relative_to(base)
+            too_big = path.stat().st_size > MAX_FILE_BYTES
+            raw = b"" if too_big or not inside else path.read_bytes()
+        except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop (Python < 3.13)
+            problems.append(Problem(display, 0, "", f"cannot read file: {getattr(error, 'strerror', None) or error}"))
+            continue
+        if not inside:
+            problems.append(Problem(display, 0, "", "a symbolic link to a file outside the program directory; "
+                                    "copy the file into the program instead"))
+            continue
+        if too_big:
             problems.append(Problem(display, 0, "", f"file larger than {MAX_FILE_BYTES // 2**20} MiB"))
             continue
-        raw = path.read_bytes()
         inputs[path.relative_to(root).as_posix()] = hashlib.sha256(raw).hexdigest()
         try:
             documents.append(parse_yaml_bytes(raw, display))
@@ -167,15 +178,31 @@ def _validate(merged: dict[str, Any], locator: Locator) -> Program:
     try:
         return Program.model_validate(merged)
     except ValidationError as error:
-        raise InputError(_translate(error, locator)) from None
+        raise InputError(_translate(error, locator, merged)) from None
 
 
-def _translate(error: ValidationError, locator: Locator) -> list[Problem]:
+def _translate(error: ValidationError, locator: Locator, data: Any = None) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
-        loc = tuple(part for part in item["loc"] if not _is_union_tag(part))
-        problems.append(locator.problem(loc, _message(item)))
+        problems.append(locator.problem(_data_path(item["loc"], data), _message(item)))
     return problems
+
+
+def _data_path(loc: tuple, data: Any) -> tuple:
+    """Pydantic's location with the union tags it inserts left out; a part that is a key
+    of the data (a field called `date`) is a field, whatever it looks like."""
+    path = []
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        elif _is_union_tag(part):
+            continue
+        else:
+            data = None
+        path.append(part)
+    return tuple(path)
 
 
 def _is_union_tag(part: object) -> bool:

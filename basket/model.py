@@ -204,6 +204,27 @@ PERSONAL_DATA_FIELDS = {
     "ssn", "social_security_number", "address", "phone", "email",
 }
 _PSEUDONYM = re.compile(r"^[A-Z]{1,6}-?[0-9]{1,6}$")
+# words that make a field name personal data however it is spelt: DateOfBirth, patient-name, MRN_no
+_PERSONAL_WORDS = {
+    "name", "names", "surname", "forename", "initials", "dob", "birth", "birthdate", "birthday", "born",
+    "mrn", "record", "ssn", "nhs", "address", "postcode", "phone", "telephone", "mobile", "email",
+}
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# in free text: labels of identifiers, and calendar dates (more precise than a year)
+_PERSONAL_TEXT = re.compile(
+    r"(?<![A-Za-z])(?:dob|d\.o\.b|date of birth|born on|mrn|medical record|record (?:number|no)|hospital number"
+    r"|nhs (?:number|no)|ssn|social security)(?![A-Za-z])"
+    r"|(?<![0-9])(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4})(?![0-9])",
+    re.IGNORECASE,
+)
+
+
+def is_personal_data_field(key: object) -> bool:
+    """A field name that would hold a name, birth date, record number or contact detail."""
+    text = str(key)
+    if text.lower() in PERSONAL_DATA_FIELDS:
+        return True
+    return any(word.lower() in _PERSONAL_WORDS for word in _WORDS.findall(text))
 
 
 class Allele(Strict):
@@ -225,13 +246,24 @@ class Patient(Strict):
     @classmethod
     def _refuse_personal_data(cls, data: object) -> object:
         if isinstance(data, dict):
-            found = sorted(k for k in data if str(k).lower() in PERSONAL_DATA_FIELDS)
+            found = sorted(str(k) for k in data if is_personal_data_field(k))
             if found:
                 raise ValueError(
                     f"patient records must be pseudonymous: remove {', '.join(found)} "
                     "(names, birth dates and record numbers are personal data)"
                 )
         return data
+
+    @field_validator("notes")
+    @classmethod
+    def _notes_without_identifiers(cls, value: str | None) -> str | None:
+        match = _PERSONAL_TEXT.search(value or "")
+        if match:
+            raise ValueError(
+                f"patient records must be pseudonymous: the notes carry {match.group(0)!r} (birth dates, "
+                "record numbers and dates more precise than a year are personal data)"
+            )
+        return value
 
 
 class Evidence(Strict):
@@ -324,6 +356,36 @@ class SafetyPlan(Strict):
     follow_up_source: Text | None = None
 
 
+class SampleSizePlan(Strict):
+    """Assumptions of the basket design (`basket design`, master protocol section 10.9).
+
+    The baseline rate of each basket comes from its natural history (the primary
+    endpoint's comparator); only the hypothesised effect and the scenarios live here.
+    """
+
+    rate_ratio: float = Field(gt=0, lt=1, description="hypothesised on-treatment / natural-history event rate ratio")
+    rationale: Text = Field(description="why this effect size: citation or clinical reasoning")
+    alpha: float = Field(default=0.025, gt=0, lt=0.5, description="one-sided significance level per basket")
+    patients_per_basket: list[int] = Field(default=[1, 2, 3, 5, 10], min_length=1)
+    follow_up_years: list[float] = Field(default=[1.0], min_length=1)
+    simulations: int = Field(default=20_000, ge=100, le=10_000_000)
+    seed: int = Field(default=20261125, ge=0)
+
+    @field_validator("patients_per_basket")
+    @classmethod
+    def _positive_counts(cls, values: list[int]) -> list[int]:
+        if any(v < 1 for v in values):
+            raise ValueError("every scenario needs at least one patient per basket")
+        return sorted(set(values))
+
+    @field_validator("follow_up_years")
+    @classmethod
+    def _positive_years(cls, values: list[float]) -> list[float]:
+        if any(v <= 0 for v in values):
+            raise ValueError("follow-up must be longer than zero years")
+        return sorted(set(values))
+
+
 class Umbrella(Strict):
     id: Text = Field(description="IND number, or a working id while the IND is pending")
     title: Text
@@ -344,6 +406,7 @@ class Umbrella(Strict):
     schedule: list[Visit] = Field(default_factory=list)
     safety: SafetyPlan | None = None
     statistics: list[Statement] = Field(default_factory=list)
+    sample_size: SampleSizePlan | None = None
     oversight: list[Statement] = Field(default_factory=list)
 
 
