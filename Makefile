@@ -21,10 +21,12 @@ demo: system-deps $(VENV)/.installed
 	$(BASKET) validate $(EXAMPLE)
 	$(BASKET) plan $(EXAMPLE)
 	-$(BASKET) readiness $(EXAMPLE)   # exits 1 while a variant marked for submission lacks evidence
-	$(BASKET) render $(EXAMPLE) -o out --format md,html,pdf,docx
+	$(BASKET) render $(EXAMPLE) -o out/protocol --format md,html,pdf,docx
+	$(BASKET) verify out/protocol
+	$(BASKET) design $(EXAMPLE) -o out/design
 	$(BASKET) graph export $(EXAMPLE) --format graphml -o out/graph/program.graphml
 	$(BASKET) docs $(EXAMPLE) -o out/site
-	@echo "Open out/overview.html, out/appendices/ and out/site/index.html"
+	@echo "Open out/protocol/overview.html, out/protocol/appendices/, out/design/power.png and out/site/index.html"
 
 test: system-deps $(VENV)/.installed
 	$(PY) -m pytest -q

@@ -215,7 +215,7 @@ def editors(fmt: str) -> None:
 
 # Commands that live in their own modules under basket/commands/; each module exposes
 # `COMMANDS`, a list of click commands. Their heavy imports stay inside the functions.
-COMMAND_MODULES: tuple[str, ...] = ("screen", "readiness", "status", "verify", "diff", "docs")
+COMMAND_MODULES: tuple[str, ...] = ("screen", "readiness", "status", "verify", "diff", "docs", "design")
 
 
 def _register_command_modules() -> None:

@@ -133,7 +133,7 @@ def overview_context(loaded: LoadedProgram, plan: Plan, gaps: Gaps) -> dict[str,
             "statements": gaps.value(_statements(umbrella.statistics, refs),
                                      "statistical considerations (umbrella.statistics)"),
             "comparators": _comparator_rows(program, covered, refs),
-            "sample_size": gaps.value(None, "sample size determination (computed by the statistics module)"),
+            "sample_size": _sample_size(program, gaps, refs),
         },
         "oversight": gaps.value(_statements(umbrella.oversight, refs), "trial oversight (umbrella.oversight)"),
         "appendices": [{"variant": v.variant, "gene": v.gene, "hgvs_c": v.hgvs_c,
@@ -366,6 +366,24 @@ def _endpoint_rows(program: Program, diseases: list[Disease], gaps: Gaps, refs: 
                          "definition": endpoint.definition, "comparator": comparator, "baseline": baseline,
                          "source": source})
     return rows
+
+
+def _sample_size(program: Program, gaps: Gaps, refs: References) -> Any:
+    """Exact design figures per basket and scenario (`basket design` adds simulation)."""
+    from basket.trial_design import basket_baselines, exact_rows
+
+    plan = program.umbrella.sample_size
+    if plan is None:
+        return gaps.value(None, "sample size assumptions (umbrella.sample_size)")
+    baselines, skipped = basket_baselines(program)
+    return {
+        "rate_ratio": f"{plan.rate_ratio:g}",
+        "alpha": f"{plan.alpha:g}",
+        "rationale": plan.rationale,
+        "rows": exact_rows(program, plan),
+        "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],
+        "designable": bool(baselines),
+    }
 
 
 def _comparator_rows(program: Program, diseases: list[Disease], refs: References) -> list[dict[str, Any]]:

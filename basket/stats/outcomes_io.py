@@ -44,7 +44,7 @@ import csv
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import StatsInputError
@@ -77,6 +77,7 @@ class PeriodRecord:
     exposure_years: float
     basket: str | None = None
     dose_mg_per_kg: float | None = None
+    line: int = field(default=0, compare=False)  # where it was read, for messages
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ def read_outcomes(path: str | Path) -> list[PeriodRecord]:
     seen: dict[tuple[str, str], int] = {}
     identity: dict[str, tuple[str, str | None, int]] = {}
     for line, row in _read_rows(path, OUTCOME_REQUIRED, OUTCOME_OPTIONAL, OUTCOME_PARSERS, problems):
-        rec = PeriodRecord(**row)
+        rec = PeriodRecord(**row, line=line)
         key = (rec.patient, rec.period)
         if key in seen:
             problems.add(line, "period", f"patient {rec.patient} already has a {rec.period} row (line {seen[key]})")
