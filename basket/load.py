@@ -103,7 +103,8 @@ def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[s
         display = _display(root, path)
         try:
             inside = path.resolve().is_relative_to(base)
-            too_big = path.stat().st_size > MAX_FILE_BYTES
+            size = path.stat().st_size
+            too_big = size > MAX_FILE_BYTES
             raw = b"" if too_big or not inside else path.read_bytes()
         except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop (Python < 3.13)
             problems.append(Problem(display, 0, "", f"cannot read file: {getattr(error, 'strerror', None) or error}"))
@@ -113,7 +114,8 @@ def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[s
                                     "copy the file into the program instead"))
             continue
         if too_big:
-            problems.append(Problem(display, 0, "", f"file larger than {MAX_FILE_BYTES // 2**20} MiB"))
+            problems.append(Problem(display, 0, "", f"file larger than the limit of {_size(MAX_FILE_BYTES)} "
+                                    f"({_size(size)}); split the program over several files"))
             continue
         inputs[path.relative_to(root).as_posix()] = hashlib.sha256(raw).hexdigest()
         try:
@@ -121,6 +123,10 @@ def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[s
         except InputError as error:
             problems += error.problems
     return documents, inputs, problems
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:,.1f} MiB" if count >= 2**20 else f"{count:,} bytes"
 
 
 def _display(root: Path, path: Path) -> str:
@@ -147,7 +153,7 @@ def _merge_section(merged: dict, locator: Locator, doc: YamlDocument, key: str, 
     if key not in SECTIONS:
         hint = difflib.get_close_matches(key, SECTIONS, n=1)
         suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; known sections: {', '.join(SECTIONS)}"
-        return [Problem(doc.file, line, key, f"unknown section{suggestion}")]
+        return [Problem(doc.file, line, format_path((key,)), f"unknown section{suggestion}")]
     if key in SINGLE_SECTIONS:
         if key in merged:
             first = locator.origins[(key,)].document.file

@@ -6,6 +6,7 @@ user fixes a broken program in one pass (the habit mkdocs and dbt converged on).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -20,7 +21,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:" if self.line else f"{self.file}:"
         field = f" {self.field}:" if self.field else ""
-        return f"{where}{field} {self.message}"
+        # one problem, one line: keys and messages quoting user text may hold line breaks
+        return " ".join(f"{where}{field} {self.message}".splitlines())
 
 
 class InputError(Exception):
@@ -37,6 +39,11 @@ def format_path(path: Iterable[object]) -> str:
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
+        elif not _PLAIN_KEY.match(str(part)):
+            text += f"[{str(part)!r}]"  # blank, spaced or control-character keys stay visible
         else:
             text += f".{part}" if text else str(part)
     return text
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_\-]+$")

@@ -159,6 +159,10 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow (NUL, most C0 controls)
+        line = text[: error.position].count("\n") + 1
+        what = f"#x{error.character:04x}" if isinstance(error.character, int) else repr(error.character)
+        raise InputError([Problem(file, line, "", f"invalid YAML: unacceptable character {what}: {error.reason}")]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
