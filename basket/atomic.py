@@ -7,8 +7,11 @@ lock file serializes concurrent renders into the same directory.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import re
 import shutil
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,12 +39,16 @@ def replace_directory(target: Path) -> Iterator[Path]:
 
     Concurrent callers for the same target wait for each other (a lock file
     beside the target). If the body raises, the staging directory is removed
-    and `target` is untouched.
+    and `target` is untouched. Leftovers of a process killed mid-write (its
+    staging directory; its retired output, if it died between the renames) are
+    cleaned up or restored by the next caller.
     """
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target.parent / f".{target.name}.lock")):
+        _recover(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+        staging.chmod(0o755)  # mkdtemp makes it private; the output is an ordinary folder
         try:
             yield staging
             _swap(staging, target)
@@ -53,6 +60,9 @@ def _swap(staging: Path, target: Path) -> None:
     if not target.exists():
         os.replace(staging, target)
         return
+    if _exchange(staging, target):  # one atomic step: `target` never disappears
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
+        return
     retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
     os.rmdir(retired)
     os.replace(target, retired)
@@ -62,3 +72,34 @@ def _swap(staging: Path, target: Path) -> None:
         os.replace(retired, target)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # not glibc >= 2.28
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return result == 0
+
+
+def _leftovers(target: Path, kind: str) -> list[Path]:
+    """Staging ("new") or retired ("old") siblings of `target` that a killed process left behind."""
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.{kind}-[a-z0-9_]{{8}}$")
+    return [path for path in target.parent.iterdir() if pattern.match(path.name)]
+
+
+def _recover(target: Path) -> None:
+    """Called with the lock held, so no live process owns the leftovers: a process killed between
+    the two renames of `_swap` left the previous output retired; put it back. Then remove every
+    stale staging and retired directory."""
+    retired = sorted(_leftovers(target, "old"), key=lambda path: path.stat().st_mtime)
+    if retired and not target.exists():
+        os.replace(retired.pop(), target)
+    for path in retired + _leftovers(target, "new"):
+        shutil.rmtree(path, ignore_errors=True)
