@@ -68,11 +68,14 @@ def collect_documents(
         assets = schema_pictures(loaded.program, plan)
     context["schema_picture"] = "graph/trial-schema.svg" if assets else ""
     documents = [Document("overview", "overview", context, gaps.items, assets)]
-    for item in plan.inside:
-        if wanted is not None and item.variant not in wanted:
-            continue
+    from basket.readiness import assess
+
+    chosen = [item for item in plan.inside if wanted is None or item.variant in wanted]
+    # readiness of every appendix in one pass (once per variant, not once per appendix)
+    verdicts = {v.variant: v for v in assess(loaded, replace(plan, variants=chosen)).variants}
+    for item in chosen:
         gaps = Gaps(item.variant)
-        context = appendix_context(loaded, plan, item, gaps)
+        context = appendix_context(loaded, plan, item, gaps, verdicts[item.variant])
         documents.append(Document(f"appendices/{item.variant}", "appendix", context, gaps.items))
     return documents
 

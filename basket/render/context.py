@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from basket import __version__
 from basket.load import LoadedProgram
 from basket.model import ELEMENTS, Disease, Dosing, Evidence, Program, Statement, Variant, Visit
 from basket.plan import Plan, VariantPlan
+
+if TYPE_CHECKING:
+    from basket.readiness import VariantReadiness
 
 MASTER_PROTOCOL_INDICATOR = "Yes"
 # The FDA's long-term follow-up guidance recommends up to 15 years of observation after
@@ -149,14 +152,15 @@ def overview_context(loaded: LoadedProgram, plan: Plan, gaps: Gaps) -> dict[str,
 # Intervention-specific appendix
 
 
-def appendix_context(loaded: LoadedProgram, plan: Plan, item: VariantPlan, gaps: Gaps) -> dict[str, Any]:
+def appendix_context(loaded: LoadedProgram, plan: Plan, item: VariantPlan, gaps: Gaps,
+                     verdict: VariantReadiness | None = None) -> dict[str, Any]:
     program = loaded.program
     variant = program.variants_by_id[item.variant]
     gene = program.genes_by_symbol[variant.gene]
     disease = program.diseases_by_id[item.disease] if item.disease else None
     refs = References()
     evidence = _evidence_of(program, variant, disease)
-    readiness = _readiness(loaded, plan, item.variant)
+    readiness = _readiness(loaded, plan, item.variant, verdict)
     guide = _guide(item)
     umbrella = program.umbrella
     population = umbrella.population
@@ -557,11 +561,14 @@ def _evidence_item(e: Evidence, refs: References) -> dict[str, Any]:
     }
 
 
-def _readiness(loaded: LoadedProgram, plan: Plan, variant: str) -> dict[int, dict[str, Any]]:
-    """Per element: the readiness verdict (basket.readiness) with what is missing."""
+def _readiness(loaded: LoadedProgram, plan: Plan, variant: str,
+               verdict: VariantReadiness | None = None) -> dict[int, dict[str, Any]]:
+    """Per element: the readiness verdict (basket.readiness) with what is missing; pass `verdict`
+    when rendering many appendices (assessing the whole plan per appendix is quadratic)."""
     from basket.readiness import assess
 
-    verdict = assess(loaded, plan).get(variant)
+    if verdict is None:
+        verdict = assess(loaded, replace(plan, variants=[plan.get(variant)])).get(variant)
     return {n: {"status": e.label, "missing": "; ".join(e.missing)} for n, e in verdict.elements.items()}
 
 
