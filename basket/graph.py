@@ -10,6 +10,7 @@ walk that dependency view, implemented once here.
 
 from __future__ import annotations
 
+import weakref
 from typing import Iterable
 
 import networkx as nx
@@ -119,7 +120,24 @@ def _add_evidence(graph: nx.MultiDiGraph, program: Program) -> None:
 
 
 def dependency_view(graph: nx.MultiDiGraph) -> nx.DiGraph:
-    """A digraph where u -> v means "a change to u affects v"."""
+    """A digraph where u -> v means "a change to u affects v".
+
+    Built once per graph and reused by later queries (rebuilt if the graph has grown or shrunk
+    since); treat the result as read-only."""
+    key = (graph.number_of_nodes(), graph.number_of_edges())
+    cached = _VIEWS.get(graph)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    view = _build_dependency_view(graph)
+    _VIEWS[graph] = (key, view)
+    return view
+
+
+# graph -> (its size when the view was built, the view); entries go when their graph does
+_VIEWS: "weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[tuple[int, int], nx.DiGraph]]" = weakref.WeakKeyDictionary()
+
+
+def _build_dependency_view(graph: nx.MultiDiGraph) -> nx.DiGraph:
     view = nx.DiGraph()
     view.add_nodes_from(graph.nodes)
     for source, target, rel in graph.edges(data="rel"):

@@ -81,6 +81,8 @@ def load_program(directory: str | Path) -> LoadedProgram:
         raise InputError([Problem(str(root), 0, "", "no .yaml or .yml files found in the program directory")])
     documents, inputs, problems = _read_all(root, files)
     merged, locator, merge_problems = _merge(documents)
+    for document in documents:
+        document.data = None  # the merged program holds the values; the locator needs only the lines
     problems += merge_problems
     if problems:
         raise InputError(problems)
