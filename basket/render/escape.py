@@ -25,6 +25,8 @@ _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # block markup at the start of a value printed at the start of a line
 _LEADING = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[+\-*](?=\s|$)|\d{1,9}[.)](?=\s|$)|=+(?=\s*$))")
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+# a character any of the patterns above could act on: without one, escaping changes nothing
+_MAYBE_MARKUP = re.compile(r"[\r\n\\`*\[\]|<~_&]|^\s*[#>+\-=0-9]")
 
 
 class MarkdownSafe(str):
@@ -36,7 +38,10 @@ def escape_markdown(value: object) -> MarkdownSafe:
         return value
     if isinstance(value, ToBeProvided):
         return MarkdownSafe(f"[to be provided: {escape_markdown(value.what)}]")
-    text = _NEWLINES.sub(" ", str(value))
+    text = str(value)
+    if not _MAYBE_MARKUP.search(text):  # most values (ids, numbers, plain words): nothing to escape
+        return MarkdownSafe(text)
+    text = _NEWLINES.sub(" ", text)
     text = _INLINE.sub(r"\\\1", text)
     text = _UNDERSCORE.sub(r"\\_", text)
     text = _ENTITY.sub(r"\\&", text)
