@@ -454,6 +454,15 @@ class Program(Strict):
         preferred = [d for d in causes if d.id in covered] or causes
         return preferred[0] if preferred else None
 
+    @cached_property
+    def patients_by_variant(self) -> dict[str, list[Patient]]:
+        """Variant id -> the patients carrying it, in program order (each patient once)."""
+        index: dict[str, list[Patient]] = {}
+        for patient in self.patients:
+            for variant in dict.fromkeys(allele.variant for allele in patient.genotype):
+                index.setdefault(variant, []).append(patient)
+        return index
+
     def evidence_for(self, subject: str) -> list[Evidence]:
         return self._evidence_by_subject.get(subject, [])
 

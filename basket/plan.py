@@ -7,7 +7,7 @@ the umbrella decision and a reason a regulatory writer can quote.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +35,25 @@ class VariantPlan:
     guides: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self, with_guides: bool = False) -> dict[str, Any]:
-        data = asdict(self)
-        if not with_guides:
+        """The fields as a fresh dict (what `dataclasses.asdict` gives, without its slow recursion:
+        only the guide dicts are nested, and they are copied)."""
+        data = {name: getattr(self, name) for name in _PLAN_FIELDS}
+        data["guide"] = _copy_guide(self.guide) if self.guide is not None else None
+        if with_guides:
+            data["guides"] = [_copy_guide(guide) for guide in self.guides]
+        else:
             data.pop("guides")
         return data
+
+
+def _copy_guide(guide: dict[str, Any]) -> dict[str, Any]:
+    copied = {key: list(value) if isinstance(value, (list, tuple)) else value for key, value in guide.items()}
+    if "bystanders" in copied:
+        copied["bystanders"] = [dict(b) for b in guide["bystanders"]]
+    return copied
+
+
+_PLAN_FIELDS = tuple(f.name for f in fields(VariantPlan))
 
 
 @dataclass(frozen=True)

@@ -323,8 +323,7 @@ def _listed_findings(listed: list[str], context: Context) -> list[Finding]:
 def _dosed(context: Context) -> bool:
     if context.variant.status in DOSED_STATUSES:
         return True
-    return any(p.status in DOSED_STATUSES and any(a.variant == context.variant.id for a in p.genotype)
-               for p in context.program.patients)
+    return any(p.status in DOSED_STATUSES for p in context.program.patients_by_variant.get(context.variant.id, []))
 
 
 def _classified_pathogenic(context: Context) -> Finding:

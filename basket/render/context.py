@@ -210,8 +210,7 @@ def appendix_context(loaded: LoadedProgram, plan: Plan, item: VariantPlan, gaps:
         "patients": [
             {"id": p.id, "status": p.status,
              "genotype": ", ".join(f"{a.variant} ({a.origin})" for a in p.genotype)}
-            for p in program.patients
-            if any(a.variant == variant.id for a in p.genotype)
+            for p in program.patients_by_variant.get(variant.id, [])
         ],
         "document_control": _document_control(loaded, evidence),
     }

@@ -27,3 +27,21 @@ def test_guide_dict_equals_to_dict(tmp_path: Path, example: Path):
                     assert guide_dict(guide) == guide.to_dict()
                     compared += 1
     assert compared > 50
+
+
+def test_variant_plan_to_dict_equals_asdict(tmp_path: Path, example: Path):
+    from dataclasses import asdict
+
+    from basket.plan import make_plan
+
+    write_program(tmp_path / "syn", 40, seed=5)
+    for directory in (example, tmp_path / "syn"):
+        for item in make_plan(load_program(directory).program).variants:
+            full = asdict(item)
+            assert item.to_dict(with_guides=True) == full
+            full.pop("guides")
+            assert item.to_dict() == full
+            copied = item.to_dict(with_guides=True)
+            if copied["guide"] is not None:  # a fresh copy: editing it leaves the plan alone
+                copied["guide"]["bystanders"].append({})
+                assert copied["guide"] != item.guide
