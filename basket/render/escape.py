@@ -12,6 +12,7 @@ runs with raw HTML disabled (see `basket.render.markdown`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from basket.render.context import ToBeProvided
 
@@ -25,8 +26,9 @@ _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # block markup at the start of a value printed at the start of a line
 _LEADING = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[+\-*](?=\s|$)|\d{1,9}[.)](?=\s|$)|=+(?=\s*$))")
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
-# a character any of the patterns above could act on: without one, escaping changes nothing
-_MAYBE_MARKUP = re.compile(r"[\r\n\\`*\[\]|<~_&]|^\s*[#>+\-=0-9]")
+# where none of the patterns above matches, escaping changes nothing: a quick test for "some
+# might" (_LEADING is tried with .match); tests/hostile/test_escape_fast_path.py checks it
+_MAYBE_MARKUP = re.compile(r"[\r\n\\`*\[\]|]|<(?=[A-Za-z/!?])|~~|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|&(?=#?[A-Za-z0-9]+;)")
 
 
 class MarkdownSafe(str):
@@ -38,8 +40,18 @@ def escape_markdown(value: object) -> MarkdownSafe:
         return value
     if isinstance(value, ToBeProvided):
         return MarkdownSafe(f"[to be provided: {escape_markdown(value.what)}]")
-    text = str(value)
-    if not _MAYBE_MARKUP.search(text):  # most values (ids, numbers, plain words): nothing to escape
+    if type(value) is str and len(value) <= 256:
+        return _escape_short(value)  # names, ids and labels recur in every appendix
+    return _escape_text(str(value))
+
+
+@lru_cache(maxsize=32_768)
+def _escape_short(text: str) -> MarkdownSafe:
+    return _escape_text(text)
+
+
+def _escape_text(text: str) -> MarkdownSafe:
+    if not _MAYBE_MARKUP.search(text) and not _LEADING.match(text):  # most values (ids, numbers, plain words): nothing to escape
         return MarkdownSafe(text)
     text = _NEWLINES.sub(" ", text)
     text = _INLINE.sub(r"\\\1", text)
@@ -56,6 +68,8 @@ def _escape_leading(match: re.Match[str]) -> str:
 
 def markdown_finalize(value: object) -> object:
     """jinja `finalize` for Markdown templates: every printed value is escaped."""
+    if type(value) is str:  # the common case first: it runs for every value every template prints
+        return _escape_short(value) if len(value) <= 256 else _escape_text(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     return escape_markdown(value)

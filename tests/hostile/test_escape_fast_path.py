@@ -16,7 +16,7 @@ def reference(text: str) -> str:
     return escape._LEADING.sub(escape._escape_leading, text)
 
 
-markdownish = st.text(alphabet=st.sampled_from(list("aZ09 _-*#>+=|`[]<~&;.)\\\n\r\t\x0b\x1c\u2028\u00a0é")), max_size=12)
+markdownish = st.text(alphabet=st.sampled_from(list("aZ09 _-*#>+=|`[]<~&;.)/!?\\\n\r\t\x0b\x1c\u2028\u00a0é")), max_size=12)
 
 
 @settings(max_examples=200, deadline=None)
