@@ -9,10 +9,12 @@ defined once. Every problem is reported as `file:line: field: message`.
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from pydantic import ValidationError
 
@@ -73,7 +75,25 @@ def program_files(root: Path) -> list[Path]:
 
 def load_program(directory: str | Path) -> LoadedProgram:
     """Read, merge, validate and cross-check a program; raise InputError with every problem."""
-    root = Path(directory)
+    with collector_paused():
+        return _load_program(Path(directory))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Loading allocates millions of small objects and frees none: the cyclic garbage collector's
+    passes over them took two thirds of the time at 100,000 variants (reference counting still
+    frees everything; the collector runs again afterwards)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_program(root: Path) -> LoadedProgram:
     if not root.is_dir():
         raise InputError([Problem(str(root), 0, "", "not a program directory (expected a folder of YAML files)")])
     files = program_files(root)

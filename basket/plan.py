@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from basket.design import VariantDesign, design_variant
+from basket.load import collector_paused
 from basket.model import Program, Variant
 
 
@@ -94,11 +95,9 @@ class Plan:
 def make_plan(program: Program, only: set[str] | None = None, fasta: Path | None = None) -> Plan:
     """Plan every variant (or those whose ids are in `only`), in program order."""
     variants = [v for v in program.variants if only is None or v.id in only]
-    return Plan(
-        umbrella=program.umbrella.id,
-        platform_editor=program.platform.editor,
-        variants=[plan_variant(program, v, fasta) for v in variants],
-    )
+    with collector_paused():  # many small acyclic objects, as in loading
+        planned = [plan_variant(program, v, fasta) for v in variants]
+    return Plan(umbrella=program.umbrella.id, platform_editor=program.platform.editor, variants=planned)
 
 
 def plan_variant(program: Program, variant: Variant, fasta: Path | None = None) -> VariantPlan:

@@ -15,14 +15,18 @@ caches or memory. Stages, in pipeline order:
     graph           basket.graph.build_graph with the plan's correctable_by edges
     impact          dependents of the shared LNP component (the "what does this change affect" query)
     jinja baseline  bare jinja2 (no sandbox, no escaping) rendering the same templates with precomputed contexts
-    render md/html  basket.render.render_program: contexts, sandboxed templates, manifest, atomic write
+    templates md    basket's environment (sandbox, Markdown escaping of every value) on the same contexts:
+                    the like-for-like comparison with the jinja baseline
+    render md/html  basket.render.render_program, the whole stage: contexts, readiness, Graphviz schema,
+                    templates, (HTML: Markdown to HTML), manifest, atomic write
     export json/graphml  basket.export.export_graph
 
 Ratios: load, plan, graph, impact and export are divided by the YAML baseline of the same
 run; render stages by the jinja baseline (same documents, same run). Peak memory is the
 child process's maximum resident set size (`resource.getrusage(RUSAGE_SELF).ru_maxrss`),
-read after plan+graph and again at the end. Rendering above --render-limit variants uses a
-sample of the first N appendices (the overview always lists every variant); the table says so.
+read after each stage (the "peak MiB" column: the maximum so far). Rendering above
+--render-limit appendices uses a sample of the first N (the overview always lists every
+variant); the table says so.
 `basket --help` is timed as the best of five runs of the console script.
 """
 
@@ -44,7 +48,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout: the repository root holds 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 DEFAULT_SIZES = "10,1000,10000"
-DEFAULT_RENDER_LIMIT = 10_000
+DEFAULT_RENDER_LIMIT = 2_000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,7 +115,8 @@ def measure(program: Path, render_limit: int, formats: list[str]) -> dict:
     stages: list[dict] = []
 
     def stage(name: str, seconds: float, items: int, baseline: str | None, note: str = "") -> None:
-        stages.append({"stage": name, "seconds": seconds, "items": items, "baseline": baseline, "note": note})
+        stages.append({"stage": name, "seconds": seconds, "items": items, "baseline": baseline, "note": note,
+                       "peak_mib": _peak_mib()})
 
     files = sorted(p for p in program.rglob("*.yaml"))
     start = time.perf_counter()
@@ -159,8 +164,8 @@ def measure(program: Path, render_limit: int, formats: list[str]) -> dict:
 def render_stages(loaded, plan, render_limit: int, formats: list[str], stage) -> None:
     import jinja2
 
-    from basket.render import collect_documents, render_program
-    from basket.render.environment import shipped_templates
+    from basket.render import collect_documents, render_program, with_markdown
+    from basket.render.environment import make_environment, shipped_templates
     from basket.render.formats import FORMATTERS
 
     inside = [v.variant for v in plan.inside]
@@ -172,14 +177,22 @@ def render_stages(loaded, plan, render_limit: int, formats: list[str], stage) ->
     bare = jinja2.Environment(loader=jinja2.FileSystemLoader(str(shipped_templates())), keep_trailing_newline=True,
                               trim_blocks=True, lstrip_blocks=True)
     bare.filters.update(cell=str, raw=str)
-    start = time.perf_counter()
     try:
+        for doc in documents[:3]:  # compile the templates outside the timing
+            bare.get_template(f"{doc.kind}.md.j2").render(**doc.context)
+        start = time.perf_counter()
         for doc in documents:
             bare.get_template(f"{doc.kind}.md.j2").render(**doc.context).encode("utf-8")
     except jinja2.TemplateError as error:  # templates and contexts are being edited together
         stage("jinja baseline", float("nan"), 0, None, f"failed: {error}"[:120])
         return
     stage("jinja baseline", time.perf_counter() - start, len(documents), None, note or "md templates")
+
+    env = make_environment()
+    with_markdown(env, documents[:3])  # compile the templates outside the timing, as the baseline's warm-up
+    start = time.perf_counter()
+    with_markdown(env, documents)
+    stage("templates md", time.perf_counter() - start, len(documents), "jinja baseline", note or "md templates")
 
     with tempfile.TemporaryDirectory(prefix="basket-bench-out-") as temp:
         for fmt in formats:
@@ -200,7 +213,7 @@ def print_table(result: dict) -> None:
     counts = result["counts"]
     print(f"== {result['variants']:,} variants ({counts['patients']:,} patients, {counts['evidence']:,} evidence items)")
     seconds = {s["stage"]: s["seconds"] for s in result["stages"]}
-    header = f"{'stage':<15} {'seconds':>9} {'items/s':>11} {'ratio':>8}  {'vs':<15} note"
+    header = f"{'stage':<15} {'seconds':>9} {'items/s':>11} {'ratio':>8}  {'vs':<15} {'peak MiB':>9}  note"
     print(header)
     print("-" * len(header))
     for s in result["stages"]:
@@ -208,7 +221,8 @@ def print_table(result: dict) -> None:
         base = seconds.get(s["baseline"]) if s["baseline"] else None
         ratio = f"{s['seconds'] / base:.1f}x" if base else ""
         secs = f"{s['seconds']:.3f}" if s["seconds"] == s["seconds"] else "-"
-        print(f"{s['stage']:<15} {secs:>9} {rate:>11} {ratio:>8}  {s['baseline'] or '':<15} {s['note']}")
+        print(f"{s['stage']:<15} {secs:>9} {rate:>11} {ratio:>8}  {s['baseline'] or '':<15} "
+              f"{s['peak_mib']:>9,.0f}  {s['note']}")
     print(f"peak memory (max RSS): {result['peak_mib_after_plan']:,.0f} MiB after load+plan+graph, "
           f"{result['peak_mib']:,.0f} MiB at the end\n")
 
