@@ -92,8 +92,11 @@ def user_template_errors() -> Iterator[None]:
 
     try:
         yield
-    except jinja2.TemplateError as error:
+    except (jinja2.TemplateError, OverflowError) as error:  # the sandbox raises OverflowError for huge ranges
         raise InputError([template_problem(error)]) from None
+    except UnicodeDecodeError as error:
+        raise InputError([Problem("--templates", 0, "", f"a template is not valid UTF-8 text ({error.reason} "
+                                  f"at byte {error.start})")]) from None
 
 
 def export_to(directory: Path, fmt: str, selectors: Iterable[str] = ()) -> bytes:

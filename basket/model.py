@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator, model_validator
 
 from basket.editing.editors import Editor
 
@@ -100,7 +100,7 @@ class NaturalHistory(Strict):
     id: Identifier
     source: Text
     population: Text
-    n: int | None = Field(default=None, ge=1)
+    n: StrictInt | None = Field(default=None, ge=1)
     measures: list[Measure] = Field(default_factory=list)
 
 
@@ -137,13 +137,13 @@ class SequenceWindow(Strict):
     """Reference (+ strand) sequence around a variant, with where it came from."""
 
     chrom: Annotated[str, StringConstraints(pattern=r"^(chr)?([0-9]{1,2}|X|Y|M|MT)$")]
-    start: int = Field(ge=1, description="1-based genomic position of the first base")
-    variant_position: int | None = Field(
+    start: StrictInt = Field(ge=1, description="1-based genomic position of the first base")
+    variant_position: StrictInt | None = Field(
         default=None, ge=1, description="1-based genomic position of the variant, when hgvs_g is not given"
     )
     sequence: Annotated[str, StringConstraints(pattern=r"^[ACGTNacgtn]+$", min_length=10, max_length=100_000)]
-    coding_start: int | None = Field(default=None, ge=1)
-    coding_end: int | None = Field(default=None, ge=1)
+    coding_start: StrictInt | None = Field(default=None, ge=1)
+    coding_end: StrictInt | None = Field(default=None, ge=1)
     source: Text
 
     @property
@@ -268,7 +268,7 @@ class Patient(Strict):
 
 class Evidence(Strict):
     id: Identifier
-    element: int = Field(ge=1, le=5)
+    element: StrictInt = Field(ge=1, le=5)
     kind: EvidenceKind
     subject: Annotated[str, StringConstraints(pattern=r"^(variant|disease|platform|gene):.+$")] = Field(
         description="what it supports: variant:ID, disease:ID, platform:ID or gene:SYMBOL"
@@ -352,7 +352,7 @@ class Visit(Strict):
 class SafetyPlan(Strict):
     monitoring: list[Statement] = Field(default_factory=list)
     stopping_rules: list[Statement] = Field(default_factory=list)
-    follow_up_years: int | None = Field(default=None, ge=1, le=50, description="long-term follow-up after dosing")
+    follow_up_years: StrictInt | None = Field(default=None, ge=1, le=50, description="long-term follow-up after dosing")
     follow_up_source: Text | None = None
 
 
@@ -366,10 +366,10 @@ class SampleSizePlan(Strict):
     rate_ratio: float = Field(gt=0, lt=1, description="hypothesised on-treatment / natural-history event rate ratio")
     rationale: Text = Field(description="why this effect size: citation or clinical reasoning")
     alpha: float = Field(default=0.025, gt=0, lt=0.5, description="one-sided significance level per basket")
-    patients_per_basket: list[int] = Field(default=[1, 2, 3, 5, 10], min_length=1)
+    patients_per_basket: list[StrictInt] = Field(default=[1, 2, 3, 5, 10], min_length=1)
     follow_up_years: list[float] = Field(default=[1.0], min_length=1)
-    simulations: int = Field(default=20_000, ge=100, le=10_000_000)
-    seed: int = Field(default=20261125, ge=0)
+    simulations: StrictInt = Field(default=20_000, ge=100, le=10_000_000)
+    seed: StrictInt = Field(default=20261125, ge=0)
 
     @field_validator("patients_per_basket")
     @classmethod

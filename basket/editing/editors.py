@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, StrictInt, field_validator, model_validator
 
 from basket.editing.sequence import SequenceError, validate_iupac
 
@@ -31,9 +31,9 @@ class Editor(BaseModel):
     deaminase: Deaminase
     cas_variant: str
     pams: list[str]
-    core_window: tuple[int, int]
-    extended_window: tuple[int, int] | None = None
-    spacer_length: int = 20
+    core_window: tuple[StrictInt, StrictInt]
+    extended_window: tuple[StrictInt, StrictInt] | None = None
+    spacer_length: StrictInt = 20
     source: str
     notes: str | None = None
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 from jinja2.nodes import EvalContext
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 import basket
@@ -39,12 +40,32 @@ def _finalize(eval_ctx: EvalContext, value: object) -> object:
     return markdown_finalize(value)
 
 
+MAX_REPEAT = 1_000_000  # longest string or list a template may build with `*`
+MAX_EXPONENT = 10_000
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """jinja's sandbox, plus bounds on `*` and `**`: a template cannot exhaust memory or CPU
+    with `'a' * 10**9` (the stock sandbox only bounds `range`)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: object, right: object) -> object:
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"exponent {right} is larger than {MAX_EXPONENT}")
+        if operator == "*":
+            sized, count = (left, right) if isinstance(right, int) else (right, left)
+            if isinstance(sized, (str, list, tuple)) and isinstance(count, int) and len(sized) * count > MAX_REPEAT:
+                raise SecurityError(f"repetition would build more than {MAX_REPEAT:,} items")
+        return super().call_binop(context, operator, left, right)
+
+
 def make_environment(user_templates: Path | None = None) -> SandboxedEnvironment:
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders.append(jinja2.FileSystemLoader(str(shipped_templates())))
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=HTML_EXTENSIONS, default_for_string=False),

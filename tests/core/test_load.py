@@ -101,3 +101,12 @@ def test_endpoint_comparator_must_name_a_measure(minimal: Path):
     path.write_text(original.replace("    source: OMIM 237300\n", "    source: OMIM 237300\n" + NATURAL_HISTORY % "death_rate"))
     assert any("diseases[0].endpoints[0].comparator: no natural-history measure named 'death_rate'" in p
                for p in problems_of(minimal))
+
+
+def test_booleans_and_strings_are_not_numbers(minimal: Path):
+    path = minimal / "variants.yaml"
+    original = path.read_text()
+    path.write_text(original.replace("      start: 210591821", "      start: true"))
+    assert any("variants[0].window.start: Input should be a valid integer" in p for p in problems_of(minimal))
+    path.write_text(original.replace("      start: 210591821", '      start: "210591821"'))
+    assert any("variants[0].window.start" in p for p in problems_of(minimal))

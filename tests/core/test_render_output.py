@@ -90,6 +90,9 @@ def test_selection_renders_only_selected_appendices(example: Path, tmp_path: Pat
     ("# {{ nosuchfield }}\n", "overview.md.j2:1: template error (UndefinedError): 'nosuchfield' is undefined"),
     ("line one\n{% for x in %}\n", "overview.md.j2:2: template error (TemplateSyntaxError)"),
     ("{{ ''.__class__.__mro__[1].__subclasses__() }}\n", "overview.md.j2:1: template error (SecurityError)"),
+    ("one\ntwo {{ 2 ** 100000 }}\n", "overview.md.j2:2: template error (SecurityError): exponent"),
+    ("{{ 'a' * 1000000000 }}\n", "overview.md.j2:1: template error (SecurityError): repetition"),
+    ("{% for i in range(10**8) %}{% endfor %}\n", "overview.md.j2:1: template error (OverflowError)"),
 ])
 @pytest.mark.parametrize("command", ["render", "docs"])
 def test_broken_user_template_is_bad_input(example: Path, tmp_path: Path, template: str, expected: str,
@@ -106,3 +109,16 @@ def test_broken_user_template_is_bad_input(example: Path, tmp_path: Path, templa
     assert result.exit_code == 2, result.output
     assert f"{templates}/{expected}" in result.stderr
     assert "Traceback" not in result.output and not out.exists()
+
+
+def test_template_that_is_not_utf8_is_bad_input(example: Path, tmp_path: Path):
+    from click.testing import CliRunner
+
+    from basket.cli import main
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "overview.md.j2").write_bytes("caf\xe9 {{ umbrella.id }}\n".encode("latin-1"))
+    result = CliRunner().invoke(main, ["render", str(example), "-o", str(tmp_path / "out"),
+                                       "--templates", str(templates)])
+    assert result.exit_code == 2 and "not valid UTF-8" in result.stderr

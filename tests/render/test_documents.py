@@ -99,7 +99,7 @@ def test_statistics_section_states_what_is_provided_and_marks_the_rest(rendered)
     section = text[text.index("## 10 Statistical Considerations"):text.index("## 11 ")]
     assert "Fixture statistics statement" in section
     assert "| Carbamoyl phosphate synthetase I deficiency | NH-FIXTURE | recurrent_hyperammonemia_before_age_1 |" in section
-    assert "[to be provided: sample size determination" in section
+    assert "[to be provided: sample size assumptions (umbrella.sample_size)]" in section
 
 
 def test_xss_payload_is_text_in_markdown_and_html(rendered):
@@ -126,13 +126,14 @@ def test_user_templates_override_file_by_file(fixture_program, tmp_path):
 
 
 def test_user_templates_run_sandboxed(fixture_program, tmp_path):
-    from jinja2.exceptions import SecurityError
+    from basket.problems import InputError
 
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "overview.md.j2").write_text("{{ umbrella.__class__.__mro__ }}\n")
-    with pytest.raises(SecurityError):
+    with pytest.raises(InputError) as caught:
         render_to(fixture_program, tmp_path / "out", ["md"], templates)
+    assert "template error (SecurityError)" in str(caught.value)
 
 
 def test_outputs_are_byte_identical_across_renders(fixture_program, rendered, tmp_path):
