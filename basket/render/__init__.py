@@ -6,16 +6,17 @@ writes them, with manifest.json, atomically into the output directory.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from jinja2.sandbox import SandboxedEnvironment
+import jinja2
 
 from basket.atomic import replace_directory
 from basket.load import LoadedProgram
 from basket.plan import Plan
-from basket.render.context import Gaps, ToBeProvided, appendix_context, overview_context
+from basket.render.context import Gaps, appendix_context, overview_context
 from basket.render.environment import make_environment
 from basket.render.escape import escape_markdown
 from basket.render.manifest import MANIFEST_NAME, build_manifest
@@ -80,16 +81,22 @@ def collect_documents(
     return documents
 
 
-def with_markdown(env: SandboxedEnvironment, documents: list[Document]) -> list[Document]:
+_MARKER = re.compile(r"\[to be provided: ((?:\\.|[^\]\\])*)\]")
+
+
+def with_markdown(env: jinja2.Environment, documents: list[Document]) -> list[Document]:
     """Render each document's Markdown once (every format is made from it) and keep only the
     gaps the document actually shows, so completeness.md lists exactly the visible markers."""
+    from basket.load import collector_paused
     from basket.render.formats import markdown_text
 
     rendered = []
-    for doc in documents:
-        text = markdown_text(env, doc)
-        shown = [what for what in doc.gaps if escape_markdown(ToBeProvided(what)) in text]
-        rendered.append(replace(doc, markdown=text, gaps=shown))
+    with collector_paused():  # many short-lived acyclic strings; the loaded program need not be walked
+        for doc in documents:
+            text = markdown_text(env, doc)
+            visible = set(_MARKER.findall(text))
+            shown = [what for what in doc.gaps if escape_markdown(what) in visible]
+            rendered.append(replace(doc, markdown=text, gaps=shown))
     return rendered
 
 

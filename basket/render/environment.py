@@ -60,12 +60,15 @@ class BoundedSandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def make_environment(user_templates: Path | None = None) -> SandboxedEnvironment:
+def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
+    """The shipped templates are ours and run in a plain environment; as soon as a user's
+    template directory is given, every template runs in the bounded sandbox."""
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders.append(jinja2.FileSystemLoader(str(shipped_templates())))
-    env = BoundedSandbox(
+    environment_class = jinja2.Environment if user_templates is None else BoundedSandbox
+    env = environment_class(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=HTML_EXTENSIONS, default_for_string=False),
