@@ -1,37 +1,39 @@
 """Markdown (the rendered templates) to an HTML fragment, the shared source of HTML, PDF and DOCX.
 
-CommonMark plus tables, raw HTML disabled: any `<`, `>` or `&` left in the
-Markdown (from a program value or a user template) is printed as text, never
-as markup. Images whose path names a document asset (the trial schema
-picture) are embedded as data URIs so the HTML is one self-contained file.
+CommonMark plus GFM tables through cmark-gfm (GitHub's C implementation, via `cmarkgfm`),
+without its unsafe option: raw HTML in the Markdown is never passed through (our templates
+escape every `<` that could open a tag, so program text always prints as text). Images
+whose path names a document asset (the trial schema picture) are embedded as data URIs so
+the HTML is one self-contained file.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import re
 
-from markdown_it import MarkdownIt
+import cmarkgfm
+from cmarkgfm.cmark import Options
 
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
-_MARKER = re.compile(r"\[to be provided: ([^\]<]*)\]")
-
-
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+# the marker text, already HTML-escaped; "[]" may occur inside it (e.g. "variants[].dosing")
+_MARKER = re.compile(r"\[to be provided: ((?:[^\]\[<]|\[\])*)\]")
+_IMAGE_SOURCE = re.compile(r'(<img src=")([^"]*)(")')
+_OPTIONS = Options.CMARK_OPT_VALIDATE_UTF8  # invalid bytes become U+FFFD; no raw HTML, no smart quotes
 
 
 def markdown_to_html(text: str, assets: dict[str, bytes] | None = None) -> str:
-    parser = _parser()
-    tokens = parser.parse(text)
-    assets = assets or {}
-    for token in tokens:
-        for child in token.children or []:
-            if child.type == "image":
-                src = str(child.attrGet("src") or "")
-                if src in assets:
-                    kind = MEDIA_TYPES.get(src.rsplit(".", 1)[-1], "application/octet-stream")
-                    child.attrSet("src", f"data:{kind};base64,{base64.b64encode(assets[src]).decode('ascii')}")
-    html = parser.renderer.render(tokens, parser.options, {})
+    rendered = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=["table"])
+    if assets:
+        rendered = _IMAGE_SOURCE.sub(lambda m: m.group(1) + _embedded(m.group(2), assets) + m.group(3), rendered)
     # the escaped marker text becomes a highlighted span (its content is already HTML-escaped)
-    return _MARKER.sub(r'<mark class="tbp">[to be provided: \1]</mark>', html)
+    return _MARKER.sub(r'<mark class="tbp">[to be provided: \1]</mark>', rendered)
+
+
+def _embedded(source: str, assets: dict[str, bytes]) -> str:
+    path = html.unescape(source)
+    if path not in assets:
+        return source
+    kind = MEDIA_TYPES.get(path.rsplit(".", 1)[-1], "application/octet-stream")
+    return f"data:{kind};base64,{base64.b64encode(assets[path]).decode('ascii')}"
