@@ -20,7 +20,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 import basket
-from basket.render.escape import escape_markdown, markdown_finalize, markdown_raw
+from basket.problems import Problem
+from basket.render.escape import SHORT_TEXT, escape_markdown, escape_short, markdown_finalize, markdown_raw
 
 HTML_EXTENSIONS = ("html", "htm", "xml", "html.j2", "xml.j2")
 
@@ -37,6 +38,8 @@ def shipped_templates() -> Path:
 def _finalize(eval_ctx: EvalContext, value: object) -> object:
     if eval_ctx.autoescape:
         return value  # HTML: jinja escapes after finalize
+    if type(value) is str and len(value) <= SHORT_TEXT:  # the hot path, inlined: every printed value
+        return escape_short(value)
     return markdown_finalize(value)
 
 
@@ -87,15 +90,13 @@ def markdown_cell(value: object) -> str:
     return escape_markdown(value)
 
 
-def template_problem(error: Exception) -> "Problem":
+def template_problem(error: Exception) -> Problem:
     """A jinja error in a (user) template as `template:line: message`, for exit code 2.
 
     Syntax errors carry their line; runtime errors (an undefined field, a sandbox
     violation) are located by the innermost template frame of the traceback.
     """
     import traceback
-
-    from basket.problems import Problem
 
     name = getattr(error, "filename", None) or getattr(error, "name", None)
     line = getattr(error, "lineno", None)

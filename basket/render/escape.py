@@ -40,13 +40,16 @@ def escape_markdown(value: object) -> MarkdownSafe:
         return value
     if isinstance(value, ToBeProvided):
         return MarkdownSafe(f"[to be provided: {escape_markdown(value.what)}]")
-    if type(value) is str and len(value) <= 256:
-        return _escape_short(value)  # names, ids and labels recur in every appendix
+    if type(value) is str and len(value) <= SHORT_TEXT:
+        return escape_short(value)  # names, ids and labels recur in every appendix
     return _escape_text(str(value))
 
 
+SHORT_TEXT = 256  # values up to this length are cached: names, ids and labels recur in every appendix
+
+
 @lru_cache(maxsize=32_768)
-def _escape_short(text: str) -> MarkdownSafe:
+def escape_short(text: str) -> MarkdownSafe:
     return _escape_text(text)
 
 
@@ -69,7 +72,7 @@ def _escape_leading(match: re.Match[str]) -> str:
 def markdown_finalize(value: object) -> object:
     """jinja `finalize` for Markdown templates: every printed value is escaped."""
     if type(value) is str:  # the common case first: it runs for every value every template prints
-        return _escape_short(value) if len(value) <= 256 else _escape_text(value)
+        return escape_short(value) if len(value) <= SHORT_TEXT else _escape_text(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     return escape_markdown(value)
