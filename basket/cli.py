@@ -48,6 +48,17 @@ def reports_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def emit(text: str, output: Path | None, written: str | None = None) -> None:
+    """Print `text`, or write it atomically to `output` (`-` is standard output) and say so."""
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    from basket.atomic import write_bytes_atomic
+
+    write_bytes_atomic(output, text.encode("utf-8"))
+    click.echo(written or f"wrote {output}")
+
+
 def fail_usage(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(EXIT_BAD_INPUT)
@@ -151,14 +162,7 @@ def graph_export(program: Path, selectors: tuple[str, ...], fmt: str, output: Pa
     """
     from basket.api import export_to
 
-    data = export_to(program, fmt, selectors)
-    if str(output) == "-":
-        click.echo(data.decode("utf-8"), nl=False)
-        return
-    from basket.atomic import write_bytes_atomic
-
-    write_bytes_atomic(output, data)
-    click.echo(f"wrote {output}")
+    emit(export_to(program, fmt, selectors).decode("utf-8"), output)
 
 
 @main.command()

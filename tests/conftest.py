@@ -14,6 +14,12 @@ MINIMAL = ROOT / "tests" / "programs" / "minimal"
 BROKEN = ROOT / "tests" / "programs" / "broken"
 
 
+def copy_program(source: Path, target: Path) -> Path:
+    """A private copy of a program directory that a test may edit."""
+    shutil.copytree(source, target)
+    return target
+
+
 @pytest.fixture
 def example() -> Path:
     return EXAMPLE
@@ -22,9 +28,7 @@ def example() -> Path:
 @pytest.fixture
 def minimal(tmp_path: Path) -> Path:
     """A private copy of the small valid program that a test may edit."""
-    target = tmp_path / "program"
-    shutil.copytree(MINIMAL, target)
-    return target
+    return copy_program(MINIMAL, tmp_path / "program")
 
 
 def overlay(case: Path, target: Path) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from basket.cli import EXIT_PROBLEMS, reports_input_errors
+from basket.cli import EXIT_PROBLEMS, emit, reports_input_errors
 
 
 @click.command("diff")
@@ -30,14 +30,7 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, exit_code: bool) -
     from basket.diff_report import diff_output
 
     result = diff_paths(old, new)
-    text = diff_output(result, fmt)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        from basket.atomic import write_bytes_atomic
-
-        write_bytes_atomic(output, text.encode("utf-8"))
-        click.echo(f"wrote {output} ({len(result.changes)} change(s))")
+    emit(diff_output(result, fmt), output, f"wrote {output} ({len(result.changes)} change(s))")
     if exit_code and not result.empty:
         sys.exit(EXIT_PROBLEMS)
 

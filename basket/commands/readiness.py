@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from basket.cli import EXIT_PROBLEMS, fasta_option, program_argument, reports_input_errors, select_option
+from basket.cli import EXIT_PROBLEMS, emit, fasta_option, program_argument, reports_input_errors, select_option
 
 FORMATS = ("table", "csv", "md", "html", "json")
 
@@ -35,14 +35,7 @@ def readiness(program: Path, selectors: tuple[str, ...], fasta: Path | None, fmt
 
     loaded, plan = plan_program(program, selectors, fasta)
     report = assess(loaded, plan)
-    text = readiness_output(report, fmt)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        from basket.atomic import write_bytes_atomic
-
-        write_bytes_atomic(output, text.encode("utf-8"))
-        click.echo(f"wrote {output}")
+    emit(readiness_output(report, fmt), output)
     if report.blocking:
         names = ", ".join(v.variant for v in report.blocking)
         click.echo(f"gate failed for a variant that must pass: {names}", err=True)

@@ -6,7 +6,6 @@ entry gate; tests change one thing and watch the verdict move.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from basket.load import load_program
 from basket.model import Program
 from basket.plan import make_plan
 from basket.readiness import Readiness, assess_program
+from tests.conftest import copy_program
 
 HERE = Path(__file__).resolve().parent
 READY = HERE / "programs" / "ready"
@@ -24,16 +24,12 @@ EXAMPLE = HERE.parent.parent / "configs" / "ucd-umbrella"
 
 @pytest.fixture
 def ready(tmp_path: Path) -> Path:
-    target = tmp_path / "ready"
-    shutil.copytree(READY, target)
-    return target
+    return copy_program(READY, tmp_path / "ready")
 
 
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "ucd"
-    shutil.copytree(EXAMPLE, target)
-    return target
+    return copy_program(EXAMPLE, tmp_path / "ucd")
 
 
 Mutation = Callable[[dict], None]

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_program
 from tests.render.golden import FIXTURE
 
 XSS_SCRIPT = "<script>window.__pwned=1</script>"
@@ -28,6 +28,4 @@ def rendered(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def fixture_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "program"
-    shutil.copytree(FIXTURE, target)
-    return target
+    return copy_program(FIXTURE, tmp_path / "program")
