@@ -23,3 +23,10 @@ markdownish = st.text(alphabet=st.sampled_from(list("aZ09 _-*#>+=|`[]<~&;.)/!?\\
 @given(markdownish | st.text(max_size=20))
 def test_fast_path_changes_nothing(text: str):
     assert escape.escape_markdown(text) == reference(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(markdownish | st.text(max_size=20))
+def test_markup_check_matches_the_regexes(text: str):
+    expected = bool(escape._MAYBE_MARKUP.search(text) or escape._LEADING.match(text))
+    assert escape._has_markup(text) == expected
