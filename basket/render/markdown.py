@@ -1,8 +1,8 @@
 """Markdown (the rendered templates) to an HTML fragment, the shared source of HTML, PDF and DOCX.
 
-CommonMark plus GFM tables through cmark-gfm (GitHub's C implementation, via `cmarkgfm`),
-without its unsafe option: raw HTML in the Markdown is never passed through (our templates
-escape every `<` that could open a tag, so program text always prints as text). Images
+CommonMark plus tables through markdown-it.rs (the Rust port of markdown-it, via
+`markdown-it-pyrs`) with the raw-HTML rules left out: any `<`, `>` or `&` left in the
+Markdown (from a program value or a user template) prints as text, never as markup. Images
 whose path names a document asset (the trial schema picture) are embedded as data URIs so
 the HTML is one self-contained file.
 """
@@ -13,18 +13,26 @@ import base64
 import html
 import re
 
-import cmarkgfm
-from cmarkgfm.cmark import Options
+from functools import lru_cache
+
+import markdown_it_pyrs
 
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 # the marker text, already HTML-escaped; "[]" may occur inside it (e.g. "variants[].dosing")
 _MARKER = re.compile(r"\[to be provided: ((?:[^\]\[<]|\[\])*)\]")
 _IMAGE_SOURCE = re.compile(r'(<img src=")([^"]*)(")')
-_OPTIONS = Options.CMARK_OPT_VALIDATE_UTF8  # invalid bytes become U+FFFD; no raw HTML, no smart quotes
+# CommonMark's rules without html_block/html_inline, plus tables; no typographic replacements
+_RULES = ["blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+          "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline", "table"]
+
+
+@lru_cache(maxsize=1)
+def _parser() -> markdown_it_pyrs.MarkdownIt:
+    return markdown_it_pyrs.MarkdownIt("zero").enable_many(_RULES)
 
 
 def markdown_to_html(text: str, assets: dict[str, bytes] | None = None) -> str:
-    rendered = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=["table"])
+    rendered = _parser().render(text)
     if assets:
         rendered = _IMAGE_SOURCE.sub(lambda m: m.group(1) + _embedded(m.group(2), assets) + m.group(3), rendered)
     # the escaped marker text becomes a highlighted span (its content is already HTML-escaped)
