@@ -48,11 +48,11 @@ def selected_variants(loaded: LoadedProgram, plan: Plan, selectors: Iterable[str
     if not selectors:
         return None
     graph = program_graph(loaded, plan)
-    nodes = _select(graph, selectors, loaded.root)
+    nodes = _select(graph, selectors)
     return {graph.nodes[n]["label"] for n in nodes if graph.nodes[n]["kind"] == "variant"}
 
 
-def _select(graph: nx.MultiDiGraph, selectors: list[str], root: Path) -> set[str]:
+def _select(graph: nx.MultiDiGraph, selectors: list[str]) -> set[str]:
     from basket.graph import UnknownNode
 
     try:
@@ -107,7 +107,7 @@ def export_to(directory: Path, fmt: str, selectors: Iterable[str] = ()) -> bytes
     graph = program_graph(loaded, plan)
     selectors = [s for s in selectors if s]
     if selectors:
-        graph = graph.subgraph(_select(graph, selectors, loaded.root)).copy()
+        graph = graph.subgraph(_select(graph, selectors)).copy()
     return export_graph(graph, fmt)
 
 

@@ -59,11 +59,6 @@ def emit(text: str, output: Path | None, written: str | None = None) -> None:
     click.echo(written or f"wrote {output}")
 
 
-def fail_usage(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="basket", prog_name="basket")
 def main() -> None:

@@ -4,6 +4,7 @@ the editing engine (`basket.editing`), which knows nothing of programs."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -84,15 +85,11 @@ def _from_fasta(variant: Variant, parsed: ParsedHgvs, strand: str, chrom: str, f
     )
 
 
-_FASTA_CACHE: dict[Path, Any] = {}
-
-
+@lru_cache(maxsize=4)  # one open index per reference, however many variants use it
 def _fasta(path: Path):
     import pyfaidx
 
-    if path not in _FASTA_CACHE:
-        _FASTA_CACHE[path] = pyfaidx.Fasta(str(path), as_raw=True)
-    return _FASTA_CACHE[path]
+    return pyfaidx.Fasta(str(path), as_raw=True)
 
 
 def _contig(path: Path, chrom: str) -> str:

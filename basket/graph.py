@@ -31,18 +31,10 @@ DEPENDENCY_DIRECTION = {
     "groups": "reverse",  # a disease change affects its basket (edge: basket groups disease)
 }
 
-KINDS = (
-    "umbrella", "platform", "component", "disease", "gene", "variant",
-    "patient", "evidence", "natural_history", "basket",
-)
 
 
 def node_id(kind: str, key: str) -> str:
     return f"{kind}:{key}"
-
-
-def basket_key(disease_id: str) -> str:
-    return disease_id
 
 
 def build_graph(program: Program, corrections: dict[str, dict] | None = None) -> nx.MultiDiGraph:
@@ -78,7 +70,7 @@ def _add_diseases(graph: nx.MultiDiGraph, program: Program) -> None:
     for disease in program.diseases:
         d = node_id("disease", disease.id)
         graph.add_node(d, kind="disease", label=disease.name, covered=disease.id in covered)
-        b = node_id("basket", basket_key(disease.id))
+        b = node_id("basket", disease.id)
         graph.add_node(b, kind="basket", label=f"{disease.name} basket")
         graph.add_edge(b, d, rel="groups")
         if disease.id in covered:
@@ -99,7 +91,7 @@ def _add_variants(graph: nx.MultiDiGraph, program: Program, corrections: dict[st
         graph.add_edge(v, node_id("gene", variant.gene), rel="in_gene")
         disease = program.disease_of(variant)
         if disease is not None:
-            graph.add_edge(v, node_id("basket", basket_key(disease.id)), rel="member_of")
+            graph.add_edge(v, node_id("basket", disease.id), rel="member_of")
         if variant.id in corrections:
             graph.add_edge(v, p, rel="correctable_by", **corrections[variant.id])
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from basket.design import VariantDesign, design_variant
+from basket.design import design_variant
 from basket.load import collector_paused
 from basket.model import Program, Variant
 
@@ -133,4 +133,4 @@ def plan_variant(program: Program, variant: Variant, fasta: Path | None = None) 
     )
 
 
-__all__ = ["Plan", "VariantPlan", "make_plan", "plan_variant", "VariantDesign"]
+__all__ = ["Plan", "VariantPlan", "make_plan", "plan_variant"]
