@@ -1,7 +1,7 @@
 """The readiness matrix (variants × elements) as terminal table, CSV, Markdown, HTML or JSON.
 
 Only formatting: every verdict comes from `basket.readiness`. HTML goes through
-the shared sandboxed jinja environment (autoescaped) and the template
+basket's HTML jinja environment (autoescaped) and the template
 `templates/readiness.html.j2`.
 """
 
@@ -132,7 +132,7 @@ def html_context(report: Readiness) -> dict[str, Any]:
 
 
 def html(report: Readiness) -> str:
-    from basket.render.environment import make_environment
+    from basket.render.environment import make_templates
 
-    template = make_environment().get_template("readiness.html.j2")
+    template = make_templates().html.get_template("readiness.html.j2")
     return template.render(**html_context(report))

@@ -11,13 +11,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-import jinja2
-
 from basket.atomic import replace_directory
 from basket.load import LoadedProgram
 from basket.plan import Plan
 from basket.render.context import Gaps, appendix_context, overview_context
-from basket.render.environment import make_environment
+from basket.render.environment import Templates, make_templates
 from basket.render.escape import escape_markdown
 from basket.render.manifest import MANIFEST_NAME, build_manifest
 from basket.render.pictures import dot_executable, graphviz_version, schema_pictures
@@ -84,7 +82,7 @@ def collect_documents(
 _MARKER = re.compile(r"\[to be provided: ((?:\\.|[^\]\\])*)\]")
 
 
-def with_markdown(env: jinja2.Environment, documents: list[Document]) -> list[Document]:
+def with_markdown(templates: Templates, documents: list[Document]) -> list[Document]:
     """Render each document's Markdown once (every format is made from it) and keep only the
     gaps the document actually shows, so completeness.md lists exactly the visible markers."""
     from basket.load import collector_paused
@@ -93,7 +91,7 @@ def with_markdown(env: jinja2.Environment, documents: list[Document]) -> list[Do
     rendered = []
     with collector_paused():  # many short-lived acyclic strings; the loaded program need not be walked
         for doc in documents:
-            text = markdown_text(env, doc)
+            text = markdown_text(templates, doc)
             visible = set(_MARKER.findall(text))
             shown = [what for what in doc.gaps if escape_markdown(what) in visible]
             rendered.append(replace(doc, markdown=text, gaps=shown))
@@ -111,8 +109,8 @@ def render_documents(
 ) -> RenderResult:
     from basket.render.formats import FORMATTERS
 
-    env = make_environment(templates)
-    documents = with_markdown(env, collect_documents(loaded, plan, variants, pictures))
+    environments = make_templates(templates)
+    documents = with_markdown(environments, collect_documents(loaded, plan, variants, pictures))
     outputs: dict[str, bytes] = {}
     formats = list(formats)
     for doc in documents:
@@ -124,7 +122,7 @@ def render_documents(
         for doc in documents:
             if progress:
                 progress(f"{doc.stem}.{fmt}")
-            outputs[f"{doc.stem}.{fmt}"] = formatter(env, doc)
+            outputs[f"{doc.stem}.{fmt}"] = formatter(environments, doc)
     outputs["completeness.md"] = _completeness(documents).encode("utf-8")
     return RenderResult(outputs, documents)
 

@@ -1,30 +1,29 @@
-"""The jinja environment: the user's template folder first, then the shipped templates.
+"""The jinja environments: the user's template folder first, then the shipped templates.
 
-Templates run in jinja's sandbox (user templates are untrusted input), with
-StrictUndefined so a missing field fails loudly instead of rendering blank.
-Every printed value is escaped for the template's output language:
+Two environments over the same search path, one per output language, because
+every printed value is escaped for the language it lands in:
 
-- `*.html.j2` / `*.xml.j2`: jinja's HTML autoescape;
-- every other template (the `*.md.j2` documents): Markdown escaping by
-  `finalize` (see `basket.render.escape`); `| raw` prints trusted template
-  text unescaped.
+- `Templates.markdown` (the `*.md.j2` documents): Markdown escaping by `finalize`
+  (see `basket.render.escape`); `| raw` prints trusted template text unescaped;
+- `Templates.html` (`*.html.j2`, `*.xml.j2`): jinja's HTML autoescape.
+
+StrictUndefined makes a missing field fail loudly instead of rendering blank.
+The shipped templates are ours and run in plain environments; as soon as a user's
+template folder is given, every template runs in a bounded sandbox.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from jinja2.nodes import EvalContext
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 import basket
 from basket.problems import Problem
-from basket.render.escape import SHORT_TEXT, escape_markdown, escape_short, markdown_finalize, markdown_raw
-
-HTML_EXTENSIONS = ("html", "htm", "xml", "html.j2", "xml.j2")
-
+from basket.render.escape import ESCAPED, MarkdownSafe, escape_markdown, markdown_raw
 
 def shipped_templates() -> Path:
     """Templates inside the wheel (`basket/_templates`), or the repository's `templates/`."""
@@ -32,15 +31,6 @@ def shipped_templates() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(basket.__file__).parent.parent / "templates"
-
-
-@jinja2.pass_eval_context
-def _finalize(eval_ctx: EvalContext, value: object) -> object:
-    if eval_ctx.autoescape:
-        return value  # HTML: jinja escapes after finalize
-    if type(value) is str and len(value) <= SHORT_TEXT:  # the hot path, inlined: every printed value
-        return escape_short(value)
-    return markdown_finalize(value)
 
 
 MAX_REPEAT = 1_000_000  # longest string or list a template may build with `*`
@@ -63,9 +53,17 @@ class BoundedSandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
-    """The shipped templates are ours and run in a plain environment; as soon as a user's
-    template directory is given, every template runs in the bounded sandbox."""
+@dataclass(frozen=True)
+class Templates:
+    markdown: jinja2.Environment
+    html: jinja2.Environment
+
+
+def make_templates(user_templates: Path | None = None) -> Templates:
+    return Templates(markdown=_environment(user_templates, "markdown"), html=_environment(user_templates, "html"))
+
+
+def _environment(user_templates: Path | None, language: str) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
@@ -74,8 +72,8 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     env = environment_class(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(enabled_extensions=HTML_EXTENSIONS, default_for_string=False),
-        finalize=_finalize,
+        autoescape=language == "html",
+        finalize=_markdown_finalize(user_templates is not None) if language == "markdown" else None,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -85,9 +83,15 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     return env
 
 
-def markdown_cell(value: object) -> str:
+def _markdown_finalize(user_templates: bool):
+    # the shipped templates print only hashable values, so they get the bare dict lookup (the hot
+    # path: it runs for every value every template prints); a user template may print a list
+    return escape_markdown if user_templates else ESCAPED.__getitem__
+
+
+def markdown_cell(value: object) -> MarkdownSafe:
     """A value safe inside a Markdown table cell (kept for templates written before escaping was automatic)."""
-    return escape_markdown(value)
+    return MarkdownSafe(escape_markdown(value))
 
 
 def template_problem(error: Exception) -> Problem:

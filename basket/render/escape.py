@@ -2,8 +2,8 @@
 
 The Markdown templates are the single source of every format (HTML, PDF and
 DOCX are made from the Markdown), so a value is escaped once, here, when a
-template prints it: `{{ value }}` in a `.md.j2` template passes through
-`markdown_finalize`, which backslash-escapes the characters that would start
+template prints it: `{{ value }}` in a `.md.j2` template passes through the
+environment's `finalize` (`ESCAPED`, a memory of `escape_markdown`), which backslash-escapes the characters that would start
 emphasis, links, code, raw HTML or a table cell, and flattens line breaks.
 Literal `&`, `<` and `>` stay literal in HTML because the Markdown converter
 runs with raw HTML disabled (see `basket.render.markdown`).
@@ -31,26 +31,64 @@ _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 _MAYBE_MARKUP = re.compile(r"[\r\n\\`*\[\]|]|<(?=[A-Za-z/!?])|~~|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|&(?=#?[A-Za-z0-9]+;)")
 
 
-class MarkdownSafe(str):
-    """Text already escaped for Markdown (or deliberately markup): printed as is."""
+class MarkdownSafe:
+    """Text already escaped for Markdown, or deliberately markup (`| raw`): printed as is.
+
+    Not a `str` subclass on purpose: a str subclass would look up equal to the plain text
+    in `ESCAPED` and come back escaped a second time."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
 
 
-def escape_markdown(value: object) -> MarkdownSafe:
+def escape_markdown(value: object) -> str:
+    """`value` as Markdown text that renders as exactly that text."""
+    try:
+        return ESCAPED[value]
+    except TypeError:  # unhashable (a list a user template prints whole): not remembered
+        return _escape_value(value)
+
+
+def _escape_value(value: object) -> str:
     if isinstance(value, MarkdownSafe):
-        return value
+        return value.text
     if isinstance(value, ToBeProvided):
-        return MarkdownSafe(f"[to be provided: {escape_markdown(value.what)}]")
-    if type(value) is str and len(value) <= SHORT_TEXT:
-        return escape_short(value)  # names, ids and labels recur in every appendix
-    return _escape_text(str(value))
+        return f"[to be provided: {escape_markdown(value.what)}]"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    # a str subclass is escaped by its characters, as a remembered equal plain str would be
+    return _escape_text(str.__str__(value) if isinstance(value, str) else str(value))
 
 
-SHORT_TEXT = 2048  # values up to this length are cached: names, ids, labels and citations recur in every appendix
+SHORT_TEXT = 2048  # plain text up to this length is remembered: names, ids, labels and citations recur
+MEMORY_CHARS = 8_000_000  # characters of remembered text (keys and escaped values) before it is forgotten
 
 
-@lru_cache(maxsize=16_384)  # at most ~32 MiB of cached text
-def escape_short(text: str) -> MarkdownSafe:
-    return _escape_text(text)
+class _EscapeMemory(dict):
+    """Plain text -> its escaped form. Jinja calls the Markdown templates' `finalize` for every
+    printed value, so the shipped templates use `ESCAPED.__getitem__` itself: a value seen before
+    costs one dict lookup, with no Python frame. Only exact `str` keys are stored, so a value of
+    another type (a number, a `ToBeProvided`, a `MarkdownSafe`) never equals a stored key."""
+
+    chars = 0
+
+    def __missing__(self, value: object) -> str:
+        escaped = _escape_value(value)
+        if type(value) is str and len(value) <= SHORT_TEXT:
+            if self.chars > MEMORY_CHARS:
+                self.clear()  # cheaper than tracking recency; recurring values come back at once
+                self.chars = 0
+            self[value] = escaped
+            self.chars += len(value) + (len(escaped) if escaped is not value else 0)
+        return escaped
+
+
+ESCAPED = _EscapeMemory()
 
 
 # the characters `_MAYBE_MARKUP` needs besides `_`: text with none of them skips that regex
@@ -77,29 +115,19 @@ def _loose_underscore(text: str) -> bool:
     return False
 
 
-def _escape_text(text: str) -> MarkdownSafe:
+def _escape_text(text: str) -> str:
     if not _has_markup(text):  # most values (ids, numbers, plain words): nothing to escape
-        return MarkdownSafe(text)
+        return text
     text = _NEWLINES.sub(" ", text)
     text = _INLINE.sub(r"\\\1", text)
     text = _UNDERSCORE.sub(r"\\_", text)
     text = _ENTITY.sub(r"\\&", text)
-    text = _LEADING.sub(_escape_leading, text)
-    return MarkdownSafe(text)
+    return _LEADING.sub(_escape_leading, text)
 
 
 def _escape_leading(match: re.Match[str]) -> str:
     mark = match.group(2)
     return match.group(1) + (mark[:-1] + "\\" + mark[-1] if len(mark) > 1 else "\\" + mark)
-
-
-def markdown_finalize(value: object) -> object:
-    """jinja `finalize` for Markdown templates: every printed value is escaped."""
-    if type(value) is str:  # the common case first: it runs for every value every template prints
-        return escape_short(value) if len(value) <= SHORT_TEXT else _escape_text(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    return escape_markdown(value)
 
 
 def markdown_raw(value: object) -> MarkdownSafe:

@@ -11,34 +11,34 @@ from __future__ import annotations
 
 from typing import Callable
 
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from basket.render import Document
+from basket.render.environment import Templates
 
-Formatter = Callable[[SandboxedEnvironment, Document], bytes]
+Formatter = Callable[[Templates, Document], bytes]
 
 HTML_TEMPLATE = "document.html.j2"
 CSS_TEMPLATE = "document.css"
 
 
-def markdown_text(env: SandboxedEnvironment, doc: Document) -> str:
+def markdown_text(templates: Templates, doc: Document) -> str:
     if doc.markdown:
         return doc.markdown
-    text = env.get_template(f"{doc.kind}.md.j2").render(**doc.context)
+    text = templates.markdown.get_template(f"{doc.kind}.md.j2").render(**doc.context)
     while "\n\n\n" in text:  # template loops leave extra blank lines; one is enough (str.replace: 10x a regex)
         text = text.replace("\n\n\n", "\n\n")
     return text
 
 
-def markdown(env: SandboxedEnvironment, doc: Document) -> bytes:
-    return markdown_text(env, doc).encode("utf-8")
+def markdown(templates: Templates, doc: Document) -> bytes:
+    return markdown_text(templates, doc).encode("utf-8")
 
 
-def html_body(env: SandboxedEnvironment, doc: Document, embed_assets: bool = True) -> str:
+def html_body(templates: Templates, doc: Document, embed_assets: bool = True) -> str:
     from basket.render.markdown import markdown_to_html
 
-    return markdown_to_html(markdown_text(env, doc), doc.assets if embed_assets else None)
+    return markdown_to_html(markdown_text(templates, doc), doc.assets if embed_assets else None)
 
 
 def css_string(value: str) -> str:
@@ -52,34 +52,35 @@ def css_string(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def html_text(env: SandboxedEnvironment, doc: Document, nav: list[dict[str, str]] | None = None) -> str:
+def html_text(templates: Templates, doc: Document, nav: list[dict[str, str]] | None = None) -> str:
     meta = doc.context["document"]
+    env = templates.html
     css_source = env.loader.get_source(env, CSS_TEMPLATE)[0]  # type: ignore[union-attr]
     return env.get_template(HTML_TEMPLATE).render(
         title=doc.title,
         document=meta,
-        body=Markup(html_body(env, doc)),
+        body=Markup(html_body(templates, doc)),
         css=Markup(css_source),
         running_header_css=Markup(css_string(meta["running_header"])),
         nav=nav or [],
     )
 
 
-def html(env: SandboxedEnvironment, doc: Document) -> bytes:
-    return html_text(env, doc).encode("utf-8")
+def html(templates: Templates, doc: Document) -> bytes:
+    return html_text(templates, doc).encode("utf-8")
 
 
-def pdf(env: SandboxedEnvironment, doc: Document) -> bytes:
+def pdf(templates: Templates, doc: Document) -> bytes:
     import weasyprint
 
-    document = weasyprint.HTML(string=html_text(env, doc), base_url=None)
+    document = weasyprint.HTML(string=html_text(templates, doc), base_url=None)
     return document.write_pdf(pdf_identifier=doc.stem.encode("utf-8"))
 
 
-def docx(env: SandboxedEnvironment, doc: Document) -> bytes:
+def docx(templates: Templates, doc: Document) -> bytes:
     from basket.render.docx import html_to_docx
 
-    return html_to_docx(html_body(env, doc, embed_assets=False), doc.title, doc.context["document"], doc.assets)
+    return html_to_docx(html_body(templates, doc, embed_assets=False), doc.title, doc.context["document"], doc.assets)
 
 
 FORMATTERS: dict[str, Formatter] = {"md": markdown, "html": html, "pdf": pdf, "docx": docx}

@@ -34,13 +34,13 @@ def build_site(
     from basket.readiness import assess
     from basket.readiness_report import readiness_output
     from basket.render import collect_documents, with_markdown
-    from basket.render.environment import make_environment
+    from basket.render.environment import make_templates
     from basket.render.formats import html_text
     from basket.render.pictures import dot_executable, graph_picture
     from basket.viewer import viewer_html
 
-    env = make_environment(templates)
-    documents = with_markdown(env, collect_documents(loaded, plan, None, pictures))
+    environments = make_templates(templates)
+    documents = with_markdown(environments, collect_documents(loaded, plan, None, pictures))
     graph = program_graph(loaded, plan)
     report = assess(loaded, plan)
     files: dict[str, bytes] = {}
@@ -50,7 +50,7 @@ def build_site(
         nav = [{"href": f"{up}index.html", "label": "Site index"}, {"href": f"{up}graph.html", "label": "Graph"}]
         if doc.kind == "appendix":
             nav.insert(1, {"href": f"{up}overview.html", "label": "Master protocol"})
-        files[f"{doc.stem}.html"] = html_text(env, doc, nav).encode("utf-8")
+        files[f"{doc.stem}.html"] = html_text(environments, doc, nav).encode("utf-8")
         files.update({path: data for path, data in doc.assets.items() if path.endswith(".svg")})
     draw = pictures or (pictures is None and dot_executable() is not None)
     if draw and graph.number_of_nodes() <= MAX_PICTURE_NODES:
@@ -60,7 +60,7 @@ def build_site(
     files["graph.html"] = viewer_html(graph, title=f"{title} — program graph", focus=focus)
     files["readiness.html"] = readiness_output(report, "html").encode("utf-8")
     context = site_context(loaded, plan, documents, report, sorted(files))
-    files["index.html"] = env.get_template(SITE_INDEX_TEMPLATE).render(**context).encode("utf-8")
+    files["index.html"] = environments.html.get_template(SITE_INDEX_TEMPLATE).render(**context).encode("utf-8")
     return dict(sorted(files.items()))
 
 
