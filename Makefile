@@ -29,6 +29,7 @@ demo: system-deps $(VENV)/.installed
 	@echo "Open out/protocol/overview.html, out/protocol/appendices/, out/design/power.png and out/site/index.html"
 
 test: system-deps $(VENV)/.installed
+	$(VENV)/bin/ruff check basket tests benchmarks
 	$(PY) -m pytest -q
 
 golden: $(VENV)/.installed

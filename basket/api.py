@@ -3,10 +3,10 @@ and returns data; nothing here prints. Tests call these directly."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import networkx as nx
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -105,7 +106,7 @@ def plan(program: Path, selectors: tuple[str, ...], fasta: Path | None, fmt: str
     from basket.api import plan_program
     from basket.tables import plan_output
 
-    loaded, the_plan = plan_program(program, selectors, fasta)
+    _, the_plan = plan_program(program, selectors, fasta)
     click.echo(plan_output(the_plan, fmt, with_guides=guides), nl=False)
 
 

@@ -9,8 +9,8 @@ variant's HGVS and sequence agree.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from basket.model import Program
 from basket.problems import Problem

@@ -11,7 +11,7 @@ walk that dependency view, implemented once here.
 from __future__ import annotations
 
 import weakref
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -126,7 +126,7 @@ def dependency_view(graph: nx.MultiDiGraph) -> nx.DiGraph:
 
 
 # graph -> (its size when the view was built, the view); entries go when their graph does
-_VIEWS: "weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[tuple[int, int], nx.DiGraph]]" = weakref.WeakKeyDictionary()
+_VIEWS: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[tuple[int, int], nx.DiGraph]] = weakref.WeakKeyDictionary()
 
 
 def _build_dependency_view(graph: nx.MultiDiGraph) -> nx.DiGraph:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -221,9 +222,7 @@ def _data_path(loc: tuple, data: Any) -> tuple:
     of the data (a field called `date`) is a field, whatever it looks like."""
     path = []
     for part in loc:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        if isinstance(data, dict) and part in data or isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
             data = data[part]
         elif _is_union_tag(part):
             continue
@@ -245,8 +244,7 @@ def _message(item: dict[str, Any]) -> str:
     if kind == "missing":
         return "required field is missing"
     message = item["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
+    message = message.removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
         return f"{message} (got {item.get('input')!r})"
     if kind in {"literal_error", "enum"}:

@@ -78,7 +78,7 @@ class Platform(Strict):
     source: Text | None = None
 
     @model_validator(mode="after")
-    def _one_variant_specific_component(self) -> "Platform":
+    def _one_variant_specific_component(self) -> Platform:
         if not any(not c.shared for c in self.components):
             raise ValueError("a platform needs at least one variant-specific component (shared: false), e.g. the gRNA")
         return self
@@ -151,7 +151,7 @@ class SequenceWindow(Strict):
         return self.start + len(self.sequence) - 1
 
     @model_validator(mode="after")
-    def _coding_bounds_inside(self) -> "SequenceWindow":
+    def _coding_bounds_inside(self) -> SequenceWindow:
         if (self.coding_start is None) != (self.coding_end is None):
             raise ValueError("give both coding_start and coding_end, or neither")
         if self.coding_start is not None and not (self.coding_start <= self.coding_end):  # type: ignore[operator]
@@ -282,7 +282,7 @@ class Evidence(Strict):
     source: Text
 
     @model_validator(mode="after")
-    def _hash_needs_document(self) -> "Evidence":
+    def _hash_needs_document(self) -> Evidence:
         if self.sha256 and not self.document:
             raise ValueError("sha256 given without a document")
         return self

@@ -7,8 +7,8 @@ user fixes a broken program in one pass (the habit mkdocs and dbt converged on).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 
 @dataclass(frozen=True, order=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from basket.design import DesignError, variant_context
 from basket.editing.hgvs import HgvsError, parse_hgvs

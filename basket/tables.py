@@ -8,7 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 PLAN_COLUMNS = ("variant", "gene", "disease", "hgvs_c", "change_class", "correction", "classification",
                 "editor", "in_umbrella", "reason")

@@ -130,8 +130,8 @@ def _diseases() -> list[str]:
             "        population: synthetic cohort",
             "        n: 100",
             "        measures:",
-            "          - {name: crises per year, definition: hyperammonaemic crises per patient-year, "
-            "value: 1.5, unit: per year, source: synthetic}",
+            ("          - {name: crises per year, definition: hyperammonaemic crises per patient-year, "
+             "value: 1.5, unit: per year, source: synthetic}"),
             "    endpoints:",
             "      - {name: crises, definition: hyperammonaemic crises per year, comparator: crises per year}",
             f"    source: synthetic {disease}",

@@ -138,7 +138,7 @@ def analyze(program: Path, outcomes: Path, biomarkers: Path | None, level: float
 
     Example: basket analyze configs/ucd-umbrella outcomes.csv --biomarkers ammonia.csv
     """
-    from basket.outcome_analysis import analyze_program, analysis_output
+    from basket.outcome_analysis import analysis_output, analyze_program
 
     result = analyze_program(program, outcomes, biomarkers, level, adjustment)
     click.echo(analysis_output(result, fmt), nl=False)

@@ -28,7 +28,8 @@ def screen(variants: Path, fasta: Path, editor_names: tuple[str, ...], program: 
 
     Example: basket screen variants.vcf --fasta hg38.fa --editor ABE8e -o screen.tsv
     """
-    from basket.editing.screen import ScreenInputError, screen as run_screen, write_table
+    from basket.editing.screen import ScreenInputError, write_table
+    from basket.editing.screen import screen as run_screen
 
     editors = _editors(editor_names, program)
     bar = click.progressbar(length=1, label="screening", file=sys.stderr) if progress else None

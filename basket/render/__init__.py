@@ -7,9 +7,9 @@ writes them, with manifest.json, atomically into the output directory.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
 
 from basket.atomic import replace_directory
 from basket.load import LoadedProgram

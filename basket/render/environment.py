@@ -25,6 +25,7 @@ import basket
 from basket.problems import Problem
 from basket.render.escape import ESCAPED, MarkdownSafe, escape_markdown, markdown_raw
 
+
 def shipped_templates() -> Path:
     """Templates inside the wheel (`basket/_templates`), or the repository's `templates/`."""
     packaged = Path(basket.__file__).parent / "_templates"

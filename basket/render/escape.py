@@ -12,7 +12,6 @@ runs with raw HTML disabled (see `basket.render.markdown`).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from basket.render.context import ToBeProvided
 

@@ -9,7 +9,7 @@ docx  the same HTML walked into Word headings, lists and tables (basket.render.d
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from markupsafe import Markup
 

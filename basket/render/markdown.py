@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import html
 import re
-
 from functools import lru_cache
 
 import markdown_it_pyrs
@@ -48,7 +47,7 @@ def convert(text: str) -> str:
         return _parser().render(text)
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException:  # pyo3's PanicException derives from BaseException
+    except BaseException:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
         return _reference_parser().render(text)
 
 

@@ -16,7 +16,7 @@ import hashlib
 import html
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import networkx as nx
@@ -29,7 +29,7 @@ CYTOSCAPE_VERSION = "3.34.4"
 _PLACEHOLDER = re.compile(r"__(TITLE|CSS|DATA|CYTOSCAPE|VIEWER|SCRIPT_HASHES)__")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> str:
     return resources.files("basket.viewer").joinpath(name).read_text(encoding="utf-8")
 

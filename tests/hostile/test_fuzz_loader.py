@@ -13,7 +13,8 @@ import copy
 import datetime as dt
 
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.hostile.conftest import MINIMAL_DATA, MINIMAL_FILES, assert_clean, program_dir, run
 

@@ -10,7 +10,7 @@ from basket.editing.guides import find_guides
 from basket.load import load_program
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from synthetic import write_program  # noqa: E402
+from synthetic import write_program
 
 
 def test_guide_dict_equals_to_dict(tmp_path: Path, example: Path):

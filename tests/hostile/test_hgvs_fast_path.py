@@ -7,7 +7,8 @@ declines must still parse (or fail) as before.
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from basket.editing.hgvs import HgvsError, _fast_parse, _parse_slow, parse_hgvs
 

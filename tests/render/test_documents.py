@@ -80,8 +80,7 @@ def test_appendix_version_changes_with_its_content_only(fixture_copy):
 
 def test_missing_data_is_marked_and_listed_never_blank(rendered):
     completeness = _md(rendered, "completeness.md")
-    rows = [line.split(" | ") for line in completeness.splitlines() if line.startswith("| overview |")
-            or line.startswith("| appendices/")]
+    rows = [line.split(" | ") for line in completeness.splitlines() if line.startswith(("| overview |", "| appendices/"))]
     assert rows
     for row in rows:
         stem, what = row[0].removeprefix("| "), row[1].removesuffix(" |")

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from tests.render.conftest import XSS_IMG, XSS_SCRIPT
 from tests.site.browser import require_tool
 
