@@ -132,8 +132,7 @@ def render(program: Path, selectors: tuple[str, ...], fasta: Path | None, out: P
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     result = render_to(program, out, chosen, templates, selectors, fasta,
                        progress=lambda name: click.echo(f"  rendering {name}", err=True))
-    appendices = sum(1 for doc in result.documents if doc.kind == "appendix")
-    click.echo(f"wrote {len(result.outputs) + 1} files ({appendices} appendices) to {out}")
+    click.echo(f"wrote {len(result.files) + 1} files ({result.appendices} appendices) to {out}")
     if result.gaps:
         click.echo(f"{len(result.gaps)} item(s) marked 'to be provided': see {out / 'completeness.md'}")
 

@@ -1,13 +1,17 @@
 """Render the master overview and one appendix per variant inside the umbrella.
 
-`render_documents` is pure (program in, file bytes out); `render_program`
-writes them, with manifest.json, atomically into the output directory.
+`iter_rendered` makes the documents one at a time (context, Markdown, every
+format), so memory holds one appendix, not all of them. `render_documents`
+collects them in memory (program in, file bytes out); `render_program` writes
+each into a staging directory as it is made, then swaps it in whole
+(`basket.atomic`) with manifest.json.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -44,6 +48,8 @@ class Document:
 
 @dataclass(frozen=True)
 class RenderResult:
+    """Every output file in memory (`render_documents`)."""
+
     outputs: dict[str, bytes]
     documents: list[Document]
 
@@ -52,10 +58,26 @@ class RenderResult:
         return [(doc.stem, what) for doc in self.documents for what in doc.gaps]
 
 
+@dataclass(frozen=True)
+class WrittenRender:
+    """What `render_program` wrote: the sha256 of every file but manifest.json, and what is missing."""
+
+    files: dict[str, str]
+    appendices: int
+    gaps: list[tuple[str, str]]
+
+
 def collect_documents(
     loaded: LoadedProgram, plan: Plan, variants: Iterable[str] | None = None, pictures: bool | None = None
 ) -> list[Document]:
-    """The overview, plus an appendix for each variant inside the umbrella (optionally only `variants`).
+    return list(iter_documents(loaded, plan, variants, pictures))
+
+
+def iter_documents(
+    loaded: LoadedProgram, plan: Plan, variants: Iterable[str] | None = None, pictures: bool | None = None
+) -> Iterator[Document]:
+    """The overview, then an appendix for each variant inside the umbrella (optionally only
+    `variants`), each context built when the document is asked for.
 
     `pictures`: draw the trial schema with Graphviz (True), leave it out (False) or draw it
     when `dot` is installed (None; the manifest records the Graphviz version used)."""
@@ -66,7 +88,8 @@ def collect_documents(
     if pictures or (pictures is None and dot_executable() is not None):
         assets = schema_pictures(loaded.program, plan)
     context["schema_picture"] = "graph/trial-schema.svg" if assets else ""
-    documents = [Document("overview", "overview", context, gaps.items, assets)]
+    yield Document("overview", "overview", context, gaps.items, assets)
+    del context, assets  # the overview of a large program is big; do not hold it while appendices render
     from basket.readiness import assess
 
     chosen = [item for item in plan.inside if wanted is None or item.variant in wanted]
@@ -74,28 +97,52 @@ def collect_documents(
     verdicts = {v.variant: v for v in assess(loaded, replace(plan, variants=chosen)).variants}
     for item in chosen:
         gaps = Gaps(item.variant)
-        context = appendix_context(loaded, plan, item, gaps, verdicts[item.variant])
-        documents.append(Document(f"appendices/{item.variant}", "appendix", context, gaps.items))
-    return documents
+        context = appendix_context(loaded, plan, item, gaps, verdicts.pop(item.variant))
+        yield Document(f"appendices/{item.variant}", "appendix", context, gaps.items)
 
 
 _MARKER = re.compile(r"\[to be provided: ((?:\\.|[^\]\\])*)\]")
 
 
-def with_markdown(templates: Templates, documents: list[Document]) -> list[Document]:
-    """Render each document's Markdown once (every format is made from it) and keep only the
+def with_markdown(templates: Templates, documents: Iterable[Document]) -> list[Document]:
+    return [markdown_document(templates, doc) for doc in documents]
+
+
+def markdown_document(templates: Templates, doc: Document) -> Document:
+    """Render the document's Markdown once (every format is made from it) and keep only the
     gaps the document actually shows, so completeness.md lists exactly the visible markers."""
     from basket.load import collector_paused
     from basket.render.formats import markdown_text
 
-    rendered = []
     with collector_paused():  # many short-lived acyclic strings; the loaded program need not be walked
-        for doc in documents:
-            text = markdown_text(templates, doc)
-            visible = set(_MARKER.findall(text))
-            shown = [what for what in doc.gaps if escape_markdown(what) in visible]
-            rendered.append(replace(doc, markdown=text, gaps=shown))
-    return rendered
+        text = markdown_text(templates, doc)
+    visible = set(_MARKER.findall(text))
+    return replace(doc, markdown=text, gaps=[what for what in doc.gaps if escape_markdown(what) in visible])
+
+
+def iter_rendered(
+    loaded: LoadedProgram,
+    plan: Plan,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    templates: Path | None = None,
+    variants: Iterable[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    pictures: bool | None = None,
+) -> Iterator[tuple[Document, dict[str, bytes]]]:
+    """Each document with its output files (path -> bytes), made one document at a time."""
+    from basket.render.formats import FORMATTERS
+
+    environments = make_templates(templates)
+    formats = list(formats)
+    for doc in iter_documents(loaded, plan, variants, pictures):
+        doc = markdown_document(environments, doc)
+        # the SVG is what Markdown links and HTML/PDF embed; Word needs the PNG
+        files = {path: data for path, data in doc.assets.items() if path.endswith(".svg") or "docx" in formats}
+        for fmt in formats:
+            if progress:
+                progress(f"{doc.stem}.{fmt}")
+            files[f"{doc.stem}.{fmt}"] = FORMATTERS[fmt](environments, doc)
+        yield doc, files
 
 
 def render_documents(
@@ -107,23 +154,12 @@ def render_documents(
     progress: Callable[[str], None] | None = None,
     pictures: bool | None = None,
 ) -> RenderResult:
-    from basket.render.formats import FORMATTERS
-
-    environments = make_templates(templates)
-    documents = with_markdown(environments, collect_documents(loaded, plan, variants, pictures))
     outputs: dict[str, bytes] = {}
-    formats = list(formats)
-    for doc in documents:
-        # the SVG is what Markdown links and HTML/PDF embed; Word needs the PNG
-        outputs.update({path: data for path, data in doc.assets.items()
-                        if path.endswith(".svg") or "docx" in formats})
-    for fmt in formats:
-        formatter = FORMATTERS[fmt]
-        for doc in documents:
-            if progress:
-                progress(f"{doc.stem}.{fmt}")
-            outputs[f"{doc.stem}.{fmt}"] = formatter(environments, doc)
-    outputs["completeness.md"] = _completeness(documents).encode("utf-8")
+    documents = []
+    for doc, files in iter_rendered(loaded, plan, formats, templates, variants, progress, pictures):
+        outputs.update(files)
+        documents.append(doc)
+    outputs["completeness.md"] = completeness_report(RenderResult(outputs, documents).gaps)
     return RenderResult(outputs, documents)
 
 
@@ -136,33 +172,41 @@ def render_program(
     variants: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
     pictures: bool | None = None,
-) -> RenderResult:
+) -> WrittenRender:
+    """Write every document into `out` (replaced whole, or left as it was if anything fails)."""
     formats = list(formats)
-    result = render_documents(loaded, plan, formats, templates, variants, progress, pictures)
-    drawn = any(doc.assets for doc in result.documents)
-    manifest = build_manifest(
-        loaded.inputs,
-        result.outputs,
-        {"umbrella": loaded.program.umbrella.id, "formats": formats,
-         "protocol_version": loaded.program.umbrella.protocol_version,
-         "graphviz": graphviz_version() if drawn else None},
-    )
+    hashes: dict[str, str] = {}
+    gaps: list[tuple[str, str]] = []
+    appendices = 0
+    drawn = False
     with replace_directory(out) as staging:
-        for path, data in result.outputs.items():
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        (staging / MANIFEST_NAME).write_bytes(manifest)
-    return result
+        for doc, files in iter_rendered(loaded, plan, formats, templates, variants, progress, pictures):
+            for path, data in files.items():
+                hashes[path] = _write(staging / path, data)
+            gaps += [(doc.stem, what) for what in doc.gaps]
+            appendices += doc.kind == "appendix"
+            drawn = drawn or bool(doc.assets)
+        hashes["completeness.md"] = _write(staging / "completeness.md", completeness_report(gaps))
+        meta = {"umbrella": loaded.program.umbrella.id, "formats": formats,
+                "protocol_version": loaded.program.umbrella.protocol_version,
+                "graphviz": graphviz_version() if drawn else None}
+        (staging / MANIFEST_NAME).write_bytes(build_manifest(loaded.inputs, hashes, meta))
+    return WrittenRender(hashes, appendices, gaps)
 
 
-def _completeness(documents: list[Document]) -> str:
+def _write(target: Path, data: bytes) -> str:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def completeness_report(missing: list[tuple[str, str]]) -> bytes:
+    """completeness.md: every "to be provided" marker, by document."""
     lines = ["# Completeness report", ""]
-    missing = [(doc.stem, what) for doc in documents for what in doc.gaps]
     if not missing:
         lines.append("Every field the documents use is provided.")
     else:
         lines += [f"{len(missing)} item(s) are marked \"to be provided\" in the documents:", "",
                   "| Document | To be provided |", "|---|---|"]
         lines += [f"| {stem} | {escape_markdown(what)} |" for stem, what in missing]
-    return "\n".join(lines) + "\n"
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -6,7 +6,6 @@ input file and every output file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -17,17 +16,14 @@ SCHEMA_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def build_manifest(inputs: dict[str, str], outputs: dict[str, bytes], meta: dict[str, Any]) -> bytes:
+def build_manifest(inputs: dict[str, str], outputs: dict[str, str], meta: dict[str, Any]) -> bytes:
+    """`inputs` and `outputs`: path -> sha256 (hex)."""
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "generator": f"basket {__version__}",
         **meta,
         "inputs": dict(sorted(inputs.items())),
-        "outputs": {path: sha256_bytes(data) for path, data in sorted(outputs.items())},
+        "outputs": dict(sorted(outputs.items())),
     }
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -188,7 +189,7 @@ def test_field_changes_walk_nested_mappings() -> None:
 def write_manifest(directory: Path, outputs: dict[str, bytes], inputs: dict[str, str], version: str) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "manifest.json"
-    path.write_bytes(build_manifest(inputs, outputs, {"protocol_version": version}))
+    path.write_bytes(build_manifest(inputs, sha256s(outputs), {"protocol_version": version}))
     return path
 
 
@@ -251,3 +252,7 @@ def test_invalid_new_program_exits_2_and_writes_nothing(versions, tmp_path: Path
     target = tmp_path / "amendment.md"
     result = CliRunner().invoke(main, ["diff", str(old), str(new), "-o", str(target)])
     assert result.exit_code == 2 and not target.exists()
+
+
+def sha256s(files: dict[str, bytes]) -> dict[str, str]:
+    return {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}

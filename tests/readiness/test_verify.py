@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -22,7 +23,7 @@ def out(tmp_path: Path) -> Path:
     for name, data in OUTPUTS.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
-    (root / "manifest.json").write_bytes(build_manifest({"v.yaml": "0" * 64}, OUTPUTS, {"protocol_version": "1"}))
+    (root / "manifest.json").write_bytes(build_manifest({"v.yaml": "0" * 64}, sha256s(OUTPUTS), {"protocol_version": "1"}))
     return root
 
 
@@ -91,3 +92,7 @@ def test_bad_manifest_exits_2(tmp_path: Path, content: str, message: str) -> Non
     (tmp_path / "manifest.json").write_text(content)
     result = verify(tmp_path)
     assert result.exit_code == 2 and message in result.output
+
+
+def sha256s(files: dict[str, bytes]) -> dict[str, str]:
+    return {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
