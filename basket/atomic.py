@@ -45,7 +45,9 @@ def replace_directory(target: Path) -> Iterator[Path]:
     """
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(target.parent / f".{target.name}.lock")):
+    lock = target.parent / f".{target.name}.lock"
+    _touch(lock)  # filelock retries forever on a lock file it cannot create; we say why instead
+    with FileLock(str(lock)):
         _recover(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
         staging.chmod(0o755)  # mkdtemp makes it private; the output is an ordinary folder
@@ -54,6 +56,11 @@ def replace_directory(target: Path) -> Iterator[Path]:
             _swap(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _touch(path: Path) -> None:
+    """Create `path` if missing; raise OSError (with the path) if its folder cannot be written."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o644))
 
 
 def _swap(staging: Path, target: Path) -> None:

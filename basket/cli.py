@@ -31,7 +31,7 @@ fasta_option = click.option(
 
 
 def reports_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn InputError into `file:line: field: message` lines on stderr and exit code 2."""
+    """Turn InputError into `file:line: field: message` lines on stderr, an OSError into one line; exit code 2."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -44,6 +44,10 @@ def reports_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 click.echo(str(problem), err=True)
             count = len(error.problems)
             click.echo(f"error: {count} problem{'s' if count != 1 else ''}; nothing was written.", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except OSError as error:  # an output folder that cannot be written, a full disk
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"error: {where}{error.strerror or error}; previous output left as it was.", err=True)
             sys.exit(EXIT_BAD_INPUT)
 
     return wrapper

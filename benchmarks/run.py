@@ -27,13 +27,16 @@ child process's maximum resident set size (`resource.getrusage(RUSAGE_SELF).ru_m
 read after each stage (the "peak MiB" column: the maximum so far). Rendering above
 --render-limit appendices uses a sample of the first N (the overview always lists every
 variant); the table says so.
-`basket --help` is timed as the best of five runs of the console script.
+`basket --help` is timed as the best of five runs of the console script. Last, each size is
+rendered as a user would (`basket render PROGRAM -o OUT --format md,html`, every appendix, in a
+fresh process): its wall time and peak RSS are the end-to-end figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -88,7 +91,23 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
             raise SystemExit(f"benchmark of {size} variants failed")
         result = json.loads(done.stdout.strip().splitlines()[-1])
         result["counts"] = counts
+        result["cli_render"] = time_cli_render(program, Path(temp) / "out", args.formats)
         return result
+
+
+def time_cli_render(program: Path, out: Path, formats: str) -> dict:
+    """`basket render` of every appendix, as a user runs it: a fresh process, wall time and peak RSS."""
+    script = shutil.which("basket", path=str(Path(sys.executable).parent))
+    command = [script] if script else [sys.executable, "-m", "basket"]
+    command += ["render", str(program), "-o", str(out), "--format", formats]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = code = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
+    if code != 0:
+        raise SystemExit(f"basket render failed with exit code {code}: {' '.join(command)}")
+    return {"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024, "formats": formats}
 
 
 def time_help() -> float:
@@ -223,7 +242,10 @@ def print_table(result: dict) -> None:
         print(f"{s['stage']:<15} {secs:>9} {rate:>11} {ratio:>8}  {s['baseline'] or '':<15} "
               f"{s['peak_mib']:>9,.0f}  {s['note']}")
     print(f"peak memory (max RSS): {result['peak_mib_after_plan']:,.0f} MiB after load+plan+graph, "
-          f"{result['peak_mib']:,.0f} MiB at the end\n")
+          f"{result['peak_mib']:,.0f} MiB at the end")
+    cli = result["cli_render"]
+    print(f"basket render --format {cli['formats']} (fresh process, every appendix): {cli['seconds']:.1f} s, "
+          f"peak {cli['peak_mib']:,.0f} MiB\n")
 
 
 if __name__ == "__main__":

@@ -3,13 +3,13 @@
 `iter_rendered` makes the documents one at a time (context, Markdown, every
 format), so memory holds one appendix, not all of them. `render_documents`
 collects them in memory (program in, file bytes out); `render_program` writes
-each into a staging directory as it is made, then swaps it in whole
-(`basket.atomic`) with manifest.json.
+each into a staging directory as it is made (on a second thread,
+`basket.render.writer`), then swaps it in whole (`basket.atomic`) with
+manifest.json.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -23,6 +23,7 @@ from basket.render.environment import Templates, make_templates
 from basket.render.escape import escape_markdown
 from basket.render.manifest import MANIFEST_NAME, build_manifest
 from basket.render.pictures import dot_executable, graphviz_version, schema_pictures
+from basket.render.writer import BackgroundWriter
 
 DEFAULT_FORMATS = ("md",)
 
@@ -74,19 +75,24 @@ def collect_documents(
 
 
 def iter_documents(
-    loaded: LoadedProgram, plan: Plan, variants: Iterable[str] | None = None, pictures: bool | None = None
+    loaded: LoadedProgram,
+    plan: Plan,
+    variants: Iterable[str] | None = None,
+    pictures: bool | None = None,
+    picture_formats: tuple[str, ...] = ("svg",),
 ) -> Iterator[Document]:
     """The overview, then an appendix for each variant inside the umbrella (optionally only
     `variants`), each context built when the document is asked for.
 
     `pictures`: draw the trial schema with Graphviz (True), leave it out (False) or draw it
-    when `dot` is installed (None; the manifest records the Graphviz version used)."""
+    when `dot` is installed (None; the manifest records the Graphviz version used), in
+    `picture_formats` (SVG is what Markdown links and HTML/PDF embed; Word needs PNG)."""
     wanted = set(variants) if variants is not None else None
     gaps = Gaps("overview")
     context = overview_context(loaded, plan, gaps)
     assets: dict[str, bytes] = {}
     if pictures or (pictures is None and dot_executable() is not None):
-        assets = schema_pictures(loaded.program, plan)
+        assets = schema_pictures(loaded.program, plan, picture_formats)
     context["schema_picture"] = "graph/trial-schema.svg" if assets else ""
     yield Document("overview", "overview", context, gaps.items, assets)
     del context, assets  # the overview of a large program is big; do not hold it while appendices render
@@ -134,10 +140,10 @@ def iter_rendered(
 
     environments = make_templates(templates)
     formats = list(formats)
-    for doc in iter_documents(loaded, plan, variants, pictures):
+    picture_formats = ("svg", "png") if "docx" in formats else ("svg",)
+    for doc in iter_documents(loaded, plan, variants, pictures, picture_formats):
         doc = markdown_document(environments, doc)
-        # the SVG is what Markdown links and HTML/PDF embed; Word needs the PNG
-        files = {path: data for path, data in doc.assets.items() if path.endswith(".svg") or "docx" in formats}
+        files = dict(doc.assets)
         for fmt in formats:
             if progress:
                 progress(f"{doc.stem}.{fmt}")
@@ -175,29 +181,23 @@ def render_program(
 ) -> WrittenRender:
     """Write every document into `out` (replaced whole, or left as it was if anything fails)."""
     formats = list(formats)
-    hashes: dict[str, str] = {}
     gaps: list[tuple[str, str]] = []
     appendices = 0
     drawn = False
-    with replace_directory(out) as staging:
+    with replace_directory(out) as staging, BackgroundWriter(staging) as writer:
         for doc, files in iter_rendered(loaded, plan, formats, templates, variants, progress, pictures):
             for path, data in files.items():
-                hashes[path] = _write(staging / path, data)
+                writer.write(path, data)
             gaps += [(doc.stem, what) for what in doc.gaps]
             appendices += doc.kind == "appendix"
             drawn = drawn or bool(doc.assets)
-        hashes["completeness.md"] = _write(staging / "completeness.md", completeness_report(gaps))
+        writer.write("completeness.md", completeness_report(gaps))
+        hashes = writer.hashes()
         meta = {"umbrella": loaded.program.umbrella.id, "formats": formats,
                 "protocol_version": loaded.program.umbrella.protocol_version,
                 "graphviz": graphviz_version() if drawn else None}
         (staging / MANIFEST_NAME).write_bytes(build_manifest(loaded.inputs, hashes, meta))
     return WrittenRender(hashes, appendices, gaps)
-
-
-def _write(target: Path, data: bytes) -> str:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return hashlib.sha256(data).hexdigest()
 
 
 def completeness_report(missing: list[tuple[str, str]]) -> bytes:

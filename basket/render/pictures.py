@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterable
 from functools import lru_cache
 
 import networkx as nx
@@ -98,9 +99,9 @@ def schema_dot(program: Program, plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def schema_pictures(program: Program, plan: Plan) -> dict[str, bytes]:
+def schema_pictures(program: Program, plan: Plan, formats: Iterable[str] = PICTURE_FORMATS) -> dict[str, bytes]:
     source = schema_dot(program, plan)
-    return {f"graph/trial-schema.{fmt}": run_dot(source, fmt) for fmt in PICTURE_FORMATS}
+    return {f"graph/trial-schema.{fmt}": run_dot(source, fmt) for fmt in formats}
 
 
 def graph_picture(graph: nx.MultiDiGraph, fmt: str) -> bytes:

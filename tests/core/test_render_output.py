@@ -122,3 +122,41 @@ def test_template_that_is_not_utf8_is_bad_input(example: Path, tmp_path: Path):
     result = CliRunner().invoke(main, ["render", str(example), "-o", str(tmp_path / "out"),
                                        "--templates", str(templates)])
     assert result.exit_code == 2 and "not valid UTF-8" in result.stderr
+
+
+def test_a_failed_write_leaves_the_previous_output_and_says_why(example: Path, tmp_path: Path, monkeypatch):
+    from click.testing import CliRunner
+
+    from basket.cli import main
+    from basket.render import writer
+
+    out = tmp_path / "out"
+    render_to(example, out, ["md", "html"])
+    before = tree(out)
+    calls = {"n": 0}
+    original = writer._write
+
+    def disk_fills_up(target: Path, data: bytes) -> str:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device", str(target))
+        return original(target, data)
+
+    monkeypatch.setattr(writer, "_write", disk_fills_up)
+    result = CliRunner().invoke(main, ["render", str(example), "-o", str(out), "--format", "md,html"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "No space left on device; previous output left as it was." in result.stderr
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".out.lock")) == ["out"]
+
+
+def test_an_output_folder_that_cannot_hold_the_lock_file_is_an_error_not_a_wait(example: Path):
+    """filelock retries forever when it cannot create its lock file (ENOENT in /proc; EACCES in a
+    read-only folder for a non-root user); basket must say so and stop."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "basket", "render", str(example), "-o", "/proc/basket-out"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "error: /proc/.basket-out.lock: No such file or directory" in done.stderr
