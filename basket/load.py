@@ -94,6 +94,19 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def collector_skips_existing() -> Iterator[None]:
+    """Rendering makes short-lived objects by the million while the loaded program (millions of
+    long-lived objects) is only read: `gc.freeze` takes what exists now out of the collector's
+    passes, which otherwise took half the time of building the documents' contexts at 10,000
+    variants. Everything is handed back to the collector afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _load_program(root: Path) -> LoadedProgram:
     if not root.is_dir():
         raise InputError([Problem(str(root), 0, "", "not a program directory (expected a folder of YAML files)")])

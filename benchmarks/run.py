@@ -14,11 +14,13 @@ caches or memory. Stages, in pipeline order:
     plan            basket.plan.make_plan: guide design for every variant
     graph           basket.graph.build_graph with the plan's correctable_by edges
     impact          dependents of the shared LNP component (the "what does this change affect" query)
+    contexts        basket.render.collect_documents: what every document shows, computed in Python
+                    (including the readiness verdicts and each appendix's version hash)
     jinja baseline  bare jinja2 (no sandbox, no escaping) rendering the same templates with precomputed contexts
     templates md    basket's environment (sandbox, Markdown escaping of every value) on the same contexts:
                     the like-for-like comparison with the jinja baseline
-    render md/html  basket.render.render_program, the whole stage: contexts, readiness, Graphviz schema,
-                    templates, (HTML: Markdown to HTML), manifest, atomic write
+    render md/html  basket.render.render_program, the whole stage: contexts, Graphviz schema, templates,
+                    (HTML: Markdown to HTML), files written and hashed, manifest, atomic swap
     export json/graphml  basket.export.export_graph
 
 Ratios: load, plan, graph, impact and export are divided by the YAML baseline of the same
@@ -189,7 +191,10 @@ def render_stages(loaded, plan, render_limit: int, formats: list[str], stage) ->
     inside = [v.variant for v in plan.inside]
     sample = inside[:render_limit] if len(inside) > render_limit else None
     note = f"sample: {len(sample)} of {len(inside)} appendices" if sample is not None else ""
-    documents = collect_documents(loaded, plan, sample)
+    start = time.perf_counter()
+    documents = collect_documents(loaded, plan, sample, pictures=False)
+    stage("contexts", time.perf_counter() - start, len(documents), "jinja baseline",
+          "document contexts and readiness (no Graphviz)")
 
     # Baseline: plain jinja2, same templates and whitespace options, contexts computed beforehand.
     bare = jinja2.Environment(loader=jinja2.FileSystemLoader(str(shipped_templates())), keep_trailing_newline=True,

@@ -136,19 +136,21 @@ def iter_rendered(
     pictures: bool | None = None,
 ) -> Iterator[tuple[Document, dict[str, bytes]]]:
     """Each document with its output files (path -> bytes), made one document at a time."""
+    from basket.load import collector_skips_existing
     from basket.render.formats import FORMATTERS
 
     environments = make_templates(templates)
     formats = list(formats)
     picture_formats = ("svg", "png") if "docx" in formats else ("svg",)
-    for doc in iter_documents(loaded, plan, variants, pictures, picture_formats):
-        doc = markdown_document(environments, doc)
-        files = dict(doc.assets)
-        for fmt in formats:
-            if progress:
-                progress(f"{doc.stem}.{fmt}")
-            files[f"{doc.stem}.{fmt}"] = FORMATTERS[fmt](environments, doc)
-        yield doc, files
+    with collector_skips_existing():
+        for doc in iter_documents(loaded, plan, variants, pictures, picture_formats):
+            doc = markdown_document(environments, doc)
+            files = dict(doc.assets)
+            for fmt in formats:
+                if progress:
+                    progress(f"{doc.stem}.{fmt}")
+                files[f"{doc.stem}.{fmt}"] = FORMATTERS[fmt](environments, doc)
+            yield doc, files
 
 
 def render_documents(

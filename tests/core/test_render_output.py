@@ -160,3 +160,10 @@ def test_an_output_folder_that_cannot_hold_the_lock_file_is_an_error_not_a_wait(
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2, done.stderr
     assert "error: /proc/.basket-out.lock: No such file or directory" in done.stderr
+
+
+def test_render_hands_every_object_back_to_the_garbage_collector(example: Path, tmp_path: Path):
+    import gc
+
+    render_to(example, tmp_path / "out", ["md"])
+    assert gc.get_freeze_count() == 0
