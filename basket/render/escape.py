@@ -65,7 +65,7 @@ def _escape_value(value: object) -> str:
 
 
 SHORT_TEXT = 2048  # plain text up to this length is remembered: names, ids, labels and citations recur
-MEMORY_CHARS = 8_000_000  # characters of remembered text (keys and escaped values) before it is forgotten
+MEMORY_CHARS = 4_000_000  # characters of remembered keys (escaped values are about as long) before all is forgotten
 
 
 class _EscapeMemory(dict):
@@ -74,16 +74,17 @@ class _EscapeMemory(dict):
     costs one dict lookup, with no Python frame. Only exact `str` keys are stored, so a value of
     another type (a number, a `ToBeProvided`, a `MarkdownSafe`) never equals a stored key."""
 
-    chars = 0
+    chars = 0  # characters of the remembered keys
 
     def __missing__(self, value: object) -> str:
-        escaped = _escape_value(value)
-        if type(value) is str and len(value) <= SHORT_TEXT:
-            if self.chars > MEMORY_CHARS:
-                self.clear()  # cheaper than tracking recency; recurring values come back at once
-                self.chars = 0
-            self[value] = escaped
-            self.chars += len(value) + (len(escaped) if escaped is not value else 0)
+        if type(value) is not str or len(value) > SHORT_TEXT:
+            return _escape_value(value)
+        escaped = _escape_text(value)
+        self.chars += len(value)
+        if self.chars > MEMORY_CHARS:
+            self.clear()  # cheaper than tracking recency; recurring values come back at once
+            self.chars = len(value)
+        self[value] = escaped
         return escaped
 
 
