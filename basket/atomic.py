@@ -19,6 +19,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from basket.problems import InputError, Problem
+
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write one file via a temporary file in the same directory and os.replace."""
@@ -44,6 +46,7 @@ def replace_directory(target: Path) -> Iterator[Path]:
     cleaned up or restored by the next caller.
     """
     target = target.resolve()
+    _refuse_foreign_folder(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     lock = target.parent / f".{target.name}.lock"
     _touch(lock)  # filelock retries forever on a lock file it cannot create; we say why instead
@@ -51,11 +54,39 @@ def replace_directory(target: Path) -> Iterator[Path]:
         _recover(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
         staging.chmod(0o755)  # mkdtemp makes it private; the output is an ordinary folder
+        (staging / OUTPUT_MARKER).write_bytes(OUTPUT_MARKER_TEXT)
         try:
             yield staging
             _swap(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+OUTPUT_MARKER = ".basket-output"
+OUTPUT_MARKER_TEXT = b"Written by basket. The next basket run that writes here replaces this folder whole.\n"
+
+
+def _refuse_foreign_folder(target: Path) -> None:
+    """Replacing a folder deletes what was in it: only an empty folder or one basket wrote
+    (it holds OUTPUT_MARKER) may be replaced. `-o .` or `-o` naming the program folder is refused."""
+    if not target.exists():
+        return
+    if not target.is_dir():
+        problem = "exists and is not a folder; choose a folder for the output"
+    elif (target / OUTPUT_MARKER).is_file() or _legacy_render_output(target) or not any(target.iterdir()):
+        return
+    else:
+        problem = (f"is not empty and was not written by basket (no {OUTPUT_MARKER} file); the output "
+                   "folder is replaced whole, so its contents would be lost. Choose a new or empty folder")
+    raise InputError([Problem(str(target), 0, "", problem)])
+
+
+def _legacy_render_output(target: Path) -> bool:
+    """A render from before OUTPUT_MARKER: its manifest.json names basket as the generator."""
+    try:
+        return b'"generator": "basket' in (target / "manifest.json").read_bytes()[:4096]
+    except OSError:
+        return False
 
 
 def _touch(path: Path) -> None:

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from basket.atomic import OUTPUT_MARKER
 from basket.evidence_check import file_sha256
 from basket.problems import InputError, Problem
 from basket.render.manifest import MANIFEST_NAME
@@ -75,7 +76,7 @@ def verify_outputs(out: Path) -> VerifyReport:
             missing.append(name)
         elif target.is_symlink() or not target.is_file() or file_sha256(target) != digest:
             changed.append(name)
-    extra = sorted(name for name in _files(out) if name not in outputs and name != MANIFEST_NAME)
+    extra = sorted(name for name in _files(out) if name not in outputs and name not in (MANIFEST_NAME, OUTPUT_MARKER))
     return VerifyReport(str(out), len(outputs), changed, missing, extra)
 
 

@@ -28,6 +28,7 @@ def test_manifest_hashes_every_output_and_input(example: Path, tmp_path: Path):
     assert manifest["schema_version"] == 1
     files = tree(out)
     files.pop("manifest.json")
+    files.pop(".basket-output")  # marks the folder as basket's to replace; not a document
     assert manifest["outputs"] == {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
     for path, digest in manifest["inputs"].items():
         assert hashlib.sha256((example / path).read_bytes()).hexdigest() == digest
@@ -167,3 +168,35 @@ def test_render_hands_every_object_back_to_the_garbage_collector(example: Path, 
 
     render_to(example, tmp_path / "out", ["md"])
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("command", [["render"], ["docs", "--no-pictures"], ["design"]])
+def test_a_folder_basket_did_not_write_is_never_replaced(example: Path, tmp_path: Path, command: list[str]):
+    """`-o .` or `-o` naming the program would delete the user's files: refused, exit 2, nothing touched."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from basket.cli import main
+
+    program = tmp_path / "program"
+    shutil.copytree(example, program)
+    (tmp_path / "notes.txt").write_text("keep me\n")
+    before = tree(tmp_path)
+    for out in (tmp_path, program):
+        result = CliRunner().invoke(main, [command[0], str(program), "-o", str(out), *command[1:]])
+        assert result.exit_code == 2, result.output
+        assert f"{out}: is not empty and was not written by basket" in result.stderr
+        assert tree(tmp_path) == before
+        assert not (tmp_path.parent / f".{tmp_path.name}.lock").exists()  # not even a lock file
+
+
+def test_an_empty_folder_or_a_previous_output_is_replaced(example: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    out.mkdir()
+    render_to(example, out, ["md"])
+    assert (out / ".basket-output").is_file()
+    render_to(example, out, ["md"])  # its own earlier output
+    (out / ".basket-output").unlink()  # an output written before the marker existed: its manifest says basket
+    render_to(example, out, ["md"])
+    assert (out / "overview.md").is_file()

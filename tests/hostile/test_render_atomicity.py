@@ -168,4 +168,4 @@ def test_a_similarly_named_directory_is_not_taken_for_a_leftover(tmp_path: Path)
     with replace_directory(tmp_path / "out") as staging:
         (staging / "a").write_text("a")
     assert other.is_dir()
-    assert os.listdir(tmp_path / "out") == ["a"]
+    assert sorted(os.listdir(tmp_path / "out")) == [".basket-output", "a"]
