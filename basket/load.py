@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -64,12 +65,14 @@ class LoadedProgram:
 
 
 def program_files(root: Path) -> list[Path]:
-    """The YAML files of a program, in a stable order (hidden folders skipped)."""
+    """The YAML files of a program, in a stable order (hidden folders skipped). Anything named
+    *.yaml that is not a regular file (a folder, a FIFO, a device, a dangling link) is listed
+    too, so that reading reports it instead of the program silently losing a file."""
     files = [
         path
         for pattern in ("*.yaml", "*.yml")
         for path in root.rglob(pattern)
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)
+        if not any(part.startswith(".") for part in path.relative_to(root).parts)
     ]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
@@ -138,6 +141,10 @@ def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[s
     for path in files:
         display = _display(root, path)
         try:
+            if not path.is_file():  # checked before reading: reading a FIFO would wait forever
+                problems.append(Problem(display, 0, "", f"not a regular file ({_file_kind(path)}); "
+                                        "a program file must be a regular YAML file"))
+                continue
             inside = path.resolve().is_relative_to(base)
             size = path.stat().st_size
             too_big = size > MAX_FILE_BYTES
@@ -159,6 +166,17 @@ def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[s
         except InputError as error:
             problems += error.problems
     return documents, inputs, problems
+
+
+def _file_kind(path: Path) -> str:
+    if path.is_symlink() and not path.exists():
+        return "a symbolic link to nothing"
+    mode = path.stat().st_mode
+    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return kind
+    return "not a file"
 
 
 def _size(count: int) -> str:

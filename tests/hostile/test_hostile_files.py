@@ -112,3 +112,20 @@ def test_problems_after_a_broken_variant_are_still_reported():
         result = run("validate", str(program))
         assert_clean(result, program)
         assert "c.2140G>>T" in result.stderr and "the reference has A" in result.stderr
+
+
+def test_a_yaml_name_that_is_not_a_regular_file_is_reported_not_read_or_skipped():
+    """A named pipe would block reading forever; a folder, a device or a dangling link would silently
+    drop a file from the program. Each is a problem of its own."""
+    with program_dir({}) as program:
+        os.mkfifo(program / "pipe.yaml")
+        os.symlink("/dev/zero", program / "zero.yaml")
+        os.symlink(program / "missing.yaml", program / "dangling.yml")
+        (program / "folder.yaml").mkdir()
+        start = time.perf_counter()
+        result = run("validate", str(program))
+        assert time.perf_counter() - start < 10
+        assert result.exit_code == 2
+        for name, kind in [("pipe.yaml", "a named pipe"), ("zero.yaml", "a character device"),
+                           ("dangling.yml", "a symbolic link to nothing"), ("folder.yaml", "a folder")]:
+            assert f"{name}: not a regular file ({kind})" in result.stderr, result.stderr
