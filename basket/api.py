@@ -29,8 +29,10 @@ def plan_program(
 
 def checked_plan(loaded: LoadedProgram, fasta: Path | None = None) -> Plan:
     """The plan; a variant whose HGVS or sequence cannot be used is an input error with file:line."""
-    from basket.design import DesignError
+    from basket.design import DesignError, reference_genome
 
+    if fasta is not None:
+        reference_genome(fasta)  # a FASTA that cannot be used is reported even when no variant needs it
     try:
         return make_plan(loaded.program, fasta=fasta)
     except DesignError as error:

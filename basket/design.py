@@ -80,21 +80,21 @@ def _from_fasta(variant: Variant, parsed: ParsedHgvs, strand: str, chrom: str, f
     if strand == "-":
         ref, alt = complement(ref), complement(alt)
     return context_from_fasta(
-        _fasta(fasta), _contig(fasta, chrom), genomic.start.base, ref, alt, gene_strand=strand,  # type: ignore[arg-type]
+        reference_genome(fasta), _contig(fasta, chrom), genomic.start.base, ref, alt, gene_strand=strand,  # type: ignore[arg-type]
         variant_c=parsed.start.base, variant_c_offset=parsed.start.offset, label=variant.hgvs_c,
     )
 
 
 @lru_cache(maxsize=4)  # one open index per reference, however many variants use it
-def _fasta(path: Path):
-    import pyfaidx
+def reference_genome(path: Path):
+    from basket.reference import open_reference
 
-    return pyfaidx.Fasta(str(path), as_raw=True)
+    return open_reference(path, as_raw=True)
 
 
 def _contig(path: Path, chrom: str) -> str:
     """The FASTA's name for a chromosome, with or without a 'chr' prefix."""
-    names = set(_fasta(path).keys())
+    names = set(reference_genome(path).keys())
     bare = chrom.removeprefix("chr")
     for candidate in (chrom, f"chr{bare}", bare):
         if candidate in names:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from basket.cli import reports_input_errors
+
 
 @click.command()
 @click.argument("variants", type=click.Path(dir_okay=False, exists=True, path_type=Path))
@@ -20,6 +22,7 @@ import click
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Table to write (.tsv or .csv).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on stderr.")
+@reports_input_errors
 def screen(variants: Path, fasta: Path, editor_names: tuple[str, ...], program: Path | None, output: Path,
            progress: bool) -> None:
     """Classify every variant in a TSV/CSV/VCF: platform editor, another editor, or another modality.
@@ -65,10 +68,9 @@ def _editors(names: tuple[str, ...], program: Path | None) -> list:
     catalogue = load_catalogue()
     platform_name = "ABE8e"
     if program is not None:
-        from basket.cli import reports_input_errors
         from basket.load import load_program
 
-        loaded = reports_input_errors(load_program)(program)
+        loaded = load_program(program)
         catalogue = loaded.program.editors_by_name
         platform_name = loaded.program.platform.editor
     unknown = [n for n in names if n not in catalogue]

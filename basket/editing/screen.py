@@ -23,6 +23,7 @@ from basket.editing.classify import Classification, classify
 from basket.editing.context import SequenceContext
 from basket.editing.editors import Editor
 from basket.editing.hgvs import change_class, parsed_from_alleles
+from basket.reference import open_reference
 
 Progress = Callable[[int, int], None]  # (variants done, variants in total)
 ALLELE_ALPHABET = frozenset("ACGTN")
@@ -85,7 +86,7 @@ def screen(
     :class:`ScreenInputError` (bad rows, unknown contigs, reference mismatches) leaves no partial output.
     """
     platform, *others = [editors] if isinstance(editors, Editor) else list(editors)
-    genome = pyfaidx.Fasta(str(fasta_path), as_raw=True, sequence_always_upper=True)
+    genome = open_reference(fasta_path, as_raw=True, sequence_always_upper=True)
     contig_lengths = {name: len(record) for name, record in genome.records.items()}
     records = read_variants(variants_file, contig_lengths)
     flank = max(e.spacer_length + max(map(len, e.pams)) for e in (platform, *others))

@@ -75,6 +75,25 @@ def test_program_variant_without_window_uses_the_fasta(minimal: Path, fasta: Pat
     assert row["in_umbrella"] and row["guide"]["target_position"] == 8
 
 
+def test_a_bgzip_compressed_fasta_reads_like_the_plain_one(minimal: Path, fasta: Path, tmp_path: Path):
+    """Reference genomes are often shipped bgzip-compressed (hg38.fa.gz); pyfaidx reads them with BioPython."""
+    from Bio import bgzf
+
+    compressed = tmp_path / "ref.fa.gz"
+    with bgzf.open(str(compressed), "wb") as handle:
+        handle.write(fasta.read_bytes())
+    variants = tmp_path / "variants.tsv"
+    variants.write_text(f"chrom\tpos\tref\talt\tstrand\tc_pos\nchr2\t{210591886 - OFFSET}\tC\tT\t+\t1003\n")
+    tables = []
+    for reference in (fasta, compressed):
+        out = tmp_path / f"{reference.name}.tsv"
+        result = CliRunner().invoke(main, ["screen", str(variants), "--fasta", str(reference), "--program",
+                                           str(minimal), "-o", str(out), "--no-progress"])
+        assert result.exit_code == 0, result.output
+        tables.append(out.read_text())
+    assert tables[0] == tables[1] and "\tplatform\t" in tables[0]
+
+
 def test_fasta_reference_mismatch_is_exit_2_with_location(minimal: Path, fasta: Path):
     path = minimal / "variants.yaml"
     text = path.read_text()
