@@ -41,6 +41,7 @@ together in one :class:`OutcomesFormatError` (a ``ValueError``).
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -162,14 +163,12 @@ BIOMARKER_PARSERS = {
 
 def _read_rows(path: Path, required, optional, parsers, problems: _Problems):
     """Yield (line, parsed dict) for rows without problems; collect the rest."""
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except OSError as exc:
-        problems.add(0, "-", f"cannot read file: {exc.strerror}")
+    text = _read_text(path, problems)
+    if text is None:
         return
-    with handle:
-        reader = csv.reader(handle)
-        header = None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = None
+    try:
         for cells in reader:
             line = reader.line_num
             cells = [c.strip() for c in cells]
@@ -183,8 +182,29 @@ def _read_rows(path: Path, required, optional, parsers, problems: _Problems):
             row = _parse_row(cells, header, parsers, line, problems)
             if row is not None:
                 yield line, row
-        if header is None:
-            problems.add(1, "-", "file has no header row")
+    except csv.Error as exc:  # a NUL byte, a cell over the csv module's size limit
+        problems.add(reader.line_num, "-", f"not readable as CSV: {exc}")
+        return
+    if header is None:
+        problems.add(1, "-", "file has no header row")
+
+
+def _read_text(path: Path, problems: _Problems) -> str | None:
+    """The file as text (UTF-8; a spreadsheet's byte order mark is fine), or None with a problem."""
+    if path.exists() and not path.is_file():  # a named pipe would be read forever
+        problems.add(0, "-", "not a regular file")
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.add(0, "-", f"cannot read file: {exc.strerror}")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add(line, "-", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
+        return None
 
 
 def _header_ok(header, required, optional, line, problems: _Problems) -> bool:

@@ -85,6 +85,24 @@ def test_empty_and_missing_files(tmp_path):
         read_outcomes(tmp_path / "absent.csv")
 
 
+def test_encoding_problems_are_located_and_a_spreadsheet_bom_is_fine(tmp_path):
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(GOOD.replace("OTC-R40H,pre", "OTC-R40H\xe9,pre").encode("latin-1"))
+    with pytest.raises(OutcomesFormatError, match=r"latin.csv:6: -: not valid UTF-8 \(byte 0xe9\)"):
+        read_outcomes(latin)
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(GOOD.encode("utf-8-sig"))
+    assert len(read_outcomes(bom)) == 4
+
+
+def test_a_named_pipe_is_refused_without_reading(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.csv")
+    with pytest.raises(OutcomesFormatError, match="not a regular file"):
+        read_outcomes(tmp_path / "pipe.csv")
+
+
 def test_biomarkers(tmp_path):
     text = "patient,marker,day,value,unit\nP01,ammonia,-10,180,umol/L\nP01,ammonia,+5,60,\n"
     recs = read_biomarkers(write(tmp_path, text, "bio.csv"))
