@@ -12,6 +12,7 @@ import csv
 import gzip
 import os
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
@@ -185,12 +186,18 @@ def read_variants(path: str | Path, contig_lengths: dict[str, int]) -> list[Vari
     """Parse a TSV, CSV or VCF (optionally .gz) of variants; raise ScreenInputError listing every problem."""
     path = Path(path)
     problems: list[str] = []
-    with _open_text(path) as handle:
-        if _format_of(path) == "vcf":
-            records = list(_read_vcf(handle, str(path), contig_lengths, problems))
-        else:
-            delimiter = "," if _format_of(path) == "csv" else "\t"
-            records = list(_read_table(handle, str(path), delimiter, contig_lengths, problems))
+    if not path.is_file():  # a named pipe would be read forever
+        raise ScreenInputError([f"{path}: not a regular file"])
+    try:
+        with _open_binary(path) as handle:
+            lines = _decoded_lines(handle, str(path))
+            if _format_of(path) == "vcf":
+                records = list(_read_vcf(lines, str(path), contig_lengths, problems))
+            else:
+                delimiter = "," if _format_of(path) == "csv" else "\t"
+                records = list(_read_table(lines, str(path), delimiter, contig_lengths, problems))
+    except (OSError, EOFError, zlib.error, csv.Error) as error:  # a truncated or corrupt .gz, a NUL byte
+        raise ScreenInputError([f"{path}: cannot read: {getattr(error, 'strerror', None) or error}"]) from None
     if problems:
         raise ScreenInputError(problems)
     return records
@@ -202,14 +209,24 @@ def _format_of(path: Path) -> Literal["vcf", "csv", "tsv"]:
     return "vcf" if last == ".vcf" else "csv" if last == ".csv" else "tsv"
 
 
-def _open_text(path: Path) -> IO[str]:
-    if path.suffix.lower() == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8", newline="")
-    return path.open(encoding="utf-8", newline="")
+def _open_binary(path: Path) -> IO[bytes]:
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")
+
+
+def _decoded_lines(handle: IO[bytes], source: str) -> Iterator[str]:
+    """The file's lines as text, read as they are needed (a VCF can be large); a line that is not
+    UTF-8 stops reading with its line number. A spreadsheet's byte order mark is fine."""
+    for number, raw in enumerate(handle, start=1):
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            byte = raw[error.start]
+            message = f"{source}:{number}: not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8"
+            raise ScreenInputError([message]) from None
 
 
 def _read_table(
-    handle: IO[str], source: str, delimiter: str, contig_lengths: dict[str, int], problems: list[str]
+    handle: Iterable[str], source: str, delimiter: str, contig_lengths: dict[str, int], problems: list[str]
 ) -> Iterator[VariantRecord]:
     reader = csv.reader(handle, delimiter=delimiter)
     header = next(reader, None)
@@ -235,7 +252,7 @@ def _read_table(
 
 
 def _read_vcf(
-    handle: IO[str], source: str, contig_lengths: dict[str, int], problems: list[str]
+    handle: Iterable[str], source: str, contig_lengths: dict[str, int], problems: list[str]
 ) -> Iterator[VariantRecord]:
     seen_header = False
     for line, text in enumerate(handle, start=1):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,25 @@ def test_fasta_reference_mismatch_is_exit_2_with_location(minimal: Path, fasta: 
     result = CliRunner().invoke(main, ["plan", str(minimal), "--fasta", str(fasta)])
     assert result.exit_code == 2
     assert f"{minimal.as_posix()}/variants.yaml:5: variants[0].hgvs_g:" in result.stderr
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("latin1.csv", b"chrom,pos,ref,alt\nchr2,66,C,T\nchr2,67,C,T # caf\xe9\n", ":3: not valid UTF-8 (byte 0xe9)"),
+    ("truncated.vcf.gz", gzip.compress(b"##fileformat=VCFv4.2\n" * 50)[:30], ": cannot read: Compressed file ended"),
+    ("plain.vcf.gz", b"##fileformat=VCFv4.2\n", ": cannot read: Not a gzipped file"),
+])
+def test_screen_unreadable_variant_files_exit_2(fasta: Path, tmp_path: Path, name: str, data: bytes, expected: str):
+    variants = tmp_path / name
+    variants.write_bytes(data)
+    out = tmp_path / "screen.csv"
+    result = CliRunner().invoke(main, ["screen", str(variants), "--fasta", str(fasta), "-o", str(out), "--no-progress"])
+    assert result.exit_code == 2 and f"{variants}{expected}" in result.stderr, result.output
+    assert not out.exists()
+
+
+def test_screen_accepts_a_spreadsheet_byte_order_mark(fasta: Path, tmp_path: Path):
+    variants = tmp_path / "excel.csv"
+    variants.write_bytes("chrom,pos,ref,alt\nchr2,66,C,T\n".encode("utf-8-sig"))
+    out = tmp_path / "screen.csv"
+    result = CliRunner().invoke(main, ["screen", str(variants), "--fasta", str(fasta), "-o", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
