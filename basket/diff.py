@@ -36,6 +36,7 @@ M11 = {
     "schedule": "1.3 Schedule of Activities",
     "safety": "8 Trial Assessments and Procedures (safety)",
     "statistics": "10 Statistical Considerations",
+    "discontinuation": "7 Participant Discontinuation of Trial Intervention and Discontinuation or Withdrawal from Trial",
     "oversight": "11 Trial Oversight and Other General Considerations",
     "natural_history": "2 Introduction and 10 Statistical Considerations (natural-history external control)",
     "background": "2 Introduction (disease background)",
@@ -44,7 +45,8 @@ M11 = {
 UMBRELLA_SECTIONS = {
     "design": "design", "purpose": "purpose", "population": "population", "diseases": "coverage",
     "objectives": "objectives", "dosing": "intervention", "platform": "intervention", "schedule": "schedule",
-    "safety": "safety", "statistics": "statistics", "oversight": "oversight",
+    "safety": "safety", "statistics": "statistics", "sample_size": "statistics", "discontinuation": "discontinuation",
+    "oversight": "oversight",
 }
 VARIANT_WHY = {
     "hgvs_c": "the molecular cause (element 1) and the guide design (element 2)",

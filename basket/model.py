@@ -407,6 +407,8 @@ class Umbrella(Strict):
     safety: SafetyPlan | None = None
     statistics: list[Statement] = Field(default_factory=list)
     sample_size: SampleSizePlan | None = None
+    discontinuation: list[Statement] = Field(
+        default_factory=list, description="when a participant stops the intervention or leaves the trial (M11 section 7)")
     oversight: list[Statement] = Field(default_factory=list)
 
 

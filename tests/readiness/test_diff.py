@@ -256,3 +256,15 @@ def test_invalid_new_program_exits_2_and_writes_nothing(versions, tmp_path: Path
 
 def sha256s(files: dict[str, bytes]) -> dict[str, str]:
     return {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
+
+
+@pytest.mark.parametrize("field, section", [
+    ("discontinuation", "7 Participant Discontinuation of Trial Intervention and Discontinuation or Withdrawal from Trial"),
+    ("oversight", "11 Trial Oversight and Other General Considerations"),
+])
+def test_umbrella_statement_lists_map_to_their_m11_section(versions, field: str, section: str) -> None:
+    old, new = versions
+    umbrella = new / "umbrella.yaml"
+    umbrella.write_text(umbrella.read_text() + f"  {field}:\n    - text: A statement.\n      source: test\n")
+    change = only(diff_programs(old, new), "umbrella")
+    assert change.section == section

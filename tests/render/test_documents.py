@@ -164,3 +164,23 @@ def test_escaped_text_renders_as_the_same_text(text):
     assert shown.startswith("<p>") and shown.count("<") == 2  # <p> and </p>: no element from the text
     inner = html_lib.unescape(shown[3:-5])
     assert " ".join(inner.split()) == " ".join(("x " + text + " x").split())
+
+
+def test_discontinuation_rules_fill_m11_section_7(fixture_copy):
+    section = "## 7 Participant Discontinuation of Trial Intervention and Discontinuation or Withdrawal from Trial"
+
+    def section_7(program: Path) -> str:
+        loaded, plan = plan_program(program)
+        text = render_documents(loaded, plan, ["md"], pictures=False).outputs["overview.md"].decode()
+        return text[text.index(section):text.index("## 8 Trial Assessments")]
+
+    assert "[to be provided: participant discontinuation and withdrawal rules (umbrella.discontinuation)]" in \
+        section_7(fixture_copy)
+    umbrella = fixture_copy / "umbrella.yaml"
+    umbrella.write_text(umbrella.read_text() + (
+        "  discontinuation:\n"
+        "    - text: A participant may withdraw consent at any time.\n"
+        "      source: Fixture statement for this test\n"))
+    text = section_7(fixture_copy)
+    assert "- A participant may withdraw consent at any time. Source: Fixture statement for this test" in text
+    assert "to be provided" not in text
