@@ -355,6 +355,16 @@ class SafetyPlan(Strict):
     follow_up_years: StrictInt | None = Field(default=None, ge=1, le=50, description="long-term follow-up after dosing")
     follow_up_source: Text | None = None
 
+    @model_validator(mode="after")
+    def _follow_up_with_its_source(self) -> SafetyPlan:
+        # without both, the documents would print the program's years next to FDA's 15-year citation or vice versa
+        if (self.follow_up_years is None) != (self.follow_up_source is None):
+            given, missing = (("follow_up_years", "follow_up_source") if self.follow_up_source is None
+                              else ("follow_up_source", "follow_up_years"))
+            raise ValueError(f"{given} is given without {missing}: give both (the duration and where it comes "
+                             "from) or neither (the FDA guidance's 15 years are cited)")
+        return self
+
 
 class SampleSizePlan(Strict):
     """Assumptions of the basket design (`basket design`, master protocol section 10.9).

@@ -450,13 +450,12 @@ def _dosing(dosing: Dosing | None, where: str, gaps: Gaps, refs: References) -> 
 
 
 def _appendix_dosing(variant: Variant, master: Dosing | None) -> Dosing | None:
-    """The variant's own regimen where it has one; the master protocol's dosing rules apply
-    unless the variant states its own."""
-    if variant.dosing is None:
-        return master
-    if variant.dosing.rules or master is None:
-        return variant.dosing
-    return variant.dosing.model_copy(update={"rules": master.rules})
+    """The variant's own regimen where it has one; the master protocol's dosing rules and
+    concomitant therapy apply unless the variant states its own."""
+    if variant.dosing is None or master is None:
+        return variant.dosing or master
+    inherited = {name: getattr(master, name) for name in ("rules", "concomitant") if not getattr(variant.dosing, name)}
+    return variant.dosing.model_copy(update=inherited) if inherited else variant.dosing
 
 
 def _safety(program: Program, gaps: Gaps, refs: References) -> dict[str, Any]:

@@ -184,3 +184,40 @@ def test_discontinuation_rules_fill_m11_section_7(fixture_copy):
     text = section_7(fixture_copy)
     assert "- A participant may withdraw consent at any time. Source: Fixture statement for this test" in text
     assert "to be provided" not in text
+
+
+def test_a_variant_regimen_keeps_the_master_protocols_concomitant_therapy_unless_it_states_its_own(fixture_copy):
+    def appendix() -> str:
+        loaded, plan = plan_program(fixture_copy)
+        return render_documents(loaded, plan, ["md"], pictures=False).outputs["appendices/CPS1-Q335X.md"].decode()
+
+    umbrella = fixture_copy / "umbrella.yaml"
+    umbrella.write_text(umbrella.read_text().replace(
+        "  dosing:\n    rules:\n",
+        "  dosing:\n    concomitant:\n      - text: Fixture premedication statement.\n        source: test\n    rules:\n"))
+    text = appendix()
+    assert "Regimen given to the index patient" in text  # the variant's own regimen ...
+    assert "Prophylactic sirolimus and tacrolimus." in text  # ... and its own concomitant therapy
+    assert "Fixture premedication statement." not in text
+    variants = fixture_copy / "variants.yaml"
+    variants.write_text(variants.read_text().replace(
+        "      concomitant:\n        - text: Prophylactic sirolimus and tacrolimus.\n"
+        "          source: NEJM 2025;392:2235-43\n", ""))
+    text = appendix()
+    assert "Regimen given to the index patient" in text
+    assert "Fixture premedication statement." in text  # the umbrella's concomitant therapy now applies
+
+
+@pytest.mark.parametrize("dropped, message", [
+    ("    follow_up_source:", "follow_up_years is given without follow_up_source"),
+    ("    follow_up_years:", "follow_up_source is given without follow_up_years"),
+])
+def test_follow_up_years_and_their_source_go_together(fixture_copy, dropped: str, message: str):
+    from basket.problems import InputError
+
+    umbrella = fixture_copy / "umbrella.yaml"
+    lines = umbrella.read_text().splitlines(keepends=True)
+    umbrella.write_text("".join(line for line in lines if not line.startswith(dropped)))
+    with pytest.raises(InputError) as error:
+        plan_program(fixture_copy)
+    assert f"umbrella.yaml:42: umbrella.safety: {message}" in str(error.value)
