@@ -8,6 +8,7 @@ variant's HGVS and sequence agree.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ def check_program(program: Program, root: Path, locator) -> list[Problem]:
     checks = (
         _duplicates,
         _umbrella_refs,
+        _objective_endpoints,
         _disease_genes,
         _natural_history,
         _variant_refs,
@@ -70,6 +72,21 @@ def _umbrella_refs(program: Program, report: Report) -> Iterator[Problem]:
     if program.platform.editor not in program.editors_by_name:
         yield report(("platform", "editor"), f"unknown editor {program.platform.editor!r}: define it under "
                      "`editors:` or use a built-in one (`basket editors`)")
+
+
+def _objective_endpoints(program: Program, report: Report) -> Iterator[Problem]:
+    """An objective names the disease endpoints that measure it; a misspelt name would print as is."""
+    covered = [program.diseases_by_id[d] for d in program.umbrella.diseases if d in program.diseases_by_id]
+    known = sorted({endpoint.name for disease in covered for endpoint in disease.endpoints})
+    choices = (f"the umbrella's diseases define {', '.join(known)}" if known
+               else "the umbrella's diseases define no endpoints (diseases[].endpoints)")
+    for o_index, objective in enumerate(program.umbrella.objectives):
+        for e_index, name in enumerate(objective.endpoints):
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                yield report(("umbrella", "objectives", o_index, "endpoints", e_index),
+                             f"unknown endpoint {name!r}; {hint}{choices}")
 
 
 def _disease_genes(program: Program, report: Report) -> Iterator[Problem]:

@@ -86,6 +86,7 @@ def overview_context(loaded: LoadedProgram, plan: Plan, gaps: Gaps) -> dict[str,
     covered = _covered(program)
     objectives = [_objective(o, refs) for o in umbrella.objectives]
     population = umbrella.population
+    refs.cite(population and population.source)
     safety = umbrella.safety
     context = {
         "document": _document_meta(program, "Master protocol", umbrella.protocol_version, None),

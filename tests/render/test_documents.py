@@ -221,3 +221,22 @@ def test_follow_up_years_and_their_source_go_together(fixture_copy, dropped: str
     with pytest.raises(InputError) as error:
         plan_program(fixture_copy)
     assert f"umbrella.yaml:42: umbrella.safety: {message}" in str(error.value)
+
+
+def test_a_misspelt_objective_endpoint_is_refused_with_a_suggestion(fixture_copy):
+    from basket.problems import InputError
+
+    umbrella = fixture_copy / "umbrella.yaml"
+    umbrella.write_text(umbrella.read_text().replace("endpoints: [Plasma ammonia]", "endpoints: [Plasma amonia]"))
+    with pytest.raises(InputError) as error:
+        plan_program(fixture_copy)
+    assert ("umbrella.yaml:24: umbrella.objectives[0].endpoints[0]: unknown endpoint 'Plasma amonia'; "
+            "did you mean 'Plasma ammonia'?") in str(error.value)
+
+
+def test_the_population_source_is_listed_among_the_references(fixture_copy):
+    umbrella = fixture_copy / "umbrella.yaml"
+    umbrella.write_text(umbrella.read_text().replace("  population:\n", "  population:\n    source: Fixture population source\n", 1))
+    loaded, plan = plan_program(fixture_copy)
+    text = render_documents(loaded, plan, ["md"], pictures=False).outputs["overview.md"].decode()
+    assert "Fixture population source" in text[text.index("## 14 Appendix: References"):]
