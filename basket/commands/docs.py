@@ -31,7 +31,7 @@ def docs(program: Path, out: Path, templates: Path | None, focus: str | None, pi
     from basket.api import plan_program, program_graph, user_template_errors
     from basket.graph import UnknownNode, resolve
     from basket.render.pictures import GraphvizMissing
-    from basket.site import build_site, write_site
+    from basket.site import iter_site, write_site
 
     started = time.perf_counter()
     loaded, plan = plan_program(program)
@@ -43,12 +43,11 @@ def docs(program: Path, out: Path, templates: Path | None, focus: str | None, pi
             sys.exit(EXIT_BAD_INPUT)
     try:
         with user_template_errors():
-            files = build_site(loaded, plan, templates, focus, pictures)
+            written = write_site(out, iter_site(loaded, plan, templates, focus, pictures))
     except GraphvizMissing as error:
         click.echo(f"error: {error} (or pass --no-pictures)", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    write_site(out, files)
-    click.echo(f"wrote {len(files)} files to {out} in {time.perf_counter() - started:.1f} s; "
+    click.echo(f"wrote {written} files to {out} in {time.perf_counter() - started:.1f} s; "
                f"open {out / 'index.html'}")
 
 

@@ -8,11 +8,13 @@
     graph/trial-schema.svg  Graphviz pictures, when `dot` is installed (or required with pictures=True)
     graph/program.svg
 
-`build_site` is pure (files as bytes); `write_site` swaps them in atomically.
+`iter_site` makes the files one document at a time; `write_site` writes them as they come into a
+staging folder swapped in whole; `build_site` collects them in memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,44 +32,68 @@ def build_site(
     focus: str | None = None,
     pictures: bool | None = None,
 ) -> dict[str, bytes]:
+    """Every file of the site in memory (for tests and small programs; `write_site` streams)."""
+    return dict(sorted(iter_site(loaded, plan, templates, focus, pictures)))
+
+
+def iter_site(
+    loaded: LoadedProgram,
+    plan: Plan,
+    templates: Path | None = None,
+    focus: str | None = None,
+    pictures: bool | None = None,
+) -> Iterator[tuple[str, bytes]]:
+    """The site's files as (path, bytes), one document at a time (as `basket render` makes them),
+    index.html last: it lists what every page still lacks."""
     from basket.api import program_graph
+    from basket.load import collector_skips_existing
     from basket.readiness import assess
     from basket.readiness_report import readiness_output
-    from basket.render import collect_documents, with_markdown
+    from basket.render import iter_documents, markdown_document
     from basket.render.environment import make_templates
     from basket.render.formats import html_text
     from basket.render.pictures import dot_executable, graph_picture
     from basket.viewer import viewer_html
 
     environments = make_templates(templates)
-    documents = with_markdown(environments, collect_documents(loaded, plan, None, pictures))
+    overview: dict[str, Any] = {}
+    gaps: list[tuple[str, str]] = []
+    drawn: list[str] = []
+    with collector_skips_existing():
+        for doc in iter_documents(loaded, plan, None, pictures):
+            doc = markdown_document(environments, doc)
+            yield f"{doc.stem}.html", html_text(environments, doc, _navigation(doc)).encode("utf-8")
+            for path, data in doc.assets.items():
+                drawn.append(path)
+                yield path, data
+            if doc.kind == "overview":  # keep what the index shows, not the whole (large) context
+                overview = {key: doc.context[key] for key in ("umbrella", "counts", "baskets")}
+            gaps += [(doc.stem, what) for what in doc.gaps]
     graph = program_graph(loaded, plan)
-    report = assess(loaded, plan)
-    files: dict[str, bytes] = {}
-    for doc in documents:
-        depth = doc.stem.count("/")
-        up = "../" * depth
-        nav = [{"href": f"{up}index.html", "label": "Site index"}, {"href": f"{up}graph.html", "label": "Graph"}]
-        if doc.kind == "appendix":
-            nav.insert(1, {"href": f"{up}overview.html", "label": "Master protocol"})
-        files[f"{doc.stem}.html"] = html_text(environments, doc, nav).encode("utf-8")
-        files.update({path: data for path, data in doc.assets.items() if path.endswith(".svg")})
-    draw = pictures or (pictures is None and dot_executable() is not None)
-    if draw and graph.number_of_nodes() <= MAX_PICTURE_NODES:
-        files["graph/program.svg"] = graph_picture(graph, "svg")
+    if (pictures or (pictures is None and dot_executable() is not None)) and graph.number_of_nodes() <= MAX_PICTURE_NODES:
+        drawn.append("graph/program.svg")
+        yield "graph/program.svg", graph_picture(graph, "svg")
     umbrella = loaded.program.umbrella
     title = umbrella.short_title or umbrella.title
-    files["graph.html"] = viewer_html(graph, title=f"{title} — program graph", focus=focus)
-    files["readiness.html"] = readiness_output(report, "html").encode("utf-8")
-    context = site_context(loaded, plan, documents, report, sorted(files))
-    files["index.html"] = environments.html.get_template(SITE_INDEX_TEMPLATE).render(**context).encode("utf-8")
-    return dict(sorted(files.items()))
+    yield "graph.html", viewer_html(graph, title=f"{title} — program graph", focus=focus)
+    report = assess(loaded, plan)
+    yield "readiness.html", readiness_output(report, "html").encode("utf-8")
+    context = site_context(loaded, plan, overview, gaps, report, sorted(drawn))
+    yield "index.html", environments.html.get_template(SITE_INDEX_TEMPLATE).render(**context).encode("utf-8")
 
 
-def site_context(loaded: LoadedProgram, plan: Plan, documents: list, report: Any, files: list[str]) -> dict[str, Any]:
+def _navigation(doc: Any) -> list[dict[str, str]]:
+    up = "../" * doc.stem.count("/")
+    nav = [{"href": f"{up}index.html", "label": "Site index"}, {"href": f"{up}graph.html", "label": "Graph"}]
+    if doc.kind == "appendix":
+        nav.insert(1, {"href": f"{up}overview.html", "label": "Master protocol"})
+    return nav
+
+
+def site_context(loaded: LoadedProgram, plan: Plan, overview: dict[str, Any], gaps: list[tuple[str, str]],
+                 report: Any, pictures: list[str]) -> dict[str, Any]:
     program = loaded.program
     umbrella = program.umbrella
-    overview = documents[0].context
     readiness = {v.variant: v for v in report.variants}
     return {
         "umbrella": overview["umbrella"],
@@ -88,17 +114,19 @@ def site_context(loaded: LoadedProgram, plan: Plan, documents: list, report: Any
             }
             for item in plan.variants
         ],
-        "gaps": [{"document": doc.stem, "what": what} for doc in documents for what in doc.gaps],
-        "pictures": [f for f in files if f.startswith("graph/") and f.endswith(".svg")],
+        "gaps": [{"document": stem, "what": what} for stem, what in gaps],
+        "pictures": [path for path in pictures if path.endswith(".svg")],
         "title": umbrella.short_title or umbrella.title,
     }
 
 
-def write_site(out: Path, files: dict[str, bytes]) -> None:
+def write_site(out: Path, files: Iterable[tuple[str, bytes]]) -> int:
+    """Write the files into `out` as they come (replaced whole, or left as it was if anything fails);
+    return how many were written."""
     from basket.atomic import replace_directory
+    from basket.render.writer import BackgroundWriter
 
-    with replace_directory(out) as staging:
-        for path, data in files.items():
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+    with replace_directory(out) as staging, BackgroundWriter(staging) as writer:
+        for path, data in files:
+            writer.write(path, data)
+        return len(writer.hashes())
