@@ -21,6 +21,7 @@ from basket.plan import Plan
 from basket.render.context import Gaps, appendix_context, overview_context
 from basket.render.environment import Templates, make_templates
 from basket.render.escape import escape_markdown
+from basket.render.glossary import fill_glossary
 from basket.render.manifest import MANIFEST_NAME, build_manifest
 from basket.render.pictures import dot_executable, graphviz_version, schema_pictures
 from basket.render.writer import BackgroundWriter
@@ -121,7 +122,7 @@ def markdown_document(templates: Templates, doc: Document) -> Document:
     from basket.render.formats import markdown_text
 
     with collector_paused():  # many short-lived acyclic strings; the loaded program need not be walked
-        text = markdown_text(templates, doc)
+        text = fill_glossary(markdown_text(templates, doc))
     visible = set(_MARKER.findall(text))
     return replace(doc, markdown=text, gaps=[what for what in doc.gaps if escape_markdown(what) in visible])
 

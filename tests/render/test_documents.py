@@ -21,7 +21,8 @@ M11_HEADINGS = [
     "## 3 Trial Objectives and Associated Estimands", "## 4 Trial Design", "## 5 Trial Population",
     "### 5.2 Inclusion Criteria", "### 5.3 Exclusion Criteria", "## 6 Trial Intervention and Concomitant Therapy",
     "## 8 Trial Assessments and Procedures", "## 10 Statistical Considerations",
-    "## 11 Trial Oversight and Other General Considerations", "## 14 Appendix: References",
+    "## 11 Trial Oversight and Other General Considerations", "## 13 Appendix: Glossary of Terms and Abbreviations",
+    "## 14 Appendix: References",
 ]
 APPENDIX_HEADINGS = [
     "## 1 Variant Identification and Genotype Confirmation", "## 2 Plausible-Mechanism Rationale",
