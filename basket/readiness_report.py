@@ -132,7 +132,12 @@ def html_context(report: Readiness) -> dict[str, Any]:
 
 
 def html(report: Readiness) -> str:
-    from basket.render.environment import make_templates
+    return html_bytes(report).decode("utf-8")
 
-    template = make_templates().html.get_template("readiness.html.j2")
-    return template.render(**html_context(report))
+
+def html_bytes(report: Readiness) -> bytes:
+    """The HTML matrix as UTF-8, encoded as jinja streams it (for 100,000 variants the page is a few
+    hundred MB; `render()` would first hold every fragment of it as a separate string)."""
+    from basket.render.environment import make_templates, render_bytes
+
+    return render_bytes(make_templates().html.get_template("readiness.html.j2"), html_context(report))

@@ -90,6 +90,16 @@ def _markdown_finalize(user_templates: bool):
     return escape_markdown if user_templates else ESCAPED.__getitem__
 
 
+def render_bytes(template: jinja2.Template, context: dict) -> bytes:
+    """`template.render(**context).encode()`, without holding every output fragment at once."""
+    import io
+
+    buffer = io.BytesIO()
+    for fragment in template.generate(**context):
+        buffer.write(fragment.encode("utf-8"))
+    return buffer.getvalue()
+
+
 def markdown_cell(value: object) -> MarkdownSafe:
     """A value safe inside a Markdown table cell (kept for templates written before escaping was automatic)."""
     return MarkdownSafe(escape_markdown(value))

@@ -48,9 +48,9 @@ def iter_site(
     from basket.api import program_graph
     from basket.load import collector_skips_existing
     from basket.readiness import assess
-    from basket.readiness_report import readiness_output
+    from basket.readiness_report import html_bytes as readiness_html
     from basket.render import iter_documents, markdown_document
-    from basket.render.environment import make_templates
+    from basket.render.environment import make_templates, render_bytes
     from basket.render.formats import html_text
     from basket.render.pictures import dot_executable, graph_picture
     from basket.viewer import viewer_html
@@ -77,9 +77,9 @@ def iter_site(
     title = umbrella.short_title or umbrella.title
     yield "graph.html", viewer_html(graph, title=f"{title} — program graph", focus=focus)
     report = assess(loaded, plan)
-    yield "readiness.html", readiness_output(report, "html").encode("utf-8")
+    yield "readiness.html", readiness_html(report)
     context = site_context(loaded, plan, overview, gaps, report, sorted(drawn))
-    yield "index.html", environments.html.get_template(SITE_INDEX_TEMPLATE).render(**context).encode("utf-8")
+    yield "index.html", render_bytes(environments.html.get_template(SITE_INDEX_TEMPLATE), context)
 
 
 def _navigation(doc: Any) -> list[dict[str, str]]:
