@@ -7,6 +7,7 @@ basket's HTML jinja environment (autoescaped) and the template
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from basket.readiness import COMMON_RULE, MET, RULES, STATUS_LABELS, Readiness, VariantReadiness
@@ -132,12 +133,12 @@ def html_context(report: Readiness) -> dict[str, Any]:
 
 
 def html(report: Readiness) -> str:
-    return html_bytes(report).decode("utf-8")
+    return b"".join(html_pieces(report)).decode("utf-8")
 
 
-def html_bytes(report: Readiness) -> bytes:
-    """The HTML matrix as UTF-8, encoded as jinja streams it (for 100,000 variants the page is a few
+def html_pieces(report: Readiness) -> Iterator[bytes]:
+    """The HTML matrix as UTF-8 pieces, as jinja streams it (for 100,000 variants the page is a few
     hundred MB; `render()` would first hold every fragment of it as a separate string)."""
-    from basket.render.environment import make_templates, render_bytes
+    from basket.render.environment import make_templates, render_chunks
 
-    return render_bytes(make_templates().html.get_template("readiness.html.j2"), html_context(report))
+    return render_chunks(make_templates().html.get_template("readiness.html.j2"), html_context(report))

@@ -14,6 +14,7 @@ template folder is given, every template runs in a bounded sandbox.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,14 +91,16 @@ def _markdown_finalize(user_templates: bool):
     return escape_markdown if user_templates else ESCAPED.__getitem__
 
 
-def render_bytes(template: jinja2.Template, context: dict) -> bytes:
-    """`template.render(**context).encode()`, without holding every output fragment at once."""
-    import io
-
-    buffer = io.BytesIO()
+def render_chunks(template: jinja2.Template, context: dict, size: int = 1 << 20) -> Iterator[bytes]:
+    """The template's UTF-8 output in pieces of about `size` bytes, as jinja streams it: a page of a
+    few hundred MB (readiness of 100,000 variants) never exists whole in memory."""
+    piece = bytearray()
     for fragment in template.generate(**context):
-        buffer.write(fragment.encode("utf-8"))
-    return buffer.getvalue()
+        piece += fragment.encode("utf-8")
+        if len(piece) >= size:
+            yield bytes(piece)
+            piece.clear()
+    yield bytes(piece)
 
 
 def markdown_cell(value: object) -> MarkdownSafe:

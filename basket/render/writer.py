@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -33,6 +34,17 @@ class BackgroundWriter:
         while len(self._pending) >= MAX_PENDING:
             self._finish_oldest()
         self._pending.append((path, self._pool.submit(_write, self.root / path, data)))
+
+    def write_pieces(self, path: str, pieces: Iterable[bytes]) -> None:
+        """Write a file too large to hold whole, piece by piece as `pieces` makes them (on this thread)."""
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with target.open("wb") as handle:
+            for piece in pieces:
+                handle.write(piece)
+                digest.update(piece)
+        self._hashes[path] = digest.hexdigest()
 
     def hashes(self) -> dict[str, str]:
         while self._pending:

@@ -33,7 +33,8 @@ def build_site(
     pictures: bool | None = None,
 ) -> dict[str, bytes]:
     """Every file of the site in memory (for tests and small programs; `write_site` streams)."""
-    return dict(sorted(iter_site(loaded, plan, templates, focus, pictures)))
+    files = iter_site(loaded, plan, templates, focus, pictures)
+    return dict(sorted((path, data if isinstance(data, bytes) else b"".join(data)) for path, data in files))
 
 
 def iter_site(
@@ -42,15 +43,16 @@ def iter_site(
     templates: Path | None = None,
     focus: str | None = None,
     pictures: bool | None = None,
-) -> Iterator[tuple[str, bytes]]:
+) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
     """The site's files as (path, bytes), one document at a time (as `basket render` makes them),
-    index.html last: it lists what every page still lacks."""
+    index.html last: it lists what every page still lacks. The two pages that grow with the program
+    (readiness.html, index.html) come as an iterator of pieces, so they never exist whole."""
     from basket.api import program_graph
     from basket.load import collector_skips_existing
     from basket.readiness import assess
-    from basket.readiness_report import html_bytes as readiness_html
+    from basket.readiness_report import html_pieces as readiness_html
     from basket.render import iter_documents, markdown_document
-    from basket.render.environment import make_templates, render_bytes
+    from basket.render.environment import make_templates, render_chunks
     from basket.render.formats import html_text
     from basket.render.pictures import dot_executable, graph_picture
     from basket.viewer import viewer_html
@@ -76,10 +78,11 @@ def iter_site(
     umbrella = loaded.program.umbrella
     title = umbrella.short_title or umbrella.title
     yield "graph.html", viewer_html(graph, title=f"{title} — program graph", focus=focus)
+    del graph  # a quarter of a GiB at 100,000 variants; the pages below do not need it
     report = assess(loaded, plan)
     yield "readiness.html", readiness_html(report)
     context = site_context(loaded, plan, overview, gaps, report, sorted(drawn))
-    yield "index.html", render_bytes(environments.html.get_template(SITE_INDEX_TEMPLATE), context)
+    yield "index.html", render_chunks(environments.html.get_template(SITE_INDEX_TEMPLATE), context)
 
 
 def _navigation(doc: Any) -> list[dict[str, str]]:
@@ -120,7 +123,7 @@ def site_context(loaded: LoadedProgram, plan: Plan, overview: dict[str, Any], ga
     }
 
 
-def write_site(out: Path, files: Iterable[tuple[str, bytes]]) -> int:
+def write_site(out: Path, files: Iterable[tuple[str, bytes | Iterable[bytes]]]) -> int:
     """Write the files into `out` as they come (replaced whole, or left as it was if anything fails);
     return how many were written."""
     from basket.atomic import replace_directory
@@ -128,5 +131,8 @@ def write_site(out: Path, files: Iterable[tuple[str, bytes]]) -> int:
 
     with replace_directory(out) as staging, BackgroundWriter(staging) as writer:
         for path, data in files:
-            writer.write(path, data)
+            if isinstance(data, bytes):
+                writer.write(path, data)
+            else:
+                writer.write_pieces(path, data)
         return len(writer.hashes())
