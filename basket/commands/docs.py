@@ -43,7 +43,8 @@ def docs(program: Path, out: Path, templates: Path | None, focus: str | None, pi
             sys.exit(EXIT_BAD_INPUT)
     try:
         with user_template_errors():
-            written = write_site(out, iter_site(loaded, plan, templates, focus, pictures))
+            written = write_site(out, iter_site(loaded, plan, templates, focus, pictures),
+                                 progress=lambda path: click.echo(f"  writing {path}", err=True))
     except GraphvizMissing as error:
         click.echo(f"error: {error} (or pass --no-pictures)", err=True)
         sys.exit(EXIT_BAD_INPUT)

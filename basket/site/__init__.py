@@ -14,7 +14,7 @@ staging folder swapped in whole; `build_site` collects them in memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,14 +123,17 @@ def site_context(loaded: LoadedProgram, plan: Plan, overview: dict[str, Any], ga
     }
 
 
-def write_site(out: Path, files: Iterable[tuple[str, bytes | Iterable[bytes]]]) -> int:
+def write_site(out: Path, files: Iterable[tuple[str, bytes | Iterable[bytes]]],
+               progress: Callable[[str], None] | None = None) -> int:
     """Write the files into `out` as they come (replaced whole, or left as it was if anything fails);
-    return how many were written."""
+    return how many were written. `progress` is told each path as it is written."""
     from basket.atomic import replace_directory
     from basket.render.writer import BackgroundWriter
 
     with replace_directory(out) as staging, BackgroundWriter(staging) as writer:
         for path, data in files:
+            if progress:
+                progress(path)
             if isinstance(data, bytes):
                 writer.write(path, data)
             else:

@@ -23,6 +23,8 @@ def test_docs_writes_index_pages_viewer_and_pictures(tmp_path: Path):
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert names == [".basket-output", "appendices/CPS1-Q335X.html", "graph.html", "index.html", "overview.html",
                      "readiness.html"]
+    assert "  writing appendices/CPS1-Q335X.html\n" in result.stderr  # progress, page by page
+    assert result.stderr.rstrip().endswith("writing index.html")
     index = (out / "index.html").read_text()
     assert "Carbamoyl phosphate synthetase I deficiency (OMIM:237300)" in index
     assert '<a href="appendices/CPS1-Q335X.html">appendix</a>' in index
