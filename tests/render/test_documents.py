@@ -241,3 +241,15 @@ def test_the_population_source_is_listed_among_the_references(fixture_copy):
     loaded, plan = plan_program(fixture_copy)
     text = render_documents(loaded, plan, ["md"], pictures=False).outputs["overview.md"].decode()
     assert "Fixture population source" in text[text.index("## 14 Appendix: References"):]
+
+
+def test_safety_objectives_are_listed_with_the_secondary_ones(fixture_copy):
+    umbrella = fixture_copy / "umbrella.yaml"
+    umbrella.write_text(umbrella.read_text().replace(
+        "  objectives:\n",
+        "  objectives:\n    - level: safety\n      text: Fixture safety objective (test data).\n", 1))
+    loaded, plan = plan_program(fixture_copy)
+    text = render_documents(loaded, plan, ["md"], pictures=False).outputs["overview.md"].decode()
+    secondary = text[text.index("### 3.2 Secondary"):text.index("### 3.3 Exploratory")]
+    assert "- Safety: Fixture safety objective (test data). Endpoints: —." in secondary
+    assert "- Fixture secondary objective (test data)." in secondary
