@@ -331,6 +331,13 @@ class DoseStep(Strict):
     timing: Text | None = None
     source: Text | None = None
 
+    @model_validator(mode="after")
+    def _unit_needs_a_dose(self) -> DoseStep:
+        if self.unit is not None and self.dose is None:
+            raise ValueError(f"unit {self.unit!r} is given without dose: give the dose, or leave both out "
+                             "(the documents then mark the dose as to be provided)")
+        return self
+
 
 class Dosing(Strict):
     description: Text | None = None

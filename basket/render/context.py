@@ -440,7 +440,7 @@ def _dosing(dosing: Dosing | None, where: str, gaps: Gaps, refs: References) -> 
         "description": (dosing and dosing.description) or "",
         "steps": gaps.value([
             {"label": s.label,
-             "dose": _figure(s.dose, s.unit) or gaps.value(None, f"dose of {s.label}"),
+             "dose": _figure(s.dose, s.unit) or gaps.value(None, f"dose of {s.label} (dosing.steps[].dose)"),
              "route": s.route or "—", "timing": s.timing or "—", "source": refs.cite(s.source) or "—"}
             for s in steps
         ], f"dose and regimen ({where})"),

@@ -253,3 +253,18 @@ def test_safety_objectives_are_listed_with_the_secondary_ones(fixture_copy):
     secondary = text[text.index("### 3.2 Secondary"):text.index("### 3.3 Exploratory")]
     assert "- Safety: Fixture safety objective (test data). Endpoints: —." in secondary
     assert "- Fixture secondary objective (test data)." in secondary
+
+
+def test_a_dose_step_without_dose_is_marked_and_a_unit_alone_is_refused(fixture_copy):
+    from basket.problems import InputError
+
+    variants = fixture_copy / "variants.yaml"
+    original = variants.read_text()
+    variants.write_text(original.replace("          dose: 0.1\n          unit: mg/kg total RNA\n", "", 1))
+    loaded, plan = plan_program(fixture_copy)
+    appendix = render_documents(loaded, plan, ["md"], pictures=False).outputs["appendices/CPS1-Q335X.md"].decode()
+    assert "| dose 1 | [to be provided: dose of dose 1 (dosing.steps\\[\\].dose)] |" in appendix  # Markdown-escaped
+    variants.write_text(original.replace("          dose: 0.1\n", "", 1))
+    with pytest.raises(InputError) as error:
+        plan_program(fixture_copy)
+    assert "variants.yaml:27: variants[0].dosing.steps[0]: unit 'mg/kg total RNA' is given without dose" in str(error.value)
