@@ -38,7 +38,7 @@ class Document:
     context: dict
     gaps: list[str]
     assets: dict[str, bytes] = field(default_factory=dict)  # files the document shows (trial schema picture)
-    markdown: str = ""  # the rendered Markdown, source of every format (see `with_markdown`)
+    markdown: str = ""  # the rendered Markdown, source of every format (see `markdown_document`)
 
     @property
     def title(self) -> str:

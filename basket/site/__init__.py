@@ -9,7 +9,7 @@
     graph/program.svg
 
 `iter_site` makes the files one document at a time; `write_site` writes them as they come into a
-staging folder swapped in whole; `build_site` collects them in memory.
+staging folder swapped in whole.
 """
 
 from __future__ import annotations
@@ -23,18 +23,6 @@ from basket.plan import Plan
 
 SITE_INDEX_TEMPLATE = "site/index.html.j2"
 MAX_PICTURE_NODES = 400  # Graphviz pictures of bigger graphs are unreadable and slow; the viewer covers them
-
-
-def build_site(
-    loaded: LoadedProgram,
-    plan: Plan,
-    templates: Path | None = None,
-    focus: str | None = None,
-    pictures: bool | None = None,
-) -> dict[str, bytes]:
-    """Every file of the site in memory (for tests and small programs; `write_site` streams)."""
-    files = iter_site(loaded, plan, templates, focus, pictures)
-    return dict(sorted((path, data if isinstance(data, bytes) else b"".join(data)) for path, data in files))
 
 
 def iter_site(
