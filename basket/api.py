@@ -1,5 +1,9 @@
-"""The Python API behind every CLI command: each function takes paths and options
-and returns data; nothing here prints. Tests call these directly."""
+"""The Python API behind every CLI command: each function takes paths and options and returns
+data; nothing here prints. The CLI and the tests call these; each stage's own modules are the
+place for anything finer.
+
+May import: every pipeline stage. Must not import: `basket.cli`.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import networkx as nx
+from basket.foundation.problems import InputError, Problem
+from basket.graph.build import program_graph
+from basket.graph.impact import dependencies, dependents
+from basket.graph.lookup import UnknownNode, resolve
+from basket.graph.selection import select_or_report, selected_variants
+from basket.plan.umbrella_decision import Plan, checked_plan
+from basket.program.load import LoadedProgram, load_program
 
-from basket.graph import build_graph, dependencies, dependents, resolve, select
-from basket.load import LoadedProgram, load_program
-from basket.plan import Plan, make_plan
-from basket.problems import InputError, Problem
+__all__ = [
+    "Impact", "checked_plan", "export_to", "guides_for", "impact_of", "plan_program", "program_graph",
+    "render_to", "selected_variants", "user_template_errors",
+]
 
 
 def plan_program(
@@ -27,42 +37,6 @@ def plan_program(
     return loaded, plan
 
 
-def checked_plan(loaded: LoadedProgram, fasta: Path | None = None) -> Plan:
-    """The plan; a variant whose HGVS or sequence cannot be used is an input error with file:line."""
-    from basket.design import DesignError, reference_genome
-
-    if fasta is not None:
-        reference_genome(fasta)  # a FASTA that cannot be used is reported even when no variant needs it
-    try:
-        return make_plan(loaded.program, fasta=fasta)
-    except DesignError as error:
-        index = [v.id for v in loaded.program.variants].index(error.variant)
-        raise InputError([loaded.locator.problem(("variants", index, error.field), str(error))]) from None
-
-
-def program_graph(loaded: LoadedProgram, plan: Plan) -> nx.MultiDiGraph:
-    return build_graph(loaded.program, plan.corrections())
-
-
-def selected_variants(loaded: LoadedProgram, plan: Plan, selectors: Iterable[str]) -> set[str] | None:
-    """Variant ids chosen by dbt-style selectors, or None when nothing was selected."""
-    selectors = [s for s in selectors if s]
-    if not selectors:
-        return None
-    graph = program_graph(loaded, plan)
-    nodes = _select(graph, selectors)
-    return {graph.nodes[n]["label"] for n in nodes if graph.nodes[n]["kind"] == "variant"}
-
-
-def _select(graph: nx.MultiDiGraph, selectors: list[str]) -> set[str]:
-    from basket.graph import UnknownNode
-
-    try:
-        return select(graph, selectors)
-    except UnknownNode as error:
-        raise InputError([Problem("--select", 0, "", str(error))]) from None
-
-
 def render_to(
     directory: Path,
     out: Path,
@@ -72,8 +46,8 @@ def render_to(
     fasta: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ):
-    from basket.render import render_program
-    from basket.render.formats import FORMATTERS
+    from basket.documents.output_formats import FORMATTERS
+    from basket.documents.rendering import RenderOptions, render_program
 
     unknown = [f for f in formats if f not in FORMATTERS]
     if unknown or not formats:
@@ -82,7 +56,8 @@ def render_to(
     loaded, plan = plan_program(directory, selectors, fasta)
     variants = [v.variant for v in plan.variants] if selectors else None
     with user_template_errors():
-        return render_program(loaded, plan, out, formats, templates, variants, progress)
+        options = RenderOptions(tuple(formats), templates, variants, progress)
+        return render_program(loaded, plan, out, options)
 
 
 @contextmanager
@@ -90,7 +65,7 @@ def user_template_errors() -> Iterator[None]:
     """A broken or hostile user template is bad input (exit 2), not a crash."""
     import jinja2
 
-    from basket.render.environment import template_problem
+    from basket.documents.template_environment import template_problem
 
     try:
         yield
@@ -102,14 +77,14 @@ def user_template_errors() -> Iterator[None]:
 
 
 def export_to(directory: Path, fmt: str, selectors: Iterable[str] = ()) -> bytes:
-    from basket.export import export_graph
+    from basket.graph.export_formats import export_graph
 
     loaded = load_program(directory)
     plan = checked_plan(loaded)
     graph = program_graph(loaded, plan)
     selectors = [s for s in selectors if s]
     if selectors:
-        graph = graph.subgraph(_select(graph, selectors)).copy()
+        graph = graph.subgraph(select_or_report(graph, selectors)).copy()
     return export_graph(graph, fmt)
 
 
@@ -123,8 +98,6 @@ class Impact:
 
 
 def impact_of(directory: Path, name: str, upstream: bool = False) -> Impact:
-    from basket.graph import UnknownNode
-
     loaded = load_program(directory)
     plan = checked_plan(loaded)
     graph = program_graph(loaded, plan)
@@ -143,7 +116,7 @@ def impact_of(directory: Path, name: str, upstream: bool = False) -> Impact:
 
 
 def guides_for(directory: Path, variant_id: str, editor: str | None = None, fasta: Path | None = None):
-    from basket.design import design_guides
+    from basket.plan.guide_design import design_guides
 
     loaded = load_program(directory)
     program = loaded.program

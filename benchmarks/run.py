@@ -10,18 +10,18 @@ temporary directory, then measured in a fresh subprocess so that sizes do not sh
 caches or memory. Stages, in pipeline order:
 
     yaml baseline   plain `yaml.load` (libyaml CSafeLoader) of the same files
-    load+validate   basket.load.load_program: YAML with line marks, merge, pydantic, cross-references, HGVS
-    plan            basket.plan.make_plan: guide design for every variant
-    graph           basket.graph.build_graph with the plan's correctable_by edges
+    load+validate   basket.program.load.load_program: YAML with line marks, merge, pydantic, cross-references, HGVS
+    plan            basket.plan.umbrella_decision.make_plan: guide design for every variant
+    graph           basket.graph.build.build_graph with the plan's correctable_by edges
     impact          dependents of the shared LNP component (the "what does this change affect" query)
-    contexts        basket.render.collect_documents: what every document shows, computed in Python
+    contexts        basket.documents.rendering.collect_documents: what every document shows, computed in Python
                     (including the readiness verdicts and each appendix's version hash)
     jinja baseline  bare jinja2 (no sandbox, no escaping) rendering the same templates with precomputed contexts
     templates md    basket's environment (sandbox, Markdown escaping of every value) on the same contexts:
                     the like-for-like comparison with the jinja baseline
-    render md/html  basket.render.render_program, the whole stage: contexts, Graphviz schema, templates,
+    render md/html  basket.documents.rendering.render_program, the whole stage: contexts, Graphviz schema, templates,
                     (HTML: Markdown to HTML), files written and hashed, manifest, atomic swap
-    export json/graphml  basket.export.export_graph
+    export json/graphml  basket.graph.export_formats.export_graph
 
 Ratios: load, plan, graph, impact and export are divided by the YAML baseline of the same
 run; render stages by the jinja baseline (same documents, same run). Peak memory is the
@@ -146,9 +146,10 @@ def measure(program: Path, render_limit: int, formats: list[str]) -> dict:
     stage("yaml baseline", import_start - start, 0, None, f"{len(files)} files")
 
     import basket.api  # noqa: F401  - import cost is not a stage
-    from basket.graph import build_graph, dependents
-    from basket.load import load_program
-    from basket.plan import make_plan
+    from basket.graph.build import build_graph
+    from basket.graph.impact import dependents
+    from basket.plan.umbrella_decision import make_plan
+    from basket.program.load import load_program
 
     start = time.perf_counter()
     loaded = load_program(program)
@@ -171,7 +172,7 @@ def measure(program: Path, render_limit: int, formats: list[str]) -> dict:
 
     render_stages(loaded, plan, render_limit, formats, stage)
 
-    from basket.export import export_graph
+    from basket.graph.export_formats import export_graph
 
     for fmt in ("json", "graphml"):
         start = time.perf_counter()
@@ -184,9 +185,9 @@ def measure(program: Path, render_limit: int, formats: list[str]) -> dict:
 def render_stages(loaded, plan, render_limit: int, formats: list[str], stage) -> None:
     import jinja2
 
-    from basket.render import collect_documents, render_program, with_markdown
-    from basket.render.environment import make_templates, shipped_templates
-    from basket.render.formats import FORMATTERS
+    from basket.documents.output_formats import FORMATTERS
+    from basket.documents.rendering import RenderOptions, collect_documents, render_program, with_markdown
+    from basket.documents.template_environment import make_templates, shipped_templates
 
     inside = [v.variant for v in plan.inside]
     sample = inside[:render_limit] if len(inside) > render_limit else None
@@ -226,7 +227,7 @@ def render_stages(loaded, plan, render_limit: int, formats: list[str], stage) ->
                 continue
             start = time.perf_counter()
             try:
-                render_program(loaded, plan, Path(temp) / fmt, [fmt], variants=sample)
+                render_program(loaded, plan, Path(temp) / fmt, RenderOptions([fmt], variants=sample))
             except Exception as error:  # noqa: BLE001 - the harness reports a broken stage and measures the rest
                 stage(f"render {fmt}", float("nan"), 0, None, f"failed: {type(error).__name__}: {error}"[:120])
                 continue

@@ -24,7 +24,7 @@ from basket.editing.classify import Classification, classify
 from basket.editing.context import SequenceContext
 from basket.editing.editors import Editor
 from basket.editing.hgvs import change_class, parsed_from_alleles
-from basket.reference import open_reference
+from basket.editing.reference_fasta import open_reference
 
 Progress = Callable[[int, int], None]  # (variants done, variants in total)
 ALLELE_ALPHABET = frozenset("ACGTN")

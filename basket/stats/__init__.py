@@ -1,6 +1,6 @@
 """Statistics for a platform gene-editing umbrella trial with natural-history controls.
 
-Pure functions on frozen dataclasses (no dependency on the program model):
+The engine is pure functions on frozen dataclasses (no dependency on the program model):
 
 * :mod:`.exact` -- exact Poisson / negative binomial / conditional binomial
   tests, Garwood and Clopper-Pearson intervals, critical values and exact power.
@@ -8,14 +8,22 @@ Pure functions on frozen dataclasses (no dependency on the program model):
   grid integration with exact likelihoods.
 * :mod:`.nested` -- two levels: variants within baskets within the platform.
 * :mod:`.simulate` -- seeded, vectorised operating characteristics.
-* :mod:`.design` -- the design table (basket × scenario) and its CSV.
+* :mod:`.operating_characteristics` -- the design table (basket × scenario) and its CSV.
 * :mod:`.plot` -- power against patients per basket (PNG + SVG).
 * :mod:`.outcomes_io` -- outcomes / biomarker CSV readers.
-* :mod:`.analysis` -- observed effects vs natural history with multiplicity.
+* :mod:`.effect_estimates` -- observed effects vs natural history with multiplicity.
 * :mod:`.multiplicity` -- Holm and Bonferroni.
+
+Two modules bring a program to the engine (and are the only ones that import `basket.program`):
+
+* :mod:`.basket_design` -- each disease basket's natural-history baseline and the program's design.
+* :mod:`.program_outcomes` -- `basket analyze`: a program's outcomes CSV against its baselines.
+
+May import: `basket.program`, `basket.foundation` (the two bridge modules only). Must not import:
+plan, graph, evidence, changes, documents, api, cli.
 """
 
-from .analysis import (
+from .effect_estimates import (
     AnalysisResult,
     BiomarkerChange,
     BiomarkerSummary,
@@ -25,7 +33,6 @@ from .analysis import (
     WithinPatient,
     analyze_outcomes,
 )
-from .design import DesignRow, DesignTable, design_table, design_table_csv, exact_design
 from .errors import StatsInputError
 from .exact import (
     ExactDesign,
@@ -54,6 +61,7 @@ from .hierarchical import (
 )
 from .multiplicity import Multiplicity, adjust
 from .nested import NestedResult, fit_nested
+from .operating_characteristics import DesignRow, DesignTable, design_table, design_table_csv, exact_design
 from .outcomes_io import (
     BiomarkerRecord,
     OutcomesFormatError,

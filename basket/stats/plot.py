@@ -15,8 +15,8 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .design import DesignTable
 from .errors import StatsInputError
+from .operating_characteristics import DesignTable
 
 __all__ = ["plot_power"]
 

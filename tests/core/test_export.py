@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from basket.api import export_to
 from basket.cli import main
-from basket.export import FORMATS
+from basket.graph.export_formats import FORMATS
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

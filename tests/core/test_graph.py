@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 
 from basket.api import checked_plan, program_graph
-from basket.graph import UnknownNode, dependencies, dependents, neighbourhood, resolve, select
-from basket.load import load_program
+from basket.graph.impact import dependencies, dependents, neighbourhood
+from basket.graph.lookup import UnknownNode, resolve
+from basket.graph.selection import select
+from basket.program.load import load_program
 
 
 @pytest.fixture

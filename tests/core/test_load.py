@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from basket.load import load_program
-from basket.problems import InputError
+from basket.foundation.problems import InputError
+from basket.program.load import load_program
 
 
 def problems_of(directory: Path) -> list[str]:

@@ -6,8 +6,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from basket.cli import main
-from basket.load import load_program
-from basket.plan import make_plan
+from basket.plan.umbrella_decision import make_plan
+from basket.program.load import load_program
 
 REQUIRED_KEYS = {"variant", "gene", "disease", "change_class", "correction", "in_umbrella", "reason"}
 

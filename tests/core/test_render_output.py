@@ -62,7 +62,7 @@ def test_failed_render_leaves_previous_output_intact(example: Path, tmp_path: Pa
     render_to(example, out, ["md"])
     before = tree(out)
 
-    from basket.render import formats
+    from basket.documents import output_formats as formats
 
     calls = {"n": 0}
     original = formats.FORMATTERS["md"]
@@ -129,7 +129,7 @@ def test_a_failed_write_leaves_the_previous_output_and_says_why(example: Path, t
     from click.testing import CliRunner
 
     from basket.cli import main
-    from basket.render import writer
+    from basket.foundation import background_writer as writer
 
     out = tmp_path / "out"
     render_to(example, out, ["md", "html"])

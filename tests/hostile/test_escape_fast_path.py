@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from basket.render import escape
+from basket.documents import markdown_escape as escape
 
 
 def reference(text: str) -> str:

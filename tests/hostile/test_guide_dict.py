@@ -1,13 +1,14 @@
-"""`basket.design.guide_dict` (the fast converter the plan uses) equals `Guide.to_dict()`."""
+"""`basket.plan.guide_design.guide_dict` (the fast converter the plan uses) equals `Guide.to_dict()`."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from basket.design import guide_dict, variant_context
 from basket.editing.guides import find_guides
-from basket.load import load_program
+from basket.plan.guide_design import guide_dict
+from basket.program.load import load_program
+from basket.program.variant_sequence import variant_context
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from synthetic import write_program
@@ -32,7 +33,7 @@ def test_guide_dict_equals_to_dict(tmp_path: Path, example: Path):
 def test_variant_plan_to_dict_equals_asdict(tmp_path: Path, example: Path):
     from dataclasses import asdict
 
-    from basket.plan import make_plan
+    from basket.plan.umbrella_decision import make_plan
 
     write_program(tmp_path / "syn", 40, seed=5)
     for directory in (example, tmp_path / "syn"):

@@ -73,9 +73,9 @@ def test_a_byte_order_mark_is_fine():
 
 
 def test_a_file_over_the_size_limit_is_refused_without_reading_it(monkeypatch):
-    import basket.load
+    import basket.program.load
 
-    monkeypatch.setattr(basket.load, "MAX_FILE_BYTES", 64 * 1024)
+    monkeypatch.setattr(basket.program.load, "MAX_FILE_BYTES", 64 * 1024)
     with program_dir({"big.yaml": "# padding\n" * 20_000}) as program:
         result = run("validate", str(program))
         assert_clean(result, program)

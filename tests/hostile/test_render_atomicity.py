@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from basket.atomic import replace_directory
-from basket.verify import verify_outputs
+from basket.changes.output_verification import verify_outputs
+from basket.foundation.atomic_output import replace_directory
 from tests.conftest import MINIMAL
 
 
@@ -73,7 +73,7 @@ def test_concurrent_writers_wait_for_the_lock(tmp_path: Path):
     script = textwrap.dedent(f"""
         import sys, time
         from pathlib import Path
-        from basket.atomic import replace_directory
+        from basket.foundation.atomic_output import replace_directory
         with replace_directory(Path({str(out)!r})) as staging:
             (staging / "who").write_text(sys.argv[1])
             print("inside", flush=True)

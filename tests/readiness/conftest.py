@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from basket.load import load_program
-from basket.model import Program
-from basket.plan import make_plan
-from basket.readiness import Readiness, assess_program
+from basket.evidence.readiness_rules import Readiness, assess_program
+from basket.plan.umbrella_decision import make_plan
+from basket.program.load import load_program
+from basket.program.model import Program
 from tests.conftest import copy_program
 
 HERE = Path(__file__).resolve().parent

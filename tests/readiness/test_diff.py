@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from basket.changes.manifest import build_manifest
+from basket.changes.program_diff import diff_paths, diff_programs, field_changes
 from basket.cli import main
-from basket.diff import diff_paths, diff_programs, field_changes
-from basket.render.manifest import build_manifest
 
 from .conftest import READY, replace_text
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from basket.evidence_check import CHANGED, UNHASHED, check_natural_history
-from basket.evidence_check import MISSING as DOC_MISSING
-from basket.model import Disease
-from basket.readiness import MET, MISSING, NOT_YET, PARTIAL, RULES, kind_elements
+from basket.evidence.evidence_checks import CHANGED, UNHASHED, check_natural_history
+from basket.evidence.evidence_checks import MISSING as DOC_MISSING
+from basket.evidence.readiness_rules import MET, MISSING, NOT_YET, PARTIAL, RULES, kind_elements
+from basket.program.model import Disease
 
 from .conftest import add_evidence, drop_evidence, evidence, judge, variant
 
@@ -314,6 +314,6 @@ def test_misfiled_evidence_is_warned_about(ready: Path) -> None:
 
 
 def test_kind_elements_cover_every_kind_but_other() -> None:
-    from basket.model import EVIDENCE_KINDS
+    from basket.program.model import EVIDENCE_KINDS
 
     assert set(kind_elements()) == set(EVIDENCE_KINDS) - {"other"}

@@ -13,10 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from basket.cli import main
-from basket.load import load_program
-from basket.model import VARIANT_STATUSES
-from basket.problems import InputError
-from basket.status import BACK_ALLOWED, TransitionRefused, rewrite_status, set_status, transition_refusal
+from basket.evidence.status_workflow import (
+    BACK_ALLOWED,
+    TransitionRefused,
+    rewrite_status,
+    set_status,
+    transition_refusal,
+)
+from basket.foundation.problems import InputError
+from basket.program.load import load_program
+from basket.program.model import VARIANT_STATUSES
 
 from .conftest import replace_text
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from basket.changes.manifest import build_manifest
+from basket.changes.output_verification import verify_outputs
 from basket.cli import main
-from basket.render.manifest import build_manifest
-from basket.verify import verify_outputs
 
 OUTPUTS = {"overview.md": b"# Overview\n", "appendices/CPS1-Q335X.md": b"# Appendix\n", "completeness.md": b"ok\n"}
 

@@ -18,10 +18,10 @@ def golden_outputs() -> dict[str, bytes]:
     """What the goldens hold: Markdown and HTML of the fixture, without Graphviz pictures
     (their bytes depend on the Graphviz version; tests/render checks them separately)."""
     from basket.api import plan_program
-    from basket.render import render_documents
+    from basket.documents.rendering import RenderOptions, render_documents
 
     loaded, plan = plan_program(FIXTURE)
-    result = render_documents(loaded, plan, GOLDEN_FORMATS, pictures=False)
+    result = render_documents(loaded, plan, RenderOptions(GOLDEN_FORMATS, pictures=False))
     return {path: data for path, data in result.outputs.items() if path.endswith((".md", ".html"))}
 
 

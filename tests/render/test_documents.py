@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from basket.api import plan_program, render_to
-from basket.render import render_documents
-from basket.render.escape import escape_markdown
-from basket.render.markdown import markdown_to_html
+from basket.documents.markdown_escape import escape_markdown
+from basket.documents.markdown_html import markdown_to_html
+from basket.documents.rendering import RenderOptions, render_documents
 from tests.render.conftest import XSS_IMG, XSS_SCRIPT
 
 M11_HEADINGS = [
@@ -67,7 +67,7 @@ def test_appendix_content_comes_from_the_program(rendered):
 def test_appendix_version_changes_with_its_content_only(fixture_copy):
     def version_of(program: Path) -> str:
         loaded, plan = plan_program(program)
-        docs = render_documents(loaded, plan, ["md"], pictures=False).documents
+        docs = render_documents(loaded, plan, RenderOptions(["md"], pictures=False)).documents
         return docs[1].context["document"]["version"]
 
     before = version_of(fixture_copy)
@@ -126,7 +126,7 @@ def test_user_templates_override_file_by_file(fixture_program, tmp_path):
 
 
 def test_user_templates_run_sandboxed(fixture_program, tmp_path):
-    from basket.problems import InputError
+    from basket.foundation.problems import InputError
 
     templates = tmp_path / "templates"
     templates.mkdir()
@@ -172,7 +172,7 @@ def test_discontinuation_rules_fill_m11_section_7(fixture_copy):
 
     def section_7(program: Path) -> str:
         loaded, plan = plan_program(program)
-        text = render_documents(loaded, plan, ["md"], pictures=False).outputs["overview.md"].decode()
+        text = render_documents(loaded, plan, RenderOptions(["md"], pictures=False)).outputs["overview.md"].decode()
         return text[text.index(section):text.index("## 8 Trial Assessments")]
 
     assert "[to be provided: participant discontinuation and withdrawal rules (umbrella.discontinuation)]" in \
@@ -190,7 +190,7 @@ def test_discontinuation_rules_fill_m11_section_7(fixture_copy):
 def test_a_variant_regimen_keeps_the_master_protocols_concomitant_therapy_unless_it_states_its_own(fixture_copy):
     def appendix() -> str:
         loaded, plan = plan_program(fixture_copy)
-        return render_documents(loaded, plan, ["md"], pictures=False).outputs["appendices/CPS1-Q335X.md"].decode()
+        return render_documents(loaded, plan, RenderOptions(["md"], pictures=False)).outputs["appendices/CPS1-Q335X.md"].decode()
 
     umbrella = fixture_copy / "umbrella.yaml"
     umbrella.write_text(umbrella.read_text().replace(
@@ -214,7 +214,7 @@ def test_a_variant_regimen_keeps_the_master_protocols_concomitant_therapy_unless
     ("    follow_up_years:", "follow_up_source is given without follow_up_years"),
 ])
 def test_follow_up_years_and_their_source_go_together(fixture_copy, dropped: str, message: str):
-    from basket.problems import InputError
+    from basket.foundation.problems import InputError
 
     umbrella = fixture_copy / "umbrella.yaml"
     lines = umbrella.read_text().splitlines(keepends=True)
@@ -225,7 +225,7 @@ def test_follow_up_years_and_their_source_go_together(fixture_copy, dropped: str
 
 
 def test_a_misspelt_objective_endpoint_is_refused_with_a_suggestion(fixture_copy):
-    from basket.problems import InputError
+    from basket.foundation.problems import InputError
 
     umbrella = fixture_copy / "umbrella.yaml"
     umbrella.write_text(umbrella.read_text().replace("endpoints: [Plasma ammonia]", "endpoints: [Plasma amonia]"))
@@ -239,7 +239,7 @@ def test_the_population_source_is_listed_among_the_references(fixture_copy):
     umbrella = fixture_copy / "umbrella.yaml"
     umbrella.write_text(umbrella.read_text().replace("  population:\n", "  population:\n    source: Fixture population source\n", 1))
     loaded, plan = plan_program(fixture_copy)
-    text = render_documents(loaded, plan, ["md"], pictures=False).outputs["overview.md"].decode()
+    text = render_documents(loaded, plan, RenderOptions(["md"], pictures=False)).outputs["overview.md"].decode()
     assert "Fixture population source" in text[text.index("## 14 Appendix: References"):]
 
 
@@ -249,20 +249,20 @@ def test_safety_objectives_are_listed_with_the_secondary_ones(fixture_copy):
         "  objectives:\n",
         "  objectives:\n    - level: safety\n      text: Fixture safety objective (test data).\n", 1))
     loaded, plan = plan_program(fixture_copy)
-    text = render_documents(loaded, plan, ["md"], pictures=False).outputs["overview.md"].decode()
+    text = render_documents(loaded, plan, RenderOptions(["md"], pictures=False)).outputs["overview.md"].decode()
     secondary = text[text.index("### 3.2 Secondary"):text.index("### 3.3 Exploratory")]
     assert "- Safety: Fixture safety objective (test data). Endpoints: —." in secondary
     assert "- Fixture secondary objective (test data)." in secondary
 
 
 def test_a_dose_step_without_dose_is_marked_and_a_unit_alone_is_refused(fixture_copy):
-    from basket.problems import InputError
+    from basket.foundation.problems import InputError
 
     variants = fixture_copy / "variants.yaml"
     original = variants.read_text()
     variants.write_text(original.replace("          dose: 0.1\n          unit: mg/kg total RNA\n", "", 1))
     loaded, plan = plan_program(fixture_copy)
-    appendix = render_documents(loaded, plan, ["md"], pictures=False).outputs["appendices/CPS1-Q335X.md"].decode()
+    appendix = render_documents(loaded, plan, RenderOptions(["md"], pictures=False)).outputs["appendices/CPS1-Q335X.md"].decode()
     assert "| dose 1 | [to be provided: dose of dose 1 (dosing.steps\\[\\].dose)] |" in appendix  # Markdown-escaped
     variants.write_text(original.replace("          dose: 0.1\n", "", 1))
     with pytest.raises(InputError) as error:

@@ -8,10 +8,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from basket.render import escape
-from basket.render.context import ToBeProvided
-from basket.render.environment import make_templates
-from basket.render.escape import ESCAPED, MarkdownSafe, escape_markdown
+from basket.documents import markdown_escape as escape
+from basket.documents.document_context import ToBeProvided
+from basket.documents.markdown_escape import ESCAPED, MarkdownSafe, escape_markdown
+from basket.documents.template_environment import make_templates
 
 
 def render(source: str, user_templates: Path | None = None, **context: object) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from basket.render.glossary import ABBREVIATIONS, GLOSSARY_SLOT, fill_glossary
+from basket.documents.glossary import ABBREVIATIONS, GLOSSARY_SLOT, fill_glossary
 
 
 def terms(markdown: str) -> list[str]:

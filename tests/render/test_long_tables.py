@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from basket.render.markdown import _parser, _reference_parser, convert, render_markdown
+from basket.documents.markdown_html import _parser, _reference_parser, convert, render_markdown
 
 token = st.sampled_from(list("ab1 *_`<&[]().#-") + ["\\|", "**x**", "`c`", "[l](u)", "\\*"])
 cell = st.lists(token, max_size=8).map(lambda parts: "".join(parts).strip() or "x")
@@ -31,7 +31,7 @@ def test_long_table_is_split(monkeypatch):
             calls.append(len(text))
             return parser.render(text)
 
-    monkeypatch.setattr("basket.render.markdown.convert", lambda text: Counting().render(text))
+    monkeypatch.setattr("basket.documents.markdown_html.convert", lambda text: Counting().render(text))
     table = "\n".join(["| a |", "|---|", *[f"| {i} |" for i in range(25)]])
     html = render_markdown("# T\n\n" + table + "\n\nend\n", rows_per_piece=10)
     assert len(calls) >= 4 and html.count("<table>") == 1 and html.count("<tr>") == 26

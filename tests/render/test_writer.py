@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from basket.render import writer
-from basket.render.environment import render_chunks
-from basket.render.writer import BackgroundWriter
+from basket.documents.template_environment import render_chunks
+from basket.foundation import background_writer as writer
+from basket.foundation.background_writer import BackgroundWriter
 
 
 def test_files_and_pieces_are_written_with_their_hashes(tmp_path: Path, monkeypatch):

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from basket.cli import main
-from basket.viewer import graph_data, script_json, viewer_html
+from basket.documents.graph_viewer import graph_data, script_json, viewer_html
 from tests.render.golden import FIXTURE
 from tests.site.synthetic import synthetic_graph
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from basket.api import plan_program, program_graph
-from basket.viewer import viewer_html
+from basket.documents.graph_viewer import viewer_html
 from tests.render.golden import FIXTURE
 from tests.site.browser import chromium, console_errors, open_page
 from tests.site.synthetic import synthetic_graph

@@ -1,0 +1,108 @@
+"""Verify rendered outputs against their manifest.json: changed, missing and unlisted files.
+
+`manifest.json` (written by `basket render`) lists the sha256 of every output.
+Verification re-hashes each listed file and walks the directory for files the
+manifest does not list. Any difference means the directory is not what was
+rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from basket.changes.manifest import MANIFEST_NAME
+from basket.evidence.evidence_checks import file_sha256
+from basket.foundation.atomic_output import OUTPUT_MARKER
+from basket.foundation.problems import InputError, Problem
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    out: str
+    listed: int
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.changed or self.missing or self.extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok}
+
+
+def read_manifest_file(path: Path) -> dict[str, Any]:
+    """A manifest's JSON, checked for the fields verify and diff rely on; InputError otherwise."""
+    if not path.is_file():
+        raise InputError([Problem(str(path), 0, "", "no manifest.json (render with `basket render` first)")])
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError([Problem(str(path), 0, "", f"not a readable JSON manifest: {error}")]) from None
+    problems = []
+    if not isinstance(data, dict):
+        raise InputError([Problem(str(path), 0, "", "a manifest must be a JSON object")])
+    for section in ("inputs", "outputs"):
+        table = data.get(section)
+        if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in table.items()):
+            problems.append(Problem(str(path), 0, section, "must map file paths to sha256 strings"))
+            continue
+        for name in table:
+            if not _safe_relative(name):
+                problems.append(Problem(str(path), 0, section, f"path {name!r} leaves the output directory"))
+    if problems:
+        raise InputError(problems)
+    return data
+
+
+def _safe_relative(name: str) -> bool:
+    pure = PurePosixPath(name)
+    return bool(name) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in name
+
+
+def verify_outputs(out: Path) -> VerifyReport:
+    if not out.is_dir():
+        raise InputError([Problem(str(out), 0, "", "not an output directory")])
+    outputs: dict[str, str] = read_manifest_file(out / MANIFEST_NAME)["outputs"]
+    changed, missing = [], []
+    for name, digest in sorted(outputs.items()):
+        target = out / name
+        if not target.exists() and not target.is_symlink():
+            missing.append(name)
+        elif target.is_symlink() or not target.is_file() or file_sha256(target) != digest:
+            changed.append(name)
+    extra = sorted(name for name in _files(out) if name not in outputs and name not in (MANIFEST_NAME, OUTPUT_MARKER))
+    return VerifyReport(str(out), len(outputs), changed, missing, extra)
+
+
+def _files(root: Path) -> list[str]:
+    found = []
+    for directory, subdirs, files in os.walk(root):
+        subdirs.sort()
+        for name in files:
+            found.append((Path(directory) / name).relative_to(root).as_posix())
+        for name in subdirs:  # a symlinked directory is not walked, but is itself unlisted content
+            if (Path(directory) / name).is_symlink():
+                found.append((Path(directory) / name).relative_to(root).as_posix())
+    return found
+
+
+def verify_output(report: VerifyReport, fmt: str) -> str:
+    from basket.foundation.text_tables import to_json
+
+    if fmt == "json":
+        return to_json(report.to_dict())
+    lines = [f"changed: {name}" for name in report.changed]
+    lines += [f"missing: {name}" for name in report.missing]
+    lines += [f"extra (not in manifest): {name}" for name in report.extra]
+    if report.ok:
+        lines.append(f"{report.out}: all {report.listed} outputs match manifest.json.")
+    else:
+        lines.append(f"{report.out}: {len(report.changed)} changed, {len(report.missing)} missing, "
+                     f"{len(report.extra)} extra of {report.listed} listed outputs.")
+    return "\n".join(lines) + "\n"

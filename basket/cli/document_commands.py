@@ -1,0 +1,128 @@
+"""`basket render` (protocol documents), `basket docs` (static site with the graph viewer) and
+`basket picture` (a Graphviz picture of the program graph)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from basket.cli.options import (
+    EXIT_BAD_INPUT,
+    fasta_option,
+    program_argument,
+    reports_input_errors,
+    select_option,
+)
+
+
+@click.command()
+@program_argument
+@select_option
+@fasta_option
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Output directory (replaced atomically).")
+@click.option("--format", "formats", default="md", show_default=True,
+              help="Comma-separated formats: md, html, pdf, docx.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Directory whose templates override the shipped ones, file by file.")
+@reports_input_errors
+def render(program: Path, selectors: tuple[str, ...], fasta: Path | None, out: Path, formats: str,
+           templates: Path | None) -> None:
+    """Render the master overview and one appendix per variant inside the umbrella.
+
+    Example: basket render configs/ucd-umbrella -o out --format md,html
+    """
+    from basket.api import render_to
+
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    result = render_to(program, out, chosen, templates, selectors, fasta,
+                       progress=lambda name: click.echo(f"  rendering {name}", err=True))
+    click.echo(f"wrote {len(result.files) + 1} files ({result.appendices} appendices) to {out}")
+    if result.gaps:
+        click.echo(f"{len(result.gaps)} item(s) marked 'to be provided': see {out / 'completeness.md'}")
+
+
+@click.command("docs")
+@program_argument
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="Site directory (replaced atomically).")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Directory whose templates override the shipped ones, file by file.")
+@click.option("--focus", metavar="NODE", help="Node the graph viewer opens at (default: the umbrella).")
+@click.option("--pictures/--no-pictures", default=None,
+              help="Draw Graphviz pictures (default: when `dot` is installed).")
+@reports_input_errors
+def docs(program: Path, out: Path, templates: Path | None, focus: str | None, pictures: bool | None) -> None:
+    """Write a static site: index (umbrella, baskets, readiness), the master protocol, one page per
+    appendix, and an interactive graph viewer in one self-contained HTML file.
+
+    Example: basket docs configs/ucd-umbrella -o out/site
+    """
+    from basket.api import plan_program, program_graph, user_template_errors
+    from basket.documents.graphviz_pictures import GraphvizMissing
+    from basket.documents.static_site import iter_site, write_site
+    from basket.graph.lookup import UnknownNode, resolve
+
+    started = time.perf_counter()
+    loaded, plan = plan_program(program)
+    if focus is not None:
+        try:
+            focus = resolve(program_graph(loaded, plan), focus)
+        except UnknownNode as error:
+            click.echo(f"error: --focus: {error}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+    try:
+        with user_template_errors():
+            written = write_site(out, iter_site(loaded, plan, templates, focus, pictures),
+                                 progress=lambda path: click.echo(f"  writing {path}", err=True))
+    except GraphvizMissing as error:
+        click.echo(f"error: {error} (or pass --no-pictures)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"wrote {written} files to {out} in {time.perf_counter() - started:.1f} s; "
+               f"open {out / 'index.html'}")
+
+
+@click.command("picture")
+@program_argument
+@select_option
+@click.option("--format", "fmt", type=click.Choice(["svg", "png"]), default="svg", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write.")
+@click.option("--schema", is_flag=True, help="Draw the trial schema (umbrella, platform, baskets, variants) "
+              "instead of the whole graph.")
+@reports_input_errors
+def picture(program: Path, selectors: tuple[str, ...], fmt: str, output: Path, schema: bool) -> None:
+    """Draw the program graph (or the trial schema) with Graphviz as SVG or PNG.
+
+    Example: basket picture configs/ucd-umbrella --select variant:CPS1-Q335X+ -o q335x.svg
+    """
+    from basket.api import plan_program, program_graph, selected_variants
+    from basket.documents.graphviz_pictures import GraphvizMissing, graph_picture, run_dot, schema_dot
+    from basket.foundation.atomic_output import write_bytes_atomic
+    from basket.graph.selection import select
+
+    loaded, plan = plan_program(program)
+    try:
+        if schema:
+            chosen = selected_variants(loaded, plan, selectors)
+            if chosen is not None:
+                from basket.plan.umbrella_decision import Plan
+
+                plan = Plan(plan.umbrella, plan.platform_editor, [v for v in plan.variants if v.variant in chosen])
+            data = run_dot(schema_dot(loaded.program, plan), fmt)
+        else:
+            graph = program_graph(loaded, plan)
+            if selectors:
+                graph = graph.subgraph(select(graph, selectors)).copy()
+            data = graph_picture(graph, fmt)
+    except GraphvizMissing as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    write_bytes_atomic(output, data)
+    click.echo(f"wrote {output}")
+
+
+COMMANDS = [render, docs, picture]

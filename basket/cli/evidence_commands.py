@@ -1,0 +1,89 @@
+"""`basket readiness PROGRAM` (the plausible-mechanism readiness matrix and the entry gate) and
+`basket status PROGRAM VARIANT NEW_STATUS` (move a variant along the workflow, in its YAML file)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from basket.cli.options import (
+    EXIT_PROBLEMS,
+    emit,
+    fasta_option,
+    program_argument,
+    reports_input_errors,
+    select_option,
+)
+
+FORMATS = ("table", "csv", "md", "html", "json")
+
+
+@click.command("readiness")
+@program_argument
+@select_option
+@fasta_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+@reports_input_errors
+def readiness(program: Path, selectors: tuple[str, ...], fasta: Path | None, fmt: str, output: Path | None) -> None:
+    """Show, per variant and plausible-mechanism element, met / partial / missing / not yet applicable,
+    the rule that decided it and what is missing.
+
+    Exit 1 when a variant marked `submit: true`, or already submitted or later, fails the entry gate
+    (elements 1-4 met, correctable by the platform, disease covered, adequate natural history).
+
+    Example: basket readiness configs/ucd-umbrella --format html -o readiness.html
+    """
+    from basket.api import plan_program
+    from basket.documents.readiness_report import readiness_output
+    from basket.evidence.readiness_rules import assess
+
+    loaded, plan = plan_program(program, selectors, fasta)
+    report = assess(loaded, plan)
+    emit(readiness_output(report, fmt), output)
+    if report.blocking:
+        names = ", ".join(v.variant for v in report.blocking)
+        click.echo(f"gate failed for a variant that must pass: {names}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+
+
+@click.command("status")
+@program_argument
+@click.argument("variant")
+@click.argument("new_status", metavar="NEW_STATUS")
+@click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
+@reports_input_errors
+def status(program: Path, variant: str, new_status: str, dry_run: bool) -> None:
+    """Set VARIANT's workflow status, editing only that line of its YAML file (comments kept).
+
+    proposed → assessed → appendix_drafted → submitted → cleared → dosed → follow_up.
+    One step forward at a time; one step back only before submission is answered
+    (assessed → proposed, appendix_drafted → assessed, submitted → appendix_drafted).
+    Entering submitted requires the readiness entry gate.
+
+    Exit codes: 0 changed (or already in that status), 1 refused (the reason is printed),
+    2 bad input (invalid program, unknown variant or status).
+
+    Example: basket status configs/ucd-umbrella OTC-R40H assessed
+    """
+    from basket.evidence.status_workflow import TransitionRefused, set_status
+
+    try:
+        change = set_status(program, variant, new_status, dry_run=dry_run)
+    except TransitionRefused as refusal:
+        click.echo(f"refused: {refusal}", err=True)
+        click.echo("nothing was written.", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    if not change.changed:
+        click.echo(f"{change.variant} is already {change.new}; nothing was written.")
+    elif not change.written:
+        click.echo(change.diff, nl=False)
+        click.echo(f"{change.variant}: {change.old} → {change.new} (dry run; nothing was written)")
+    else:
+        click.echo(f"{change.variant}: {change.old} → {change.new} ({change.file}:{change.line})")
+
+
+COMMANDS = [readiness, status]

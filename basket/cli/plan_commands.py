@@ -1,0 +1,112 @@
+"""`basket plan`, `basket guides`, `basket editors`: the umbrella decision and the guides behind it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from basket.cli.options import fasta_option, program_argument, reports_input_errors, select_option
+from basket.foundation.text_tables import to_csv, to_json, to_markdown, to_table
+
+PLAN_COLUMNS = ("variant", "gene", "disease", "hgvs_c", "change_class", "correction", "classification",
+                "editor", "in_umbrella", "reason")
+
+
+@click.command()
+@program_argument
+@select_option
+@fasta_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "md"]), default="table",
+              show_default=True)
+@click.option("--guides/--no-guides", default=False, help="Include every candidate guide in JSON output.")
+@reports_input_errors
+def plan(program: Path, selectors: tuple[str, ...], fasta: Path | None, fmt: str, guides: bool) -> None:
+    """Decide, per variant, whether the platform corrects it and whether it sits in the umbrella.
+
+    Example: basket plan configs/ucd-umbrella --format json
+    """
+    from basket.api import plan_program
+
+    _, the_plan = plan_program(program, selectors, fasta)
+    click.echo(plan_output(the_plan, fmt, with_guides=guides), nl=False)
+
+
+@click.command()
+@program_argument
+@click.argument("variant")
+@fasta_option
+@click.option("--editor", help="Editor name (program or built-in catalogue); default: the platform's.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@reports_input_errors
+def guides(program: Path, variant: str, fasta: Path | None, editor: str | None, fmt: str) -> None:
+    """List every guide that places VARIANT's base in the editor's window, best first.
+
+    Example: basket guides configs/ucd-umbrella CPS1-Q335X --format json
+    """
+    from basket.api import guides_for
+
+    found = guides_for(program, variant, editor, fasta)
+    click.echo(guides_output(found, fmt), nl=False)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def editors(fmt: str) -> None:
+    """List the built-in editor catalogue with sources.
+
+    Example: basket editors --format json
+    """
+    from basket.editing.editors import load_catalogue
+
+    click.echo(editors_output(list(load_catalogue().values()), fmt), nl=False)
+
+
+def plan_output(plan, fmt: str, with_guides: bool = False) -> str:
+    rows = [item.to_dict(with_guides=with_guides) for item in plan.variants]
+    if fmt == "json":
+        return to_json(rows)
+    if fmt == "csv":
+        return to_csv(rows, PLAN_COLUMNS)
+    if fmt == "md":
+        return to_markdown(rows, PLAN_COLUMNS)
+    table = to_table(rows, ("variant", "gene", "change_class", "correction", "classification", "in_umbrella",
+                            "reason"), wrap={"reason": 90})
+    return table + f"\n{len(plan.inside)} of {len(plan.variants)} variants inside the umbrella.\n"
+
+
+GUIDE_COLUMNS = ("rank", "protospacer", "pam", "strand", "start", "end", "target_position", "in_core_window",
+                 "allele_specific", "bystanders")
+
+
+def guides_output(guides: list[dict[str, Any]], fmt: str) -> str:
+    if fmt == "json":
+        return to_json(guides)
+    rows = [{**g, "rank": i + 1, "bystanders": _bystander_summary(g["bystanders"])} for i, g in enumerate(guides)]
+    if fmt == "csv":
+        return to_csv(rows, GUIDE_COLUMNS)
+    if not rows:
+        return "no guide places the base in the editor's window\n"
+    return to_table(rows, GUIDE_COLUMNS)
+
+
+def _bystander_summary(bystanders: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{b['c'] or b['position']} {b['consequence']}" for b in bystanders) or "none"
+
+
+def editors_output(editors: list, fmt: str) -> str:
+    rows = [e.model_dump(mode="json") for e in editors]
+    if fmt == "json":
+        return to_json(rows)
+    rows = [{**row, "pams": ", ".join(row["pams"]), "core_window": _span(row["core_window"]),
+             "extended_window": _span(row["extended_window"])} for row in rows]
+    return to_table(rows, ("name", "deaminase", "cas_variant", "pams", "core_window", "extended_window",
+                           "spacer_length", "source"), wrap={"source": 60, "pams": 20})
+
+
+def _span(window: list[int] | None) -> str:
+    return f"{window[0]}-{window[1]}" if window else ""
+
+
+COMMANDS = [plan, guides, editors]

@@ -1,0 +1,147 @@
+"""`basket design` and `basket analyze`: what the baskets can show against natural history."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from basket.cli.options import EXIT_BAD_INPUT, EXIT_PROBLEMS, program_argument, reports_input_errors
+
+
+def _numbers(kind: type):
+    def convert(ctx: click.Context, param: click.Parameter, value: str | None):
+        if value is None:
+            return None
+        try:
+            return [kind(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            raise click.BadParameter(f"expected comma-separated numbers, got {value!r}") from None
+    return convert
+
+
+@click.command()
+@program_argument
+@click.option("--rate-ratio", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Hypothesised on-treatment / natural-history rate ratio (overrides umbrella.sample_size).")
+@click.option("--patients", callback=_numbers(int), help="Patients per basket, e.g. 1,2,3,5,10.")
+@click.option("--follow-up", "follow_up", callback=_numbers(float), help="Years of follow-up, e.g. 1,2.")
+@click.option("--alpha", type=click.FloatRange(0, 0.5, min_open=True, max_open=True),
+              help="One-sided significance level per basket.")
+@click.option("--simulations", type=click.IntRange(100, 10_000_000), help="Simulated trials per scenario.")
+@click.option("--seed", type=click.IntRange(0), help="Random seed (same seed, same numbers).")
+@click.option("--bayes", is_flag=True, help="Add EXNEX borrowing across baskets: posterior P(benefit) and power.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for design.csv and the power plot (power.png, power.svg).")
+@reports_input_errors
+def design(program: Path, rate_ratio: float | None, patients: list[int] | None, follow_up: list[float] | None,
+           alpha: float | None, simulations: int | None, seed: int | None, bayes: bool, fmt: str,
+           output: Path | None) -> None:
+    """Exact and simulated operating characteristics of each disease basket against its natural history.
+
+    Baseline rates come from each basket's natural history (the primary endpoint's comparator);
+    the effect size and scenarios from umbrella.sample_size, overridable here.
+
+    Example: basket design configs/ucd-umbrella --patients 2,3,5,10 --follow-up 1,2 -o out/design
+    """
+    from pydantic import ValidationError
+
+    from basket.program.load import load_program
+    from basket.stats.basket_design import design_program, effective_plan
+
+    program = load_program(program).program
+    try:
+        plan = effective_plan(program, rate_ratio=rate_ratio, patients_per_basket=patients,
+                              follow_up_years=follow_up, alpha=alpha, simulations=simulations, seed=seed)
+    except ValidationError as error:
+        click.echo(f"error: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if plan is None:
+        click.echo("error: no effect size: add umbrella.sample_size to the program or pass --rate-ratio", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    report = design_program(program, plan, bayes=bayes)
+    click.echo(_design_text(report, fmt), nl=False)
+    for skipped in report.skipped:
+        click.echo(f"not designable: {skipped.name} ({skipped.basket}): {skipped.reason}", err=True)
+    if report.table is None:
+        sys.exit(EXIT_PROBLEMS)
+    if output is not None:
+        _write_design(report, output)
+        click.echo(f"wrote {output / 'design.csv'}, {output / 'power.png'} and {output / 'power.svg'}", err=True)
+
+
+def _design_text(report, fmt: str) -> str:
+    from dataclasses import asdict
+
+    from basket.foundation.text_tables import to_json, to_table
+    from basket.stats import design_table_csv
+
+    if report.table is None:
+        return "no basket has a natural-history event rate to design against\n"
+    if fmt == "csv":
+        return design_table_csv(report.table)
+    if fmt == "json":
+        return to_json({"rate_ratio": report.plan.rate_ratio, "alpha": report.plan.alpha,
+                        "simulations": report.plan.simulations, "seed": report.plan.seed,
+                        "rows": [asdict(r) for r in report.table.rows]})
+    rows = [{**asdict(r), **{k: _pct(v) for k, v in asdict(r).items() if k in _PROBABILITIES}}
+            for r in report.table.rows]
+    columns = ["basket", "n_per_basket", "followup_years", "expected_events_h0", "expected_events_h1",
+               "critical_value", "exact_size", "exact_power", "simulated_power", "chance_finding"]
+    if report.table.bayes_min_probability is not None:
+        columns += ["posterior_p_benefit_h1", "bayes_power", "bayes_chance_finding"]
+    for row in rows:
+        row["expected_events_h0"] = f"{row['expected_events_h0']:.2f}"
+        row["expected_events_h1"] = f"{row['expected_events_h1']:.2f}"
+    header = (f"Rate ratio {report.plan.rate_ratio:g} against natural history, one-sided alpha "
+              f"{report.plan.alpha:g} per basket, {report.plan.simulations:,} simulated trials per scenario "
+              f"(seed {report.plan.seed}).\n\n")
+    return header + to_table(rows, columns)
+
+
+_PROBABILITIES = {"exact_size", "exact_power", "simulated_type1", "simulated_power", "chance_finding",
+                  "posterior_p_benefit_h1", "bayes_power", "bayes_type1", "bayes_chance_finding"}
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f}%"
+
+
+def _write_design(report, output: Path) -> None:
+    from basket.foundation.atomic_output import replace_directory
+    from basket.stats import design_table_csv, plot_power
+
+    with replace_directory(output) as staging:
+        (staging / "design.csv").write_text(design_table_csv(report.table), encoding="utf-8")
+        years = report.plan.follow_up_years[0]
+        plot_power(report.table, staging / "power", "exact_power", years if len(report.plan.follow_up_years) > 1 else None)
+
+
+@click.command()
+@program_argument
+@click.argument("outcomes", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--biomarkers", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Biomarker series: patient, marker, day, value[, unit].")
+@click.option("--level", type=click.FloatRange(0.5, 1, max_open=True), default=0.95, show_default=True,
+              help="Confidence level of the intervals.")
+@click.option("--adjust", "adjustment", type=click.Choice(["holm", "bonferroni", "none"]), default="holm",
+              show_default=True, help="Multiplicity adjustment within each family of comparisons.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table", show_default=True)
+@reports_input_errors
+def analyze(program: Path, outcomes: Path, biomarkers: Path | None, level: float, adjustment: str,
+            fmt: str) -> None:
+    """Observed effect against natural history per variant, per basket and pooled, with exact intervals.
+
+    OUTCOMES is a CSV: patient, variant, period (pre|post), events, exposure_years[, dose_mg_per_kg].
+
+    Example: basket analyze configs/ucd-umbrella outcomes.csv --biomarkers ammonia.csv
+    """
+    from basket.stats.program_outcomes import analysis_output, analyze_program
+
+    result = analyze_program(program, outcomes, biomarkers, level, adjustment)
+    click.echo(analysis_output(result, fmt), nl=False)
+
+
+COMMANDS = [design, analyze]

@@ -1,1 +1,0 @@
-"""CLI commands kept in modules of their own; `basket.cli` registers them (see COMMAND_MODULES)."""

@@ -1,0 +1,86 @@
+"""Output formats: each turns a Document into bytes, all from the same Markdown template.
+
+md    the document template rendered (`overview.md.j2`, `appendix.md.j2`);
+html  that Markdown converted (basket.documents.markdown_html) inside `document.html.j2`
+      with `document.css` (screen and print CSS), one self-contained file;
+pdf   WeasyPrint on that HTML (running header, page numbers, bookmarks from headings);
+docx  the same HTML walked into Word headings, lists and tables (basket.documents.docx_writer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from markupsafe import Markup
+
+from basket.documents.rendering import Document
+from basket.documents.template_environment import Templates
+
+Formatter = Callable[[Templates, Document], bytes]
+
+HTML_TEMPLATE = "document.html.j2"
+CSS_TEMPLATE = "document.css"
+
+
+def markdown_text(templates: Templates, doc: Document) -> str:
+    if doc.markdown:
+        return doc.markdown
+    text = templates.markdown.get_template(f"{doc.kind}.md.j2").render(**doc.context)
+    while "\n\n\n" in text:  # template loops leave extra blank lines; one is enough (str.replace: 10x a regex)
+        text = text.replace("\n\n\n", "\n\n")
+    return text
+
+
+def markdown(templates: Templates, doc: Document) -> bytes:
+    return markdown_text(templates, doc).encode("utf-8")
+
+
+def html_body(templates: Templates, doc: Document, embed_assets: bool = True) -> str:
+    from basket.documents.markdown_html import markdown_to_html
+
+    return markdown_to_html(markdown_text(templates, doc), doc.assets if embed_assets else None)
+
+
+def css_string(value: str) -> str:
+    """A CSS string literal whose content cannot end the string or the <style> element."""
+    out = []
+    for char in value:
+        if char.isalnum() or char in " .,:;-_+()/·–":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):06x}")
+    return '"' + "".join(out) + '"'
+
+
+def html_text(templates: Templates, doc: Document, nav: list[dict[str, str]] | None = None) -> str:
+    meta = doc.context["document"]
+    env = templates.html
+    css_source = env.loader.get_source(env, CSS_TEMPLATE)[0]  # type: ignore[union-attr]
+    return env.get_template(HTML_TEMPLATE).render(
+        title=doc.title,
+        document=meta,
+        body=Markup(html_body(templates, doc)),
+        css=Markup(css_source),
+        running_header_css=Markup(css_string(meta["running_header"])),
+        nav=nav or [],
+    )
+
+
+def html(templates: Templates, doc: Document) -> bytes:
+    return html_text(templates, doc).encode("utf-8")
+
+
+def pdf(templates: Templates, doc: Document) -> bytes:
+    import weasyprint
+
+    document = weasyprint.HTML(string=html_text(templates, doc), base_url=None)
+    return document.write_pdf(pdf_identifier=doc.stem.encode("utf-8"))
+
+
+def docx(templates: Templates, doc: Document) -> bytes:
+    from basket.documents.docx_writer import html_to_docx
+
+    return html_to_docx(html_body(templates, doc, embed_assets=False), doc.title, doc.context["document"], doc.assets)
+
+
+FORMATTERS: dict[str, Formatter] = {"md": markdown, "html": html, "pdf": pdf, "docx": docx}

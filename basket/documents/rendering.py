@@ -1,0 +1,209 @@
+"""Render the master overview and one appendix per variant inside the umbrella.
+
+`iter_rendered` makes the documents one at a time (context, Markdown, every
+format), so memory holds one appendix, not all of them. `render_documents`
+collects them in memory (program in, file bytes out); `render_program` writes
+each into a staging directory as it is made (on a second thread,
+`basket.foundation.background_writer`), then swaps it in whole (`basket.foundation.atomic_output`) with
+manifest.json.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from basket.changes.manifest import MANIFEST_NAME, build_manifest
+from basket.documents.document_context import Gaps, appendix_context, overview_context
+from basket.documents.glossary import fill_glossary
+from basket.documents.graphviz_pictures import dot_executable, graphviz_version, schema_pictures
+from basket.documents.markdown_escape import escape_markdown
+from basket.documents.template_environment import Templates, make_templates
+from basket.foundation.atomic_output import replace_directory
+from basket.foundation.background_writer import BackgroundWriter
+from basket.plan.umbrella_decision import Plan
+from basket.program.load import LoadedProgram
+
+DEFAULT_FORMATS = ("md",)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render, as given on the command line; shared by every function of the render chain."""
+
+    formats: tuple[str, ...] = DEFAULT_FORMATS  # md, html, pdf, docx (`basket.documents.output_formats`)
+    templates: Path | None = None  # the user's folder whose templates override the shipped ones
+    variants: frozenset[str] | None = None  # only these appendices (None: every variant inside the umbrella)
+    progress: Callable[[str], None] | None = None  # told each output path before it is made
+    pictures: bool | None = None  # draw the trial schema: yes, no, or when Graphviz is installed (None)
+
+    def __post_init__(self) -> None:  # accept any iterable, keep hashable tuples
+        object.__setattr__(self, "formats", tuple(self.formats))
+        if self.variants is not None:
+            object.__setattr__(self, "variants", frozenset(self.variants))
+
+
+@dataclass(frozen=True)
+class Document:
+    """One logical document (overview or an appendix) before formatting."""
+
+    stem: str  # output path without extension, e.g. "appendices/CPS1-Q335X"
+    kind: str  # "overview" or "appendix"
+    context: dict
+    gaps: list[str]
+    assets: dict[str, bytes] = field(default_factory=dict)  # files the document shows (trial schema picture)
+    markdown: str = ""  # the rendered Markdown, source of every format (see `markdown_document`)
+
+    @property
+    def title(self) -> str:
+        if self.kind == "appendix":
+            variant = self.context["variant"]
+            return f"Appendix {variant['id']}: {self.context['gene']['symbol']} {variant['hgvs_c']}"
+        return str(self.context["umbrella"]["title"])
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """Every output file in memory (`render_documents`)."""
+
+    outputs: dict[str, bytes]
+    documents: list[Document]
+
+    @property
+    def gaps(self) -> list[tuple[str, str]]:
+        return [(doc.stem, what) for doc in self.documents for what in doc.gaps]
+
+
+@dataclass(frozen=True)
+class WrittenRender:
+    """What `render_program` wrote: the sha256 of every file but manifest.json, and what is missing."""
+
+    files: dict[str, str]
+    appendices: int
+    gaps: list[tuple[str, str]]
+
+
+def collect_documents(
+    loaded: LoadedProgram, plan: Plan, variants: Iterable[str] | None = None, pictures: bool | None = None
+) -> list[Document]:
+    return list(iter_documents(loaded, plan, variants, pictures))
+
+
+def iter_documents(
+    loaded: LoadedProgram,
+    plan: Plan,
+    variants: Iterable[str] | None = None,
+    pictures: bool | None = None,
+    picture_formats: tuple[str, ...] = ("svg",),
+) -> Iterator[Document]:
+    """The overview, then an appendix for each variant inside the umbrella (optionally only
+    `variants`), each context built when the document is asked for.
+
+    `pictures`: draw the trial schema with Graphviz (True), leave it out (False) or draw it
+    when `dot` is installed (None; the manifest records the Graphviz version used), in
+    `picture_formats` (SVG is what Markdown links and HTML/PDF embed; Word needs PNG)."""
+    wanted = set(variants) if variants is not None else None
+    gaps = Gaps("overview")
+    context = overview_context(loaded, plan, gaps)
+    assets: dict[str, bytes] = {}
+    if pictures or (pictures is None and dot_executable() is not None):
+        assets = schema_pictures(loaded.program, plan, picture_formats)
+    context["schema_picture"] = "graph/trial-schema.svg" if assets else ""
+    yield Document("overview", "overview", context, gaps.items, assets)
+    del context, assets  # the overview of a large program is big; do not hold it while appendices render
+    from basket.evidence.readiness_rules import assess
+
+    chosen = [item for item in plan.inside if wanted is None or item.variant in wanted]
+    # readiness of every appendix in one pass (once per variant, not once per appendix)
+    verdicts = {v.variant: v for v in assess(loaded, replace(plan, variants=chosen)).variants}
+    for item in chosen:
+        gaps = Gaps(item.variant)
+        context = appendix_context(loaded, plan, item, gaps, verdicts.pop(item.variant))
+        yield Document(f"appendices/{item.variant}", "appendix", context, gaps.items)
+
+
+_MARKER = re.compile(r"\[to be provided: ((?:\\.|[^\]\\])*)\]")
+
+
+def with_markdown(templates: Templates, documents: Iterable[Document]) -> list[Document]:
+    return [markdown_document(templates, doc) for doc in documents]
+
+
+def markdown_document(templates: Templates, doc: Document) -> Document:
+    """Render the document's Markdown once (every format is made from it) and keep only the
+    gaps the document actually shows, so completeness.md lists exactly the visible markers."""
+    from basket.documents.output_formats import markdown_text
+    from basket.foundation.garbage_collector import collector_paused
+
+    with collector_paused():  # many short-lived acyclic strings; the loaded program need not be walked
+        text = fill_glossary(markdown_text(templates, doc))
+    visible = set(_MARKER.findall(text))
+    return replace(doc, markdown=text, gaps=[what for what in doc.gaps if escape_markdown(what) in visible])
+
+
+def iter_rendered(
+    loaded: LoadedProgram, plan: Plan, options: RenderOptions = RenderOptions()
+) -> Iterator[tuple[Document, dict[str, bytes]]]:
+    """Each document with its output files (path -> bytes), made one document at a time."""
+    from basket.documents.output_formats import FORMATTERS
+    from basket.foundation.garbage_collector import collector_skips_existing
+
+    environments = make_templates(options.templates)
+    picture_formats = ("svg", "png") if "docx" in options.formats else ("svg",)
+    with collector_skips_existing():
+        for doc in iter_documents(loaded, plan, options.variants, options.pictures, picture_formats):
+            doc = markdown_document(environments, doc)
+            files = dict(doc.assets)
+            for fmt in options.formats:
+                if options.progress:
+                    options.progress(f"{doc.stem}.{fmt}")
+                files[f"{doc.stem}.{fmt}"] = FORMATTERS[fmt](environments, doc)
+            yield doc, files
+
+
+def render_documents(loaded: LoadedProgram, plan: Plan, options: RenderOptions = RenderOptions()) -> RenderResult:
+    """Every output file in memory (program in, file bytes out)."""
+    outputs: dict[str, bytes] = {}
+    documents = []
+    for doc, files in iter_rendered(loaded, plan, options):
+        outputs.update(files)
+        documents.append(doc)
+    outputs["completeness.md"] = completeness_report(RenderResult(outputs, documents).gaps)
+    return RenderResult(outputs, documents)
+
+
+def render_program(
+    loaded: LoadedProgram, plan: Plan, out: Path, options: RenderOptions = RenderOptions()
+) -> WrittenRender:
+    """Write every document into `out` (replaced whole, or left as it was if anything fails)."""
+    gaps: list[tuple[str, str]] = []
+    appendices = 0
+    drawn = False
+    with replace_directory(out) as staging, BackgroundWriter(staging) as writer:
+        for doc, files in iter_rendered(loaded, plan, options):
+            for path, data in files.items():
+                writer.write(path, data)
+            gaps += [(doc.stem, what) for what in doc.gaps]
+            appendices += doc.kind == "appendix"
+            drawn = drawn or bool(doc.assets)
+        writer.write("completeness.md", completeness_report(gaps))
+        hashes = writer.hashes()
+        meta = {"umbrella": loaded.program.umbrella.id, "formats": list(options.formats),
+                "protocol_version": loaded.program.umbrella.protocol_version,
+                "graphviz": graphviz_version() if drawn else None}
+        (staging / MANIFEST_NAME).write_bytes(build_manifest(loaded.inputs, hashes, meta))
+    return WrittenRender(hashes, appendices, gaps)
+
+
+def completeness_report(missing: list[tuple[str, str]]) -> bytes:
+    """completeness.md: every "to be provided" marker, by document."""
+    lines = ["# Completeness report", ""]
+    if not missing:
+        lines.append("Every field the documents use is provided.")
+    else:
+        lines += [f"{len(missing)} item(s) are marked \"to be provided\" in the documents:", "",
+                  "| Document | To be provided |", "|---|---|"]
+        lines += [f"| {stem} | {escape_markdown(what)} |" for stem, what in missing]
+    return ("\n".join(lines) + "\n").encode("utf-8")

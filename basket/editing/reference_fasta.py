@@ -1,0 +1,56 @@
+"""Opening a reference FASTA (`--fasta`) with pyfaidx, with its problems as bad input.
+
+pyfaidx reads the index `PATH.fai` beside the FASTA, and writes it there when missing, as
+`samtools faidx` does. A file it cannot index (text before the first `>`, lines of uneven
+length, an empty file, gzip that is not bgzip) is reported as `file:line: message`, exit 2.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from basket.foundation.problems import InputError, Problem
+
+_LINE = re.compile(r"\bat line (\d+)")
+
+
+def open_reference(path: str | Path, **options: Any):
+    """`pyfaidx.Fasta(path, **options)`, or InputError saying why the file cannot be used."""
+    import pyfaidx
+
+    path = Path(path)
+    if not path.is_file():  # a named pipe would be read forever
+        raise InputError([Problem(str(path), 0, "", "the reference FASTA is not a regular file")])
+    try:
+        return pyfaidx.Fasta(str(path), **options)
+    except (pyfaidx.FastaIndexingError, pyfaidx.UnsupportedCompressionFormat) as error:
+        raise InputError([_problem(path, str(error))]) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise InputError([Problem(str(path), 0, "", f"cannot read the reference FASTA: {reason}")]) from None
+
+
+def _problem(path: Path, message: str) -> Problem:
+    found = _LINE.search(message)
+    line = int(found.group(1)) if found else 0
+    text = _LINE.sub("", message).replace(f" in {path.name}", "").replace(f" {path.name}", "")
+    text = re.sub(r"\s+([.,;:!])", r"\1", " ".join(text.split()))
+    return Problem(str(path), line, "", "not a usable reference FASTA: " + text)
+
+
+@lru_cache(maxsize=4)  # one open index per reference, however many variants use it
+def reference_genome(path: Path):
+    return open_reference(path, as_raw=True)
+
+
+def contig_name(path: Path, chrom: str) -> str:
+    """The FASTA's name for a chromosome, with or without a 'chr' prefix."""
+    names = set(reference_genome(path).keys())
+    bare = chrom.removeprefix("chr")
+    for candidate in (chrom, f"chr{bare}", bare):
+        if candidate in names:
+            return candidate
+    return chrom

@@ -1,0 +1,493 @@
+"""The program model: what a sponsor writes down about its umbrella.
+
+Plain pydantic v2 types with `extra="forbid"` so a misspelt field is an error,
+not a silently ignored value. Cross-references between objects are checked in
+`basket.program.cross_references`; this module only knows single objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator, model_validator
+
+from basket.editing.editors import Editor
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$", max_length=120)]
+Curie = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*:[A-Za-z0-9_.\-]+$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+ELEMENTS: dict[int, str] = {
+    1: "Specific molecular cause identified",
+    2: "Product targets the cause",
+    3: "Natural history well characterized",
+    4: "Target engagement confirmed",
+    5: "Improvement in clinical course",
+}
+
+VariantStatus = Literal[
+    "proposed", "assessed", "appendix_drafted", "submitted", "cleared", "dosed", "follow_up"
+]
+VARIANT_STATUSES: tuple[str, ...] = get_args(VariantStatus)  # the workflow, in order
+
+EvidenceKind = Literal[
+    "genotype_confirmation",
+    "acmg_classification",
+    "in_vitro_editing",
+    "patient_cells_editing",
+    "humanized_mouse",
+    "nhp_toxicology",
+    "off_target_nomination",
+    "off_target_confirmation",
+    "natural_history",
+    "clinical_follow_up",
+    "other",
+]
+EVIDENCE_KINDS: tuple[str, ...] = get_args(EvidenceKind)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Component(Strict):
+    """A part of the platform product; variant-specific ones (the gRNA) differ per appendix."""
+
+    id: Identifier
+    name: Text
+    kind: Literal["mRNA", "LNP", "gRNA", "protein", "vector", "other"]
+    shared: bool
+    version: Text | None = None
+    description: Text | None = None
+    source: Text | None = None
+
+
+class Platform(Strict):
+    id: Identifier
+    name: Text
+    modality: Text
+    delivery: Text
+    target_tissue: Text
+    editor: Text = Field(description="name of the editor (program or built-in catalogue)")
+    components: list[Component] = Field(min_length=1)
+    source: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_variant_specific_component(self) -> Platform:
+        if not any(not c.shared for c in self.components):
+            raise ValueError("a platform needs at least one variant-specific component (shared: false), e.g. the gRNA")
+        return self
+
+
+class Measure(Strict):
+    """One natural-history baseline figure, with the citation it comes from."""
+
+    name: Text
+    definition: Text
+    value: float | None = None
+    unit: Text | None = None
+    dispersion: float | None = Field(default=None, gt=0, description="gamma-Poisson shape, if over-dispersed")
+    interval: tuple[float, float] | None = None
+    source: Text
+
+
+class NaturalHistory(Strict):
+    id: Identifier
+    source: Text
+    population: Text
+    n: StrictInt | None = Field(default=None, ge=1)
+    measures: list[Measure] = Field(default_factory=list)
+
+
+class Endpoint(Strict):
+    name: Text
+    definition: Text
+    kind: Literal["primary", "secondary", "exploratory", "safety"] = "primary"
+    comparator: Text | None = Field(default=None, description="natural-history measure name used as comparator")
+
+
+class Disease(Strict):
+    id: Curie
+    name: Text
+    xrefs: list[Curie] = Field(default_factory=list)
+    genes: list[Text] = Field(min_length=1)
+    inheritance: Literal["autosomal recessive", "autosomal dominant", "X-linked", "X-linked recessive", "mitochondrial"]
+    natural_history: list[NaturalHistory] = Field(default_factory=list)
+    endpoints: list[Endpoint] = Field(default_factory=list)
+    biomarkers: list[Text] = Field(default_factory=list)
+    source: Text
+
+
+class Gene(Strict):
+    symbol: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9\-]*$")]
+    hgnc: Annotated[str, StringConstraints(pattern=r"^HGNC:\d+$")]
+    transcript: Annotated[str, StringConstraints(pattern=r"^(NM|NR|XM|ENST)_?\d+(\.\d+)?$")]
+    protein: Annotated[str, StringConstraints(pattern=r"^(NP|XP|ENSP)_?\d+(\.\d+)?$")] | None = None
+    chrom: Annotated[str, StringConstraints(pattern=r"^(chr)?([0-9]{1,2}|X|Y|M|MT)$")]
+    strand: Literal["+", "-"]
+    source: Text
+
+
+class SequenceWindow(Strict):
+    """Reference (+ strand) sequence around a variant, with where it came from."""
+
+    chrom: Annotated[str, StringConstraints(pattern=r"^(chr)?([0-9]{1,2}|X|Y|M|MT)$")]
+    start: StrictInt = Field(ge=1, description="1-based genomic position of the first base")
+    variant_position: StrictInt | None = Field(
+        default=None, ge=1, description="1-based genomic position of the variant, when hgvs_g is not given"
+    )
+    sequence: Annotated[str, StringConstraints(pattern=r"^[ACGTNacgtn]+$", min_length=10, max_length=100_000)]
+    coding_start: StrictInt | None = Field(default=None, ge=1)
+    coding_end: StrictInt | None = Field(default=None, ge=1)
+    source: Text
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.sequence) - 1
+
+    @model_validator(mode="after")
+    def _coding_bounds_inside(self) -> SequenceWindow:
+        if (self.coding_start is None) != (self.coding_end is None):
+            raise ValueError("give both coding_start and coding_end, or neither")
+        if self.coding_start is not None and not (self.coding_start <= self.coding_end):  # type: ignore[operator]
+            raise ValueError("coding_start must not be after coding_end")
+        if self.variant_position is not None and not self.start <= self.variant_position <= self.end:
+            raise ValueError(f"variant_position {self.variant_position} is outside the window {self.start}-{self.end}")
+        return self
+
+
+class GuideRNA(Strict):
+    """The variant-specific product, where the program already fixes it."""
+
+    name: Text | None = None
+    protospacer: Annotated[str, StringConstraints(pattern=r"^[ACGTUacgtu]{15,30}$")] | None = None
+    modifications: Text | None = None
+    manufacturer: Text | None = None
+    source: Text | None = None
+
+
+class Variant(Strict):
+    id: Identifier
+    gene: Text
+    hgvs_c: Text
+    hgvs_p: Text | None = None
+    hgvs_g: Text | None = None
+    disease: Curie | None = Field(default=None, description="defaults to the covered disease the gene causes")
+    consequence: Literal[
+        "nonsense", "missense", "synonymous", "splice", "frameshift", "inframe_indel", "start_loss", "stop_loss", "other"
+    ] | None = None
+    clinvar: Annotated[str, StringConstraints(pattern=r"^(RCV|VCV|SCV)\d+(\.\d+)?$")] | None = None
+    classification: Literal[
+        "pathogenic", "pathogenic/likely pathogenic", "likely pathogenic", "uncertain significance",
+        "likely benign", "benign",
+    ] | None = None
+    window: SequenceWindow | None = None
+    grna: GuideRNA | None = None
+    status: VariantStatus = "proposed"
+    submit: bool = Field(default=False, description="marked for submission: must pass the entry gate")
+    notes: Text | None = None
+    source: Text
+    eligibility: list[Statement] = Field(default_factory=list, description="variant-specific criteria")
+    dosing: Dosing | None = Field(default=None, description="variant-specific dosing; else the umbrella's")
+    schedule: list[Visit] = Field(default_factory=list, description="variant-specific schedule; else the umbrella's")
+
+
+PERSONAL_DATA_FIELDS = {
+    "name", "first_name", "last_name", "given_name", "family_name", "surname", "full_name", "initials",
+    "dob", "birth_date", "date_of_birth", "birthdate", "birthday",
+    "mrn", "medical_record", "medical_record_number", "record_number", "hospital_number", "nhs_number",
+    "ssn", "social_security_number", "address", "phone", "email",
+}
+_PSEUDONYM = re.compile(r"^[A-Z]{1,6}-?[0-9]{1,6}$")
+# words that make a field name personal data however it is spelt: DateOfBirth, patient-name, MRN_no
+_PERSONAL_WORDS = {
+    "name", "names", "surname", "forename", "initials", "dob", "birth", "birthdate", "birthday", "born",
+    "mrn", "record", "ssn", "nhs", "address", "postcode", "phone", "telephone", "mobile", "email",
+}
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# in free text: labels of identifiers, and calendar dates (more precise than a year)
+_PERSONAL_TEXT = re.compile(
+    r"(?<![A-Za-z])(?:dob|d\.o\.b|date of birth|born on|mrn|medical record|record (?:number|no)|hospital number"
+    r"|nhs (?:number|no)|ssn|social security)(?![A-Za-z])"
+    r"|(?<![0-9])(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4})(?![0-9])",
+    re.IGNORECASE,
+)
+
+
+def is_personal_data_field(key: object) -> bool:
+    """A field name that would hold a name, birth date, record number or contact detail."""
+    text = str(key)
+    if text.lower() in PERSONAL_DATA_FIELDS:
+        return True
+    return any(word.lower() in _PERSONAL_WORDS for word in _WORDS.findall(text))
+
+
+class Allele(Strict):
+    variant: Identifier
+    origin: Literal["maternal", "paternal", "de novo", "unknown"] = "unknown"
+
+
+class Patient(Strict):
+    id: Annotated[str, StringConstraints(pattern=_PSEUDONYM.pattern)] = Field(
+        description="pseudonymous id such as PT-001"
+    )
+    disease: Curie
+    genotype: list[Allele] = Field(min_length=1, max_length=2)
+    zygosity: Literal["homozygous", "compound heterozygous", "heterozygous", "hemizygous"] | None = None
+    status: Literal["candidate", "screening", "enrolled", "dosed", "follow_up", "withdrawn"] = "candidate"
+    notes: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_personal_data(cls, data: object) -> object:
+        if isinstance(data, dict):
+            found = sorted(str(k) for k in data if is_personal_data_field(k))
+            if found:
+                raise ValueError(
+                    f"patient records must be pseudonymous: remove {', '.join(found)} "
+                    "(names, birth dates and record numbers are personal data)"
+                )
+        return data
+
+    @field_validator("notes")
+    @classmethod
+    def _notes_without_identifiers(cls, value: str | None) -> str | None:
+        match = _PERSONAL_TEXT.search(value or "")
+        if match:
+            raise ValueError(
+                f"patient records must be pseudonymous: the notes carry {match.group(0)!r} (birth dates, "
+                "record numbers and dates more precise than a year are personal data)"
+            )
+        return value
+
+
+class Evidence(Strict):
+    id: Identifier
+    element: StrictInt = Field(ge=1, le=5)
+    kind: EvidenceKind
+    subject: Annotated[str, StringConstraints(pattern=r"^(variant|disease|platform|gene):.+$")] = Field(
+        description="what it supports: variant:ID, disease:ID, platform:ID or gene:SYMBOL"
+    )
+    status: Literal["complete", "partial", "planned"] = "complete"
+    result: Text
+    measures: dict[str, float] = Field(default_factory=dict)
+    date: dt.date | None = None
+    document: Text | None = None
+    sha256: Sha256 | None = None
+    source: Text
+
+    @model_validator(mode="after")
+    def _hash_needs_document(self) -> Evidence:
+        if self.sha256 and not self.document:
+            raise ValueError("sha256 given without a document")
+        return self
+
+    @field_validator("document")
+    @classmethod
+    def _relative_document(cls, value: str | None) -> str | None:
+        if value is not None and any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise ValueError("document paths cannot contain control characters (NUL, line breaks, ...)")
+        if value is not None and (Path(value).is_absolute() or ".." in Path(value).parts):
+            raise ValueError("document paths must stay inside the program directory (relative, no '..')")
+        return value
+
+
+# --- Protocol content (optional): what the master protocol and its appendices say ----------------
+# Every item may carry its source; anything left out renders as an explicit "to be provided" marker.
+
+
+class Statement(Strict):
+    """One protocol statement (a criterion, a rule, a monitoring item) with where it comes from."""
+
+    text: Text
+    source: Text | None = None
+
+
+class Population(Strict):
+    description: Text | None = None
+    age: Text | None = None
+    inclusion: list[Statement] = Field(default_factory=list)
+    exclusion: list[Statement] = Field(default_factory=list)
+    source: Text | None = None
+
+
+class Objective(Strict):
+    level: Literal["primary", "secondary", "exploratory", "safety"] = "primary"
+    text: Text
+    endpoints: list[Text] = Field(default_factory=list, description="names of disease endpoints it is measured by")
+    source: Text | None = None
+
+
+class DoseStep(Strict):
+    label: Text
+    dose: float | None = Field(default=None, gt=0)
+    unit: Text | None = None
+    route: Text | None = None
+    timing: Text | None = None
+    source: Text | None = None
+
+    @model_validator(mode="after")
+    def _unit_needs_a_dose(self) -> DoseStep:
+        if self.unit is not None and self.dose is None:
+            raise ValueError(f"unit {self.unit!r} is given without dose: give the dose, or leave both out "
+                             "(the documents then mark the dose as to be provided)")
+        return self
+
+
+class Dosing(Strict):
+    description: Text | None = None
+    steps: list[DoseStep] = Field(default_factory=list)
+    rules: list[Statement] = Field(default_factory=list)
+    concomitant: list[Statement] = Field(default_factory=list, description="premedication, immunosuppression")
+    source: Text | None = None
+
+
+class Visit(Strict):
+    """One row of the schedule of assessments."""
+
+    name: Text
+    timing: Text
+    assessments: list[Text] = Field(min_length=1)
+    source: Text | None = None
+
+
+class SafetyPlan(Strict):
+    monitoring: list[Statement] = Field(default_factory=list)
+    stopping_rules: list[Statement] = Field(default_factory=list)
+    follow_up_years: StrictInt | None = Field(default=None, ge=1, le=50, description="long-term follow-up after dosing")
+    follow_up_source: Text | None = None
+
+    @model_validator(mode="after")
+    def _follow_up_with_its_source(self) -> SafetyPlan:
+        # without both, the documents would print the program's years next to FDA's 15-year citation or vice versa
+        if (self.follow_up_years is None) != (self.follow_up_source is None):
+            given, missing = (("follow_up_years", "follow_up_source") if self.follow_up_source is None
+                              else ("follow_up_source", "follow_up_years"))
+            raise ValueError(f"{given} is given without {missing}: give both (the duration and where it comes "
+                             "from) or neither (the FDA guidance's 15 years are cited)")
+        return self
+
+
+class SampleSizePlan(Strict):
+    """Assumptions of the basket design (`basket design`, master protocol section 10.9).
+
+    The baseline rate of each basket comes from its natural history (the primary
+    endpoint's comparator); only the hypothesised effect and the scenarios live here.
+    """
+
+    rate_ratio: float = Field(gt=0, lt=1, description="hypothesised on-treatment / natural-history event rate ratio")
+    rationale: Text = Field(description="why this effect size: citation or clinical reasoning")
+    alpha: float = Field(default=0.025, gt=0, lt=0.5, description="one-sided significance level per basket")
+    patients_per_basket: list[StrictInt] = Field(default=[1, 2, 3, 5, 10], min_length=1)
+    follow_up_years: list[float] = Field(default=[1.0], min_length=1)
+    simulations: StrictInt = Field(default=20_000, ge=100, le=10_000_000)
+    seed: StrictInt = Field(default=20261125, ge=0)
+
+    @field_validator("patients_per_basket")
+    @classmethod
+    def _positive_counts(cls, values: list[int]) -> list[int]:
+        if any(v < 1 for v in values):
+            raise ValueError("every scenario needs at least one patient per basket")
+        return sorted(set(values))
+
+    @field_validator("follow_up_years")
+    @classmethod
+    def _positive_years(cls, values: list[float]) -> list[float]:
+        if any(v <= 0 for v in values):
+            raise ValueError("follow-up must be longer than zero years")
+        return sorted(set(values))
+
+
+class Umbrella(Strict):
+    id: Text = Field(description="IND number, or a working id while the IND is pending")
+    title: Text
+    short_title: Text | None = None
+    sponsor: Text
+    registry: list[Text] = Field(default_factory=list, description="e.g. NCT numbers")
+    phase: Text | None = None
+    platform: Identifier
+    diseases: list[Curie] = Field(min_length=1)
+    protocol_version: Text
+    protocol_date: dt.date | None = None
+    source: Text | None = None
+    design: Text | None = Field(default=None, description="overall design, one paragraph")
+    purpose: Text | None = None
+    population: Population | None = None
+    objectives: list[Objective] = Field(default_factory=list)
+    dosing: Dosing | None = None
+    schedule: list[Visit] = Field(default_factory=list)
+    safety: SafetyPlan | None = None
+    statistics: list[Statement] = Field(default_factory=list)
+    sample_size: SampleSizePlan | None = None
+    discontinuation: list[Statement] = Field(
+        default_factory=list, description="when a participant stops the intervention or leaves the trial (M11 section 7)")
+    oversight: list[Statement] = Field(default_factory=list)
+
+
+class Program(Strict):
+    """A whole program as loaded from its directory."""
+
+    umbrella: Umbrella
+    platform: Platform
+    editors: list[Editor] = Field(default_factory=list)
+    diseases: list[Disease] = Field(default_factory=list)
+    genes: list[Gene] = Field(default_factory=list)
+    variants: list[Variant] = Field(default_factory=list)
+    patients: list[Patient] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    @cached_property
+    def variants_by_id(self) -> dict[str, Variant]:
+        return {v.id: v for v in self.variants}
+
+    @cached_property
+    def genes_by_symbol(self) -> dict[str, Gene]:
+        return {g.symbol: g for g in self.genes}
+
+    @cached_property
+    def diseases_by_id(self) -> dict[str, Disease]:
+        return {d.id: d for d in self.diseases}
+
+    @cached_property
+    def editors_by_name(self) -> dict[str, Editor]:
+        """Program editors override built-in catalogue entries of the same name."""
+        from basket.editing.editors import load_catalogue
+
+        return {**load_catalogue(), **{e.name: e for e in self.editors}}
+
+    @property
+    def platform_editor(self) -> Editor:
+        return self.editors_by_name[self.platform.editor]
+
+    def disease_of(self, variant: Variant) -> Disease | None:
+        """The variant's disease: declared, else the covered disease its gene causes."""
+        if variant.disease is not None:
+            return self.diseases_by_id.get(variant.disease)
+        covered = set(self.umbrella.diseases)
+        causes = [d for d in self.diseases if variant.gene in d.genes]
+        preferred = [d for d in causes if d.id in covered] or causes
+        return preferred[0] if preferred else None
+
+    @cached_property
+    def patients_by_variant(self) -> dict[str, list[Patient]]:
+        """Variant id -> the patients carrying it, in program order (each patient once)."""
+        index: dict[str, list[Patient]] = {}
+        for patient in self.patients:
+            for variant in dict.fromkeys(allele.variant for allele in patient.genotype):
+                index.setdefault(variant, []).append(patient)
+        return index
+
+    def evidence_for(self, subject: str) -> list[Evidence]:
+        return self._evidence_by_subject.get(subject, [])
+
+    @cached_property
+    def _evidence_by_subject(self) -> dict[str, list[Evidence]]:
+        index: dict[str, list[Evidence]] = {}
+        for item in self.evidence:
+            index.setdefault(item.subject, []).append(item)
+        return index

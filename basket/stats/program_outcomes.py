@@ -1,0 +1,108 @@
+"""Observed outcomes of a program's patients against its natural history (`basket analyze`)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from basket.foundation.problems import InputError, Problem
+from basket.program.load import load_program
+from basket.program.model import Program
+from basket.stats.basket_design import Baseline, baseline_of
+
+
+def analyze_program(directory: Path, outcomes: Path, biomarkers: Path | None = None, level: float = 0.95,
+                    adjustment: str = "holm"):
+    from basket.stats import NaturalHistory, analyze_outcomes, read_biomarkers, read_outcomes
+    from basket.stats.outcomes_io import OutcomesFormatError
+
+    program = load_program(directory).program
+    try:
+        records = read_outcomes(outcomes)
+        markers = read_biomarkers(biomarkers) if biomarkers else ()
+    except OutcomesFormatError as error:
+        raise InputError([_problem(text) for text in error.problems]) from None
+    basket_of, problems = _baskets(program, records, outcomes)
+    baselines: dict[str, Baseline] = {}
+    for basket in sorted(set(basket_of.values())):
+        found = baseline_of(program.diseases_by_id[basket])
+        if isinstance(found, Baseline):
+            baselines[basket] = found
+        else:
+            line = next(r.line for r in records if basket_of[r.variant] == basket)
+            problems.append(Problem(str(outcomes), line, "variant", f"basket {basket} cannot be analysed: {found.reason}"))
+    if problems:
+        raise InputError(problems)
+    history = [NaturalHistory(b, rate=x.measure.value, shape=x.measure.dispersion) for b, x in baselines.items()]
+    return analyze_outcomes(records, history, basket_of, markers, level, adjustment=adjustment)
+
+
+def _baskets(program: Program, records, path: Path) -> tuple[dict[str, str], list[Problem]]:
+    """Each variant's disease basket; rows about unknown patients or variants are problems."""
+    basket_of: dict[str, str] = {}
+    problems: list[Problem] = []
+    patients = {p.id: p for p in program.patients}
+    for record in records:
+        variant = program.variants_by_id.get(record.variant)
+        patient = patients.get(record.patient)
+        if variant is None:
+            problems.append(Problem(str(path), record.line, "variant", f"unknown variant {record.variant!r}"))
+            continue
+        if patient is None:
+            problems.append(Problem(str(path), record.line, "patient", f"unknown patient {record.patient!r}"))
+        elif record.variant not in {a.variant for a in patient.genotype}:
+            problems.append(Problem(str(path), record.line, "variant",
+                                    f"patient {record.patient} does not carry {record.variant}"))
+        disease = program.disease_of(variant)
+        if disease is not None:
+            basket_of[record.variant] = disease.id
+    return basket_of, problems
+
+
+def _problem(text: str) -> Problem:
+    """`file:line: column: message` from the stats readers, as a Problem."""
+    file, line, column, message = (text.split(":", 3) + ["", "", ""])[:4]
+    return Problem(file, int(line) if line.strip().isdigit() else 0, column.strip(), message.strip())
+
+
+def analysis_output(result, fmt: str) -> str:
+    from basket.foundation.text_tables import to_json, to_markdown, to_table
+
+    if fmt == "json":
+        return to_json(asdict(result))
+    rows = [_comparison_row(c) for c in result.comparisons]
+    columns = ["level", "name", "n_patients", "events", "exposure_years", "expected", "rate_ratio", "ci",
+               "p_value", "p_adjusted", "method"]
+    render = to_markdown if fmt == "md" else to_table
+    parts = ["Effect against natural history (one-sided tests of benefit, rate ratio < 1):", "",
+             render(rows, columns)]
+    if result.within_patient:
+        parts += ["Within patient, after vs before dosing:", "",
+                  render([_within_row(w) for w in result.within_patient + result.within_basket],
+                         ["name", "pre_events", "pre_exposure_years", "post_events", "post_exposure_years",
+                          "rate_ratio", "ci", "p_value", "p_adjusted"])]
+    if result.biomarker_summaries:
+        parts += ["Biomarkers (median change, post vs pre dosing):", "",
+                  render([asdict(b) for b in result.biomarker_summaries],
+                         ["basket", "marker", "n_patients", "median_change", "min_change", "max_change"])]
+    parts += ["Multiplicity:", *[f"- {m.statement()}" for m in result.multiplicity], ""]
+    return "\n".join(parts)
+
+
+def _comparison_row(c) -> dict[str, Any]:
+    return {"level": c.level, "name": c.name, "n_patients": c.n_patients, "events": c.events,
+            "exposure_years": f"{c.exposure_years:g}", "expected": f"{c.expected_events:.2f}",
+            "rate_ratio": f"{c.rate_ratio:.3f}", "ci": _ci(c.rate_ratio_interval),
+            "p_value": f"{c.p_value:.4g}", "p_adjusted": f"{c.p_adjusted:.4g}", "method": c.method}
+
+
+def _within_row(w) -> dict[str, Any]:
+    return {"name": w.name, "pre_events": w.pre_events, "pre_exposure_years": f"{w.pre_exposure_years:g}",
+            "post_events": w.post_events, "post_exposure_years": f"{w.post_exposure_years:g}",
+            "rate_ratio": f"{w.rate_ratio:.3f}", "ci": _ci(w.interval), "p_value": f"{w.p_value:.4g}",
+            "p_adjusted": f"{w.p_adjusted:.4g}"}
+
+
+def _ci(interval) -> str:
+    return f"{interval.lower:.3g}–{interval.upper:.3g} ({100 * interval.level:g}%)"
