@@ -30,6 +30,7 @@ demo: system-deps $(VENV)/.installed
 
 test: system-deps $(VENV)/.installed
 	$(VENV)/bin/ruff check basket tests benchmarks
+	$(VENV)/bin/lint-imports   # the layer contract in pyproject.toml: stages import downward only
 	$(PY) -m pytest -q
 
 golden: $(VENV)/.installed
