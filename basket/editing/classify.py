@@ -6,11 +6,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from basket.editing.context import SequenceContext, SequenceMismatchError
 from basket.editing.editors import Editor
 from basket.editing.guides import Guide, find_guides
 from basket.editing.hgvs import ParsedHgvs, correcting_deaminase
 from basket.editing.sequence import complement
+from basket.editing.sequence_context import SequenceContext, SequenceMismatchError
 
 Status = Literal["platform", "other_editor", "other_modality", "no_sequence"]
 

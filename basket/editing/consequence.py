@@ -8,8 +8,8 @@ from typing import Literal
 
 from bioutils.sequences import aa1_to_aa3
 
-from basket.editing.context import SequenceContext
 from basket.editing.sequence import complement
+from basket.editing.sequence_context import SequenceContext
 
 ConsequenceKind = Literal[
     "synonymous",

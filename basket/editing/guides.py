@@ -12,9 +12,9 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from basket.editing.consequence import KNOWN_SAFE, base_change_consequence
-from basket.editing.context import SequenceContext
 from basket.editing.editors import Editor
 from basket.editing.sequence import complement, pam_regex, reverse_complement
+from basket.editing.sequence_context import SequenceContext
 
 Strand = Literal["+", "-"]
 

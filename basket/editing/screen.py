@@ -21,10 +21,10 @@ from typing import IO, Literal
 import pyfaidx
 
 from basket.editing.classify import Classification, classify
-from basket.editing.context import SequenceContext
 from basket.editing.editors import Editor
 from basket.editing.hgvs import change_class, parsed_from_alleles
 from basket.editing.reference_fasta import open_reference
+from basket.editing.sequence_context import SequenceContext
 
 Progress = Callable[[int, int], None]  # (variants done, variants in total)
 ALLELE_ALPHABET = frozenset("ACGTN")

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from basket.editing.classify import classify
-from basket.editing.context import SequenceMismatchError
 from basket.editing.guides import Bystander, Guide, find_guides
 from basket.editing.hgvs import change_class, correcting_deaminase
+from basket.editing.sequence_context import SequenceMismatchError
 from basket.program.model import Program, Variant
 from basket.program.variant_sequence import DesignError, parse_variant, variant_context
 

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from basket.editing.context import SequenceContext, SequenceMismatchError, context_from_fasta, context_from_window
 from basket.editing.hgvs import HgvsError, ParsedHgvs, parse_hgvs
 from basket.editing.reference_fasta import contig_name, reference_genome
 from basket.editing.sequence import complement
+from basket.editing.sequence_context import (
+    SequenceContext,
+    SequenceMismatchError,
+    context_from_fasta,
+    context_from_window,
+)
 from basket.program.model import Program, Variant
 
 

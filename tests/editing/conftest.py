@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from basket.editing.context import SequenceContext, context_from_window
 from basket.editing.editors import Editor, load_catalogue
+from basket.editing.sequence_context import SequenceContext, context_from_window
 
 # Facts copied from /work/shared/data/cps1-q335x.yaml (infant KJ's CPS1 variant; NEJM 2025;392:2235-43,
 # doi:10.1056/NEJMoa2504747; window from the UCSC hg38 browser; transcript NM_001875.5, gene on the +

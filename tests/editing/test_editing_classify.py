@@ -5,9 +5,9 @@ import json
 import pytest
 
 from basket.editing.classify import classify
-from basket.editing.context import SequenceContext, SequenceMismatchError, context_from_window
 from basket.editing.editors import Editor
 from basket.editing.hgvs import parse_hgvs
+from basket.editing.sequence_context import SequenceContext, SequenceMismatchError, context_from_window
 from tests.editing.conftest import CPS1_CHROM, CPS1_START, CPS1_WINDOW, E714X_C, Q335X_C
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from basket.editing.consequence import CODON_TABLE, base_change_consequence, codon_change_consequence
-from basket.editing.context import SequenceContext
 from basket.editing.sequence import reverse_complement
+from basket.editing.sequence_context import SequenceContext
 
 
 def test_standard_code_spot_checks() -> None:

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from basket.editing.context import SequenceContext
 from basket.editing.editors import Editor
 from basket.editing.guides import find_guides
 from basket.editing.sequence import complement, pam_matches, reverse_complement
+from basket.editing.sequence_context import SequenceContext
 from tests.editing.conftest import make_editor
 
 START = 1001

@@ -5,7 +5,9 @@ from pathlib import Path
 import pyfaidx
 import pytest
 
-from basket.editing.context import (
+from basket.editing.hgvs import HgvsError
+from basket.editing.sequence import reverse_complement
+from basket.editing.sequence_context import (
     ASSUMED_CODING_NOTE,
     SequenceContext,
     SequenceMismatchError,
@@ -14,8 +16,6 @@ from basket.editing.context import (
     context_from_window,
     shift_c,
 )
-from basket.editing.hgvs import HgvsError
-from basket.editing.sequence import reverse_complement
 from tests.editing.conftest import CPS1_CHROM, CPS1_START, CPS1_WINDOW, Q335X_C, Q335X_G
 
 
