@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from basket.documents.rendering import Document
+from basket.documents.document import Document
 from basket.documents.template_environment import Templates
 
 Formatter = Callable[[Templates, Document], bytes]

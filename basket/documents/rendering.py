@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from basket.changes.manifest import MANIFEST_NAME, build_manifest
+from basket.documents.document import Document
 from basket.documents.document_context import Gaps, appendix_context, overview_context
 from basket.documents.glossary import fill_glossary
 from basket.documents.graphviz_pictures import dot_executable, graphviz_version, schema_pictures
@@ -43,25 +44,6 @@ class RenderOptions:
         object.__setattr__(self, "formats", tuple(self.formats))
         if self.variants is not None:
             object.__setattr__(self, "variants", frozenset(self.variants))
-
-
-@dataclass(frozen=True)
-class Document:
-    """One logical document (overview or an appendix) before formatting."""
-
-    stem: str  # output path without extension, e.g. "appendices/CPS1-Q335X"
-    kind: str  # "overview" or "appendix"
-    context: dict
-    gaps: list[str]
-    assets: dict[str, bytes] = field(default_factory=dict)  # files the document shows (trial schema picture)
-    markdown: str = ""  # the rendered Markdown, source of every format (see `markdown_document`)
-
-    @property
-    def title(self) -> str:
-        if self.kind == "appendix":
-            variant = self.context["variant"]
-            return f"Appendix {variant['id']}: {self.context['gene']['symbol']} {variant['hgvs_c']}"
-        return str(self.context["umbrella"]["title"])
 
 
 @dataclass(frozen=True)
