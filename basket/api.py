@@ -48,7 +48,10 @@ def render_to(
 ):
     from basket.documents.output_formats import FORMATTERS
     from basket.documents.rendering import RenderOptions, render_program
+    from basket.editing.reference_fasta import reference_files
+    from basket.foundation.output_location import check_output_location
 
+    check_output_location(out, (directory, templates, *reference_files(fasta)), folder=True)  # before any work
     unknown = [f for f in formats if f not in FORMATTERS]
     if unknown or not formats:
         raise InputError([Problem("--format", 0, "", f"unknown format {', '.join(unknown) or '(none)'}; "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from basket.cli.options import EXIT_PROBLEMS, emit, reports_input_errors
+from basket.cli.options import EXIT_PROBLEMS, check_output, emit, reports_input_errors
 
 
 @click.command("diff")
@@ -30,8 +30,9 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, exit_code: bool) -
     from basket.changes.amendment_report import diff_output
     from basket.changes.program_diff import diff_paths
 
+    check_output(output, (old, new))
     result = diff_paths(old, new)
-    emit(diff_output(result, fmt), output, f"wrote {output} ({len(result.changes)} change(s))")
+    emit(diff_output(result, fmt), output, f"wrote {output} ({len(result.changes)} change(s))", (old, new))
     if exit_code and not result.empty:
         sys.exit(EXIT_PROBLEMS)
 

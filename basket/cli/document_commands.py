@@ -11,6 +11,7 @@ import click
 
 from basket.cli.options import (
     EXIT_BAD_INPUT,
+    check_output,
     fasta_option,
     program_argument,
     reports_input_errors,
@@ -67,6 +68,7 @@ def docs(program: Path, out: Path, templates: Path | None, focus: str | None, pi
     from basket.graph.lookup import UnknownNode, resolve
 
     started = time.perf_counter()
+    check_output(out, (program, templates), folder=True)
     loaded, plan = plan_program(program)
     if focus is not None:
         try:
@@ -76,7 +78,7 @@ def docs(program: Path, out: Path, templates: Path | None, focus: str | None, pi
             sys.exit(EXIT_BAD_INPUT)
     try:
         with user_template_errors():
-            written = write_site(out, iter_site(loaded, plan, templates, focus, pictures),
+            written = write_site(out, iter_site(loaded, plan, templates, focus, pictures), (program, templates),
                                  progress=lambda path: click.echo(f"  writing {path}", err=True))
     except GraphvizMissing as error:
         click.echo(f"error: {error} (or pass --no-pictures)", err=True)
@@ -104,6 +106,7 @@ def picture(program: Path, selectors: tuple[str, ...], fmt: str, output: Path, s
     from basket.foundation.atomic_output import write_bytes_atomic
     from basket.graph.selection import select
 
+    check_output(output, (program,))
     loaded, plan = plan_program(program)
     try:
         if schema:
@@ -121,7 +124,7 @@ def picture(program: Path, selectors: tuple[str, ...], fmt: str, output: Path, s
     except GraphvizMissing as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    write_bytes_atomic(output, data)
+    write_bytes_atomic(output, data, (program,))
     click.echo(f"wrote {output}")
 
 

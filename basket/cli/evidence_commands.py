@@ -10,6 +10,7 @@ import click
 
 from basket.cli.options import (
     EXIT_PROBLEMS,
+    check_output,
     emit,
     fasta_option,
     program_argument,
@@ -39,11 +40,14 @@ def readiness(program: Path, selectors: tuple[str, ...], fasta: Path | None, fmt
     """
     from basket.api import plan_program
     from basket.documents.readiness_report import readiness_output
+    from basket.editing.reference_fasta import reference_files
     from basket.evidence.readiness_rules import assess
 
+    inputs = (program, *reference_files(fasta))
+    check_output(output, inputs)
     loaded, plan = plan_program(program, selectors, fasta)
     report = assess(loaded, plan)
-    emit(readiness_output(report, fmt), output)
+    emit(readiness_output(report, fmt), output, inputs=inputs)
     if report.blocking:
         names = ", ".join(v.variant for v in report.blocking)
         click.echo(f"gate failed for a variant that must pass: {names}", err=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from basket.cli.options import emit, program_argument, reports_input_errors, select_option
+from basket.cli.options import check_output, emit, program_argument, reports_input_errors, select_option
 from basket.foundation.text_tables import to_json
 
 
@@ -30,7 +30,8 @@ def graph_export(program: Path, selectors: tuple[str, ...], fmt: str, output: Pa
     """
     from basket.api import export_to
 
-    emit(export_to(program, fmt, selectors).decode("utf-8"), output)
+    check_output(output, (program,))
+    emit(export_to(program, fmt, selectors).decode("utf-8"), output, inputs=(program,))
 
 
 @click.command()

@@ -54,12 +54,22 @@ def reports_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def emit(text: str, output: Path | None, written: str | None = None) -> None:
-    """Print `text`, or write it atomically to `output` (`-` is standard output) and say so."""
+def emit(text: str, output: Path | None, written: str | None = None, inputs: tuple[Path | None, ...] = ()) -> None:
+    """Print `text`, or write it atomically to `output` (`-` is standard output) and say so.
+    `inputs`: what the command read; `output` must not be one of them nor lie inside one."""
     if output is None or str(output) == "-":
         click.echo(text, nl=False)
         return
     from basket.foundation.atomic_output import write_bytes_atomic
 
-    write_bytes_atomic(output, text.encode("utf-8"))
+    write_bytes_atomic(output, text.encode("utf-8"), inputs)
     click.echo(written or f"wrote {output}")
+
+
+def check_output(output: Path | None, inputs: tuple[Path | None, ...], folder: bool = False) -> None:
+    """Refuse, before any work, an output that is, contains or lies inside an input (exit 2)."""
+    if output is None or (not folder and str(output) == "-"):
+        return
+    from basket.foundation.output_location import check_output_location
+
+    check_output_location(output, inputs, folder)

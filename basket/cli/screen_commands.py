@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from basket.cli.options import reports_input_errors
+from basket.cli.options import check_output, reports_input_errors
 
 
 @click.command()
@@ -31,9 +31,12 @@ def screen(variants: Path, fasta: Path, editor_names: tuple[str, ...], program: 
 
     Example: basket screen variants.vcf --fasta hg38.fa --editor ABE8e -o screen.tsv
     """
+    from basket.editing.reference_fasta import reference_files
     from basket.editing.screen import ScreenInputError, write_table
     from basket.editing.screen import screen as run_screen
 
+    inputs = (variants, *reference_files(fasta), program)
+    check_output(output, inputs)
     editors = _editors(editor_names, program)
     bar = click.progressbar(length=1, label="screening", file=sys.stderr) if progress else None
     seen = {"done": 0}
@@ -54,7 +57,7 @@ def screen(variants: Path, fasta: Path, editor_names: tuple[str, ...], program: 
     finally:
         if bar is not None:
             bar.render_finish()
-    write_table(rows, output)
+    write_table(rows, output, inputs=inputs)
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from basket.cli.options import EXIT_BAD_INPUT, EXIT_PROBLEMS, program_argument, reports_input_errors
+from basket.cli.options import EXIT_BAD_INPUT, EXIT_PROBLEMS, check_output, program_argument, reports_input_errors
 
 
 def _numbers(kind: type):
@@ -51,6 +51,8 @@ def design(program: Path, rate_ratio: float | None, patients: list[int] | None, 
     from basket.program.load import load_program
     from basket.stats.basket_design import design_program, effective_plan
 
+    check_output(output, (program,), folder=True)
+    directory = program
     program = load_program(program).program
     try:
         plan = effective_plan(program, rate_ratio=rate_ratio, patients_per_basket=patients,
@@ -68,7 +70,7 @@ def design(program: Path, rate_ratio: float | None, patients: list[int] | None, 
     if report.table is None:
         sys.exit(EXIT_PROBLEMS)
     if output is not None:
-        _write_design(report, output)
+        _write_design(report, output, directory)
         click.echo(f"wrote {output / 'design.csv'}, {output / 'power.png'} and {output / 'power.svg'}", err=True)
 
 
@@ -109,11 +111,11 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{100 * value:.1f}%"
 
 
-def _write_design(report, output: Path) -> None:
+def _write_design(report, output: Path, program: Path) -> None:
     from basket.foundation.atomic_output import replace_directory
     from basket.stats import design_table_csv, plot_power
 
-    with replace_directory(output) as staging:
+    with replace_directory(output, (program,)) as staging:
         (staging / "design.csv").write_text(design_table_csv(report.table), encoding="utf-8")
         years = report.plan.follow_up_years[0]
         plot_power(report.table, staging / "power", "exact_power", years if len(report.plan.follow_up_years) > 1 else None)

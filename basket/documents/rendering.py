@@ -163,7 +163,7 @@ def render_program(
     gaps: list[tuple[str, str]] = []
     appendices = 0
     drawn = False
-    with replace_directory(out) as staging, BackgroundWriter(staging) as writer:
+    with replace_directory(out, (loaded.root, options.templates)) as staging, BackgroundWriter(staging) as writer:
         for doc, files in iter_rendered(loaded, plan, options):
             for path, data in files.items():
                 writer.write(path, data)

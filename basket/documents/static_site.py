@@ -112,13 +112,14 @@ def site_context(loaded: LoadedProgram, plan: Plan, overview: dict[str, Any], ga
 
 
 def write_site(out: Path, files: Iterable[tuple[str, bytes | Iterable[bytes]]],
-               progress: Callable[[str], None] | None = None) -> int:
+               inputs: Iterable[Path | None] = (), progress: Callable[[str], None] | None = None) -> int:
     """Write the files into `out` as they come (replaced whole, or left as it was if anything fails);
-    return how many were written. `progress` is told each path as it is written."""
+    return how many were written. `out` must not be, hold or lie inside any of `inputs` (the program,
+    the templates). `progress` is told each path as it is written."""
     from basket.foundation.atomic_output import replace_directory
     from basket.foundation.background_writer import BackgroundWriter
 
-    with replace_directory(out) as staging, BackgroundWriter(staging) as writer:
+    with replace_directory(out, inputs) as staging, BackgroundWriter(staging) as writer:
         for path, data in files:
             if progress:
                 progress(path)

@@ -41,6 +41,14 @@ def _problem(path: Path, message: str) -> Problem:
     return Problem(str(path), line, "", "not a usable reference FASTA: " + text)
 
 
+def reference_files(path: Path | None) -> list[Path]:
+    """The FASTA and the index files read (and written when missing) beside it: what an output
+    must never replace."""
+    if path is None:
+        return []
+    return [path, Path(f"{path}.fai"), Path(f"{path}.gzi")]
+
+
 @lru_cache(maxsize=4)  # one open index per reference, however many variants use it
 def reference_genome(path: Path):
     return open_reference(path, as_raw=True)

@@ -25,6 +25,7 @@ from basket.editing.editors import Editor
 from basket.editing.hgvs import change_class, parsed_from_alleles
 from basket.editing.reference_fasta import open_reference
 from basket.editing.sequence_context import SequenceContext
+from basket.foundation.output_location import check_output_location
 
 Progress = Callable[[int, int], None]  # (variants done, variants in total)
 ALLELE_ALPHABET = frozenset("ACGTN")
@@ -332,9 +333,12 @@ def _c_number(text: str, errors: list[str]) -> int | None:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def write_table(rows: Iterable[ScreenRow], path: str | Path, format: Literal["tsv", "csv"] | None = None) -> None:
-    """Write rows as TSV or CSV (default: from the file suffix), atomically via a temp file + rename."""
+def write_table(rows: Iterable[ScreenRow], path: str | Path, format: Literal["tsv", "csv"] | None = None,
+                inputs: Iterable[Path | None] = ()) -> None:
+    """Write rows as TSV or CSV (default: from the file suffix), atomically via a temp file + rename.
+    `path` must not be one of `inputs` (the files the screen read) nor lie inside one."""
     path = Path(path)
+    check_output_location(path, inputs, folder=False)
     delimiter = "," if (format or _format_of(path)) == "csv" else "\t"
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

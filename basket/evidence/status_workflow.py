@@ -16,6 +16,11 @@ token alone is replaced (or one `status:` line is inserted when the key is absen
 quoting, folding and key order are kept byte for byte. Before writing, the new text is parsed and
 must equal the old data with only that status changed; the file is replaced atomically (same
 permissions); afterwards the whole program must still load, else the old bytes are put back.
+
+Concurrent runs on one program are serialized by a lock on the program directory held from
+loading to the final check (`basket.foundation.directory_lock`): each run reads what the previous
+one wrote, so every edit is kept. A program file that is a symbolic link (to a file inside the
+program, as the loader requires) is edited where it points, and the link stays a link.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from basket.foundation.directory_lock import locked_directory
 from basket.foundation.problems import InputError, Problem
 from basket.program.load import LoadedProgram, load_program
 from basket.program.model import VARIANT_STATUSES
@@ -91,6 +97,13 @@ def set_status(directory: Path, variant_id: str, new_status: str, dry_run: bool 
     InputError: the program or the request is invalid (nothing written).
     TransitionRefused: the workflow or the readiness gate refuses (nothing written).
     """
+    if not Path(directory).is_dir():
+        load_program(directory)  # reports what the path is instead
+    with locked_directory(Path(directory)):  # read, edit and write as one step: no other run's edit is lost
+        return _set_status(Path(directory), variant_id, new_status, dry_run)
+
+
+def _set_status(directory: Path, variant_id: str, new_status: str, dry_run: bool) -> StatusChange:
     loaded = load_program(directory)
     program = loaded.program
     if new_status not in VARIANT_STATUSES:
@@ -117,17 +130,18 @@ def set_status(directory: Path, variant_id: str, new_status: str, dry_run: bool 
         _require_gate(loaded, variant_id)
     original = path.read_bytes()
     _require_unchanged(loaded, path, original)
+    target = path.resolve()  # a symbolic link is edited where it points, and stays a link
     updated = rewrite_status(original, origin.path, new_status, str(path))
     diff = "".join(difflib.unified_diff(original.decode("utf-8").splitlines(keepends=True),
                                         updated.decode("utf-8").splitlines(keepends=True),
                                         str(path), str(path)))
     if dry_run:
         return StatusChange(variant_id, current, new_status, str(path), line, True, False, diff)
-    _replace_file(path, updated)
+    _replace_file(target, updated)
     try:
         load_program(directory)
     except InputError:
-        _replace_file(path, original)
+        _replace_file(target, original)
         raise
     return StatusChange(variant_id, current, new_status, str(path), line, True, True, diff)
 
@@ -147,8 +161,9 @@ def _require_gate(loaded: LoadedProgram, variant_id: str) -> None:
 
 
 def _require_unchanged(loaded: LoadedProgram, path: Path, data: bytes) -> None:
-    full, root = path.resolve(), loaded.root.resolve()
-    relative = full.relative_to(root).as_posix() if full.is_relative_to(root) else None
+    # `path` is the file as the loader named it (under the program root, maybe a symbolic link);
+    # the loader keyed its hash by that name, not by where a link points
+    relative = path.relative_to(loaded.root).as_posix() if path.is_relative_to(loaded.root) else None
     if relative is None or loaded.inputs.get(relative) != hashlib.sha256(data).hexdigest():
         raise InputError([Problem(str(path), 0, "", "file changed while the status was being set; run again")])
 

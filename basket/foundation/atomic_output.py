@@ -13,17 +13,20 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock
 
+from basket.foundation.output_location import check_output_location
 from basket.foundation.problems import InputError, Problem
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write one file via a temporary file in the same directory and os.replace."""
+def write_bytes_atomic(path: Path, data: bytes, inputs: Iterable[Path | None] = ()) -> None:
+    """Write one file via a temporary file in the same directory and os.replace. `inputs`: what
+    the command read; `path` must not be one of them nor lie inside one (InputError)."""
+    check_output_location(path, inputs, folder=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -36,8 +39,11 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 
 @contextmanager
-def replace_directory(target: Path) -> Iterator[Path]:
+def replace_directory(target: Path, inputs: Iterable[Path | None] = ()) -> Iterator[Path]:
     """Yield an empty staging directory; on success it replaces `target` whole.
+
+    `target` must not be, contain or lie inside any of `inputs` (what the command reads), nor be
+    or contain the working directory (`basket.foundation.output_location`).
 
     Concurrent callers for the same target wait for each other (a lock file
     beside the target). If the body raises, the staging directory is removed
@@ -45,6 +51,7 @@ def replace_directory(target: Path) -> Iterator[Path]:
     staging directory; its retired output, if it died between the renames) are
     cleaned up or restored by the next caller.
     """
+    check_output_location(target, inputs, folder=True)
     target = target.resolve()
     _refuse_foreign_folder(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +75,8 @@ OUTPUT_MARKER_TEXT = b"Written by basket. The next basket run that writes here r
 
 def _refuse_foreign_folder(target: Path) -> None:
     """Replacing a folder deletes what was in it: only an empty folder or one basket wrote
-    (it holds OUTPUT_MARKER) may be replaced. `-o .` or `-o` naming the program folder is refused."""
+    (it holds OUTPUT_MARKER) may be replaced. (`-o .` and `-o` naming or holding an input are
+    refused before, by `check_output_location`, even when the folder is empty or basket's.)"""
     if not target.exists():
         return
     if not target.is_dir():

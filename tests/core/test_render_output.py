@@ -182,11 +182,14 @@ def test_a_folder_basket_did_not_write_is_never_replaced(example: Path, tmp_path
     program = tmp_path / "program"
     shutil.copytree(example, program)
     (tmp_path / "notes.txt").write_text("keep me\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("keep me too\n")
     before = tree(tmp_path)
-    for out in (tmp_path, program):
+    for out, message in ((tmp_path, "contains the input"), (program, "is the input"),
+                         (tmp_path / "other", "is not empty and was not written by basket")):
         result = CliRunner().invoke(main, [command[0], str(program), "-o", str(out), *command[1:]])
         assert result.exit_code == 2, result.output
-        assert f"{out}: is not empty and was not written by basket" in result.stderr
+        assert f"{out}: {message}" in result.stderr
         assert tree(tmp_path) == before
         assert not (tmp_path.parent / f".{tmp_path.name}.lock").exists()  # not even a lock file
 
