@@ -16,22 +16,23 @@ from basket.foundation.problems import InputError, Problem
 from basket.graph.build import program_graph
 from basket.graph.impact import dependencies, dependents
 from basket.graph.lookup import UnknownNode, resolve
-from basket.graph.selection import select_or_report, selected_variants
+from basket.graph.selection import NothingSelected, select_or_report, selected_variants
 from basket.plan.umbrella_decision import Plan, checked_plan
 from basket.program.load import LoadedProgram, load_program
 
 __all__ = [
     "Impact", "checked_plan", "export_to", "guides_for", "impact_of", "plan_program", "program_graph",
-    "render_to", "selected_variants", "user_template_errors",
+    "render_to", "selected_graph", "selected_variants", "user_template_errors",
 ]
 
 
 def plan_program(
-    directory: Path, selectors: Iterable[str] = (), fasta: Path | None = None
+    directory: Path, selectors: Iterable[str] = (), fasta: Path | None = None, exclude: Iterable[str] = ()
 ) -> tuple[LoadedProgram, Plan]:
+    """The program and its plan, narrowed to the variants `--select`/`--exclude` choose."""
     loaded = load_program(directory)
     plan = checked_plan(loaded, fasta)
-    selected = selected_variants(loaded, plan, selectors)
+    selected = selected_variants(loaded, plan, selectors, exclude)
     if selected is not None:
         plan = Plan(plan.umbrella, plan.platform_editor, [v for v in plan.variants if v.variant in selected])
     return loaded, plan
@@ -45,6 +46,7 @@ def render_to(
     selectors: Iterable[str] = (),
     fasta: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    exclude: Iterable[str] = (),
 ):
     from basket.documents.output_formats import FORMATTERS
     from basket.documents.rendering import RenderOptions, render_program
@@ -56,8 +58,9 @@ def render_to(
     if unknown or not formats:
         raise InputError([Problem("--format", 0, "", f"unknown format {', '.join(unknown) or '(none)'}; "
                                   f"choose from {', '.join(FORMATTERS)}")])
-    loaded, plan = plan_program(directory, selectors, fasta)
-    variants = [v.variant for v in plan.variants] if selectors else None
+    selectors, exclude = list(selectors), list(exclude)
+    loaded, plan = plan_program(directory, selectors, fasta, exclude)
+    variants = [v.variant for v in plan.variants] if any(selectors) or any(exclude) else None
     with user_template_errors():
         options = RenderOptions(tuple(formats), templates, variants, progress)
         return render_program(loaded, plan, out, options)
@@ -79,16 +82,24 @@ def user_template_errors() -> Iterator[None]:
                                   f"at byte {error.start})")]) from None
 
 
-def export_to(directory: Path, fmt: str, selectors: Iterable[str] = ()) -> bytes:
+def export_to(directory: Path, fmt: str, selectors: Iterable[str] = (), exclude: Iterable[str] = ()) -> bytes:
     from basket.graph.export_formats import export_graph
 
     loaded = load_program(directory)
-    plan = checked_plan(loaded)
+    return export_graph(selected_graph(loaded, checked_plan(loaded), selectors, exclude), fmt)
+
+
+def selected_graph(loaded: LoadedProgram, plan: Plan, selectors: Iterable[str] = (),
+                   exclude: Iterable[str] = ()):
+    """The program graph, or its subgraph of the nodes `--select`/`--exclude` choose."""
     graph = program_graph(loaded, plan)
-    selectors = [s for s in selectors if s]
-    if selectors:
-        graph = graph.subgraph(select_or_report(graph, selectors)).copy()
-    return export_graph(graph, fmt)
+    selectors, exclude = [s for s in selectors if s], [s for s in exclude if s]
+    if not selectors and not exclude:
+        return graph
+    nodes = select_or_report(graph, selectors, exclude)
+    if not nodes:
+        raise NothingSelected([f"--exclude {' '.join(exclude)} leaves no node of the selection"])
+    return graph.subgraph(nodes).copy()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ caches or memory. Stages, in pipeline order:
     yaml baseline   plain `yaml.load` (libyaml CSafeLoader) of the same files
     load+validate   basket.program.load.load_program: YAML with line marks, merge, pydantic, cross-references, HGVS
     plan            basket.plan.umbrella_decision.make_plan: guide design for every variant
-    graph           basket.graph.build.build_graph with the plan's correctable_by edges
+    graph           basket.graph.build.build_graph with the plan (decisions on variants, correctable_by edges)
     impact          dependents of the shared LNP component (the "what does this change affect" query)
     contexts        basket.documents.rendering.collect_documents: what every document shows, computed in Python
                     (including the readiness verdicts and each appendix's version hash)
@@ -161,7 +161,7 @@ def measure(program: Path, render_limit: int, formats: list[str]) -> dict:
     stage("plan", time.perf_counter() - start, n, "yaml baseline", f"{len(plan.inside)} inside the umbrella")
 
     start = time.perf_counter()
-    graph = build_graph(loaded.program, plan.corrections())
+    graph = build_graph(loaded.program, plan)
     stage("graph", time.perf_counter() - start, graph.number_of_nodes(), "yaml baseline",
           f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
 

@@ -30,8 +30,8 @@ from basket.cli.options import (
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Directory whose templates override the shipped ones, file by file.")
 @reports_input_errors
-def render(program: Path, selectors: tuple[str, ...], fasta: Path | None, out: Path, formats: str,
-           templates: Path | None) -> None:
+def render(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fasta: Path | None, out: Path,
+           formats: str, templates: Path | None) -> None:
     """Render the master overview and one appendix per variant inside the umbrella.
 
     Example: basket render configs/ucd-umbrella -o out --format md,html
@@ -40,7 +40,7 @@ def render(program: Path, selectors: tuple[str, ...], fasta: Path | None, out: P
 
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     result = render_to(program, out, chosen, templates, selectors, fasta,
-                       progress=lambda name: click.echo(f"  rendering {name}", err=True))
+                       progress=lambda name: click.echo(f"  rendering {name}", err=True), exclude=excluded)
     click.echo(f"wrote {len(result.files) + 1} files ({result.appendices} appendices) to {out}")
     if result.gaps:
         click.echo(f"{len(result.gaps)} item(s) marked 'to be provided': see {out / 'completeness.md'}")
@@ -96,31 +96,25 @@ def docs(program: Path, out: Path, templates: Path | None, focus: str | None, pi
 @click.option("--schema", is_flag=True, help="Draw the trial schema (umbrella, platform, baskets, variants) "
               "instead of the whole graph.")
 @reports_input_errors
-def picture(program: Path, selectors: tuple[str, ...], fmt: str, output: Path, schema: bool) -> None:
+def picture(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fmt: str, output: Path,
+            schema: bool) -> None:
     """Draw the program graph (or the trial schema) with Graphviz as SVG or PNG.
 
     Example: basket picture configs/ucd-umbrella --select variant:CPS1-Q335X+ -o q335x.svg
     """
-    from basket.api import plan_program, program_graph, selected_variants
+    from basket.api import checked_plan, plan_program, selected_graph
     from basket.documents.graphviz_pictures import GraphvizMissing, graph_picture, run_dot, schema_dot
     from basket.foundation.atomic_output import write_bytes_atomic
-    from basket.graph.selection import select
+    from basket.program.load import load_program
 
     check_output(output, (program,))
-    loaded, plan = plan_program(program)
     try:
         if schema:
-            chosen = selected_variants(loaded, plan, selectors)
-            if chosen is not None:
-                from basket.plan.umbrella_decision import Plan
-
-                plan = Plan(plan.umbrella, plan.platform_editor, [v for v in plan.variants if v.variant in chosen])
+            loaded, plan = plan_program(program, selectors, exclude=excluded)
             data = run_dot(schema_dot(loaded.program, plan), fmt)
         else:
-            graph = program_graph(loaded, plan)
-            if selectors:
-                graph = graph.subgraph(select(graph, selectors)).copy()
-            data = graph_picture(graph, fmt)
+            loaded = load_program(program)
+            data = graph_picture(selected_graph(loaded, checked_plan(loaded), selectors, excluded), fmt)
     except GraphvizMissing as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)

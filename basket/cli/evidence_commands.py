@@ -29,7 +29,8 @@ FORMATS = ("table", "csv", "md", "html", "json")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
 @reports_input_errors
-def readiness(program: Path, selectors: tuple[str, ...], fasta: Path | None, fmt: str, output: Path | None) -> None:
+def readiness(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fasta: Path | None, fmt: str,
+              output: Path | None) -> None:
     """Show, per variant and plausible-mechanism element, met / partial / missing / not yet applicable,
     the rule that decided it and what is missing.
 
@@ -45,7 +46,7 @@ def readiness(program: Path, selectors: tuple[str, ...], fasta: Path | None, fmt
 
     inputs = (program, *reference_files(fasta))
     check_output(output, inputs)
-    loaded, plan = plan_program(program, selectors, fasta)
+    loaded, plan = plan_program(program, selectors, fasta, excluded)
     report = assess(loaded, plan)
     emit(readiness_output(report, fmt), output, inputs=inputs)
     if report.blocking:

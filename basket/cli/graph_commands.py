@@ -23,7 +23,8 @@ def graph() -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write ('-' for standard output).")
 @reports_input_errors
-def graph_export(program: Path, selectors: tuple[str, ...], fmt: str, output: Path) -> None:
+def graph_export(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fmt: str,
+                 output: Path) -> None:
     """Write the program graph as GraphML, GEXF, node-link JSON, Cytoscape JSON, DOT or Mermaid.
 
     Example: basket graph export configs/ucd-umbrella --format graphml -o ucd.graphml
@@ -31,7 +32,7 @@ def graph_export(program: Path, selectors: tuple[str, ...], fmt: str, output: Pa
     from basket.api import export_to
 
     check_output(output, (program,))
-    emit(export_to(program, fmt, selectors).decode("utf-8"), output, inputs=(program,))
+    emit(export_to(program, fmt, selectors, excluded).decode("utf-8"), output, inputs=(program,))
 
 
 @click.command()

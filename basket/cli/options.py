@@ -7,9 +7,11 @@ module level, so `basket --help` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +23,22 @@ EXIT_BAD_INPUT = 2
 program_argument = click.argument(
     "program", type=click.Path(file_okay=False, path_type=Path), metavar="PROGRAM"
 )
-select_option = click.option(
-    "--select", "-s", "selectors", multiple=True, metavar="SELECTOR",
-    help="Limit to nodes: `variant:ID`, `disease:ID`, `+node` (with upstream), `node+` (with downstream). Repeatable.",
+SELECT_HELP = (
+    "Limit to graph nodes, as dbt selects: variant:ID, gene:SYMBOL (the gene and its variants), disease:ID, "
+    "patient:ID, evidence:ID, component:ID, status:S, classification:C, in_umbrella:yes|no; wildcards "
+    "(variant:OTC-*); +X adds what X depends on, X+ what it affects, 2+X / X+1 limit the depth, @X adds what "
+    "X affects and all they depend on; a,b selects nodes matching both; a space or a repeated --select, "
+    "either. A selector that matches nothing stops the command (exit 1)."
 )
+
+
+def select_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--select` and `--exclude` (dbt's grammar, `basket.graph.selection`): the command receives
+    `selectors` and `excluded`, tuples of what was given."""
+    command = click.option("--exclude", "excluded", multiple=True, metavar="SELECTOR",
+                           help="Leave out nodes, same grammar as --select (applied last).")(command)
+    return click.option("--select", "-s", "selectors", multiple=True, metavar="SELECTOR", help=SELECT_HELP)(command)
+
 fasta_option = click.option(
     "--fasta", type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Indexed reference FASTA for variants without a sequence window (needs their HGVS g.).",
@@ -37,9 +51,16 @@ def reports_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from basket.foundation.problems import InputError
+        from basket.graph.selection import NothingSelected
 
         try:
-            return command(*args, **kwargs)
+            with _warnings_told():
+                return command(*args, **kwargs)
+        except NothingSelected as nothing:
+            for message in nothing.messages:
+                click.echo(message, err=True)
+            click.echo("nothing selected; nothing was written.", err=True)
+            sys.exit(EXIT_PROBLEMS)
         except InputError as error:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
@@ -52,6 +73,23 @@ def reports_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_BAD_INPUT)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def _warnings_told() -> Iterator[None]:
+    """basket's own warnings (`SelectionWarning`) as `warning: message` lines on stderr; others as Python shows them."""
+    from basket.graph.selection import SelectionWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SelectionWarning)
+        try:
+            yield
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, SelectionWarning):
+                    click.echo(f"warning: {warning.message}", err=True)
+                else:
+                    warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
 
 
 def emit(text: str, output: Path | None, written: str | None = None, inputs: tuple[Path | None, ...] = ()) -> None:

@@ -22,14 +22,17 @@ PLAN_COLUMNS = ("variant", "gene", "disease", "hgvs_c", "change_class", "correct
               show_default=True)
 @click.option("--guides/--no-guides", default=False, help="Include every candidate guide in JSON output.")
 @reports_input_errors
-def plan(program: Path, selectors: tuple[str, ...], fasta: Path | None, fmt: str, guides: bool) -> None:
+def plan(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fasta: Path | None, fmt: str,
+         guides: bool) -> None:
     """Decide, per variant, whether the platform corrects it and whether it sits in the umbrella.
 
     Example: basket plan configs/ucd-umbrella --format json
+
+    Example: basket plan configs/ucd-umbrella --select "gene:OTC gene:CPS1" --exclude in_umbrella:yes
     """
     from basket.api import plan_program
 
-    _, the_plan = plan_program(program, selectors, fasta)
+    _, the_plan = plan_program(program, selectors, fasta, excluded)
     click.echo(plan_output(the_plan, fmt, with_guides=guides), nl=False)
 
 

@@ -22,13 +22,14 @@ def node_id(kind: str, key: str) -> str:
     return f"{kind}:{key}"
 
 
-def build_graph(program: Program, corrections: dict[str, dict] | None = None) -> nx.MultiDiGraph:
-    """The program graph; `corrections` maps variant id to the guide attributes of its
-    `correctable_by` edge (from the plan); without it no such edges are drawn."""
+def build_graph(program: Program, plan: Plan | None = None) -> nx.MultiDiGraph:
+    """The program graph. With the plan, variants carry its classification and umbrella decision
+    and the platform's `correctable_by` edges carry each corrected variant's guide; without it
+    neither is there."""
     graph = nx.MultiDiGraph(name=program.umbrella.title)
     _add_platform(graph, program)
     _add_diseases(graph, program)
-    _add_variants(graph, program, corrections or {})
+    _add_variants(graph, program, plan)
     _add_patients(graph, program)
     _add_evidence(graph, program)
     return graph
@@ -68,13 +69,20 @@ def _add_diseases(graph: nx.MultiDiGraph, program: Program) -> None:
             graph.add_edge(n, d, rel="describes")
 
 
-def _add_variants(graph: nx.MultiDiGraph, program: Program, corrections: dict[str, dict]) -> None:
+def _add_variants(graph: nx.MultiDiGraph, program: Program, plan: Plan | None) -> None:
     p = node_id("platform", program.platform.id)
+    corrections = plan.corrections() if plan is not None else {}
+    decisions = {item.variant: item for item in plan.variants} if plan is not None else {}
     for variant in program.variants:
         v = node_id("variant", variant.id)
-        graph.add_node(v, kind="variant", label=variant.id, hgvs_c=variant.hgvs_c, status=variant.status)
-        graph.add_edge(v, node_id("gene", variant.gene), rel="in_gene")
         disease = program.disease_of(variant)
+        # gene, disease, status, classification and in_umbrella are what `--select` matches by attribute
+        graph.add_node(v, kind="variant", label=variant.id, hgvs_c=variant.hgvs_c, status=variant.status,
+                       gene=variant.gene, disease=disease.id if disease is not None else "")
+        decision = decisions.get(variant.id)
+        if decision is not None:
+            graph.nodes[v].update(classification=decision.classification, in_umbrella=decision.in_umbrella)
+        graph.add_edge(v, node_id("gene", variant.gene), rel="in_gene")
         if disease is not None:
             graph.add_edge(v, node_id("basket", disease.id), rel="member_of")
         if variant.id in corrections:
@@ -84,7 +92,7 @@ def _add_variants(graph: nx.MultiDiGraph, program: Program, corrections: dict[st
 def _add_patients(graph: nx.MultiDiGraph, program: Program) -> None:
     for patient in program.patients:
         node = node_id("patient", patient.id)
-        graph.add_node(node, kind="patient", label=patient.id, status=patient.status)
+        graph.add_node(node, kind="patient", label=patient.id, status=patient.status, disease=patient.disease)
         for allele in sorted({a.variant for a in patient.genotype}):
             graph.add_edge(node, node_id("variant", allele), rel="carries")
 
@@ -92,10 +100,12 @@ def _add_patients(graph: nx.MultiDiGraph, program: Program) -> None:
 def _add_evidence(graph: nx.MultiDiGraph, program: Program) -> None:
     for item in program.evidence:
         e = node_id("evidence", item.id)
-        graph.add_node(e, kind="evidence", label=item.id, element=item.element, evidence_kind=item.kind)
+        graph.add_node(e, kind="evidence", label=item.id, element=item.element, evidence_kind=item.kind,
+                       status=item.status)
         graph.add_edge(e, item.subject, rel="supports", element=item.element)
 
 
 def program_graph(loaded: LoadedProgram, plan: Plan) -> nx.MultiDiGraph:
-    """The graph of a loaded program, with the plan's guides on its `correctable_by` edges."""
-    return build_graph(loaded.program, plan.corrections())
+    """The graph of a loaded program, with the plan's decisions on its variants and its guides on the
+    `correctable_by` edges."""
+    return build_graph(loaded.program, plan)

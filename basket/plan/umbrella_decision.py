@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
+from basket.editing.classify import Status as EditingClassification
 from basket.foundation.garbage_collector import collector_paused
 from basket.foundation.problems import InputError
 from basket.plan.guide_design import design_variant
 from basket.program.load import LoadedProgram
 from basket.program.model import Program, Variant
 from basket.program.variant_sequence import DesignError
+
+# what the plan says of a variant: the sequence engine's classification, or outside every covered disease
+CLASSIFICATIONS: tuple[str, ...] = (*get_args(EditingClassification), "not_covered")
 
 
 @dataclass(frozen=True)

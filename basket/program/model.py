@@ -232,6 +232,10 @@ class Allele(Strict):
     origin: Literal["maternal", "paternal", "de novo", "unknown"] = "unknown"
 
 
+PatientStatus = Literal["candidate", "screening", "enrolled", "dosed", "follow_up", "withdrawn"]
+PATIENT_STATUSES: tuple[str, ...] = get_args(PatientStatus)
+
+
 class Patient(Strict):
     id: Annotated[str, StringConstraints(pattern=_PSEUDONYM.pattern)] = Field(
         description="pseudonymous id such as PT-001"
@@ -239,7 +243,7 @@ class Patient(Strict):
     disease: Curie
     genotype: list[Allele] = Field(min_length=1, max_length=2)
     zygosity: Literal["homozygous", "compound heterozygous", "heterozygous", "hemizygous"] | None = None
-    status: Literal["candidate", "screening", "enrolled", "dosed", "follow_up", "withdrawn"] = "candidate"
+    status: PatientStatus = "candidate"
     notes: Text | None = None
 
     @model_validator(mode="before")
@@ -266,6 +270,10 @@ class Patient(Strict):
         return value
 
 
+EvidenceStatus = Literal["complete", "partial", "planned"]
+EVIDENCE_STATUSES: tuple[str, ...] = get_args(EvidenceStatus)
+
+
 class Evidence(Strict):
     id: Identifier
     element: StrictInt = Field(ge=1, le=5)
@@ -273,7 +281,7 @@ class Evidence(Strict):
     subject: Annotated[str, StringConstraints(pattern=r"^(variant|disease|platform|gene):.+$")] = Field(
         description="what it supports: variant:ID, disease:ID, platform:ID or gene:SYMBOL"
     )
-    status: Literal["complete", "partial", "planned"] = "complete"
+    status: EvidenceStatus = "complete"
     result: Text
     measures: dict[str, float] = Field(default_factory=dict)
     date: dt.date | None = None

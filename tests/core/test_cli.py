@@ -35,9 +35,15 @@ def test_usage_error_is_exit_2(example: Path):
     assert CliRunner().invoke(main, ["render", str(example), "--format", "rtf", "-o", "x"]).exit_code == 2
 
 
-def test_unknown_selector_is_exit_2(example: Path):
-    result = CliRunner().invoke(main, ["plan", str(example), "--select", "variant:NOPE"])
-    assert result.exit_code == 2 and "no node 'variant:NOPE'" in result.stderr
+def test_selector_matching_nothing_is_exit_1_with_a_suggestion(example: Path):
+    result = CliRunner().invoke(main, ["plan", str(example), "--select", "variant:CPS1-Q335"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "--select variant:CPS1-Q335 matches nothing; did you mean variant:CPS1-Q335X" in result.stderr
+
+
+def test_unreadable_selector_is_exit_2(example: Path):
+    result = CliRunner().invoke(main, ["plan", str(example), "--select", "stauts:assessed"])
+    assert result.exit_code == 2 and "unknown selector method 'stauts'" in result.stderr
 
 
 def test_impact_of_lnp_lists_appendices_and_patients(example: Path):

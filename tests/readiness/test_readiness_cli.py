@@ -107,6 +107,6 @@ def test_bad_program_exits_2_and_writes_nothing(ready: Path, tmp_path: Path) -> 
     assert not target.exists()
 
 
-def test_unknown_selector_exits_2(ready: Path) -> None:
+def test_selector_matching_nothing_exits_1(ready: Path) -> None:
     result = run(ready, "-s", "variant:NOPE")
-    assert result.exit_code == 2 and "no node 'variant:NOPE'" in result.output
+    assert result.exit_code == 1 and "--select variant:NOPE matches nothing" in result.output
