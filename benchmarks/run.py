@@ -14,6 +14,8 @@ caches or memory. Stages, in pipeline order:
     plan            basket.plan.umbrella_decision.make_plan: guide design for every variant
     graph           basket.graph.build.build_graph with the plan (decisions on variants, correctable_by edges)
     impact          dependents of the shared LNP component (the "what does this change affect" query)
+    select          basket.graph.selection.select of a dbt-style query: wildcards, attributes, depth, an
+                    intersection, a union and an exclusion (what `--select ... --exclude ...` costs)
     contexts        basket.documents.rendering.collect_documents: what every document shows, computed in Python
                     (including the readiness verdicts and each appendix's version hash)
     jinja baseline  bare jinja2 (no sandbox, no escaping) rendering the same templates with precomputed contexts
@@ -23,7 +25,7 @@ caches or memory. Stages, in pipeline order:
                     (HTML: Markdown to HTML), files written and hashed, manifest, atomic swap
     export json/graphml  basket.graph.export_formats.export_graph
 
-Ratios: load, plan, graph, impact and export are divided by the YAML baseline of the same
+Ratios: load, plan, graph, impact, select and export are divided by the YAML baseline of the same
 run; render stages by the jinja baseline (same documents, same run). Peak memory is the
 child process's maximum resident set size (`resource.getrusage(RUSAGE_SELF).ru_maxrss`),
 read after each stage (the "peak MiB" column: the maximum so far). Rendering above
@@ -148,6 +150,7 @@ def measure(program: Path, render_limit: int, formats: list[str]) -> dict:
     import basket.api  # noqa: F401  - import cost is not a stage
     from basket.graph.build import build_graph
     from basket.graph.impact import dependents
+    from basket.graph.selection import select
     from basket.plan.umbrella_decision import make_plan
     from basket.program.load import load_program
 
@@ -168,6 +171,10 @@ def measure(program: Path, render_limit: int, formats: list[str]) -> dict:
     start = time.perf_counter()
     affected = dependents(graph, "component:lnp")
     stage("impact", time.perf_counter() - start, len(affected), "yaml baseline", "dependents of component:lnp")
+    start = time.perf_counter()
+    chosen = select(graph, ["gene:OTC+1,status:proposed variant:CPS1-* 2+classification:platform"],
+                    ["in_umbrella:yes"])
+    stage("select", time.perf_counter() - start, len(chosen), "yaml baseline", f"{len(chosen)} nodes selected")
     peak_after_plan = _peak_mib()
 
     render_stages(loaded, plan, render_limit, formats, stage)

@@ -12,6 +12,7 @@ import weakref
 
 import networkx as nx
 
+from basket.foundation.garbage_collector import collector_paused
 from basket.graph.lookup import require_node
 
 DEPENDENCY_DIRECTION = {
@@ -49,12 +50,13 @@ _VIEWS: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[tuple[int, int], nx.DiG
 
 def _build_dependency_view(graph: nx.MultiDiGraph) -> nx.DiGraph:
     view = nx.DiGraph()
-    view.add_nodes_from(graph.nodes)
-    for source, target, rel in graph.edges(data="rel"):
-        if DEPENDENCY_DIRECTION[rel] == "forward":
-            view.add_edge(source, target)
-        else:
-            view.add_edge(target, source)
+    with collector_paused():  # a dict per node and per edge: the collector's passes cost as much again
+        view.add_nodes_from(graph.nodes)
+        for source, target, rel in graph.edges(data="rel"):
+            if DEPENDENCY_DIRECTION[rel] == "forward":
+                view.add_edge(source, target)
+            else:
+                view.add_edge(target, source)
     return view
 
 
