@@ -128,13 +128,16 @@ def _write_design(report, output: Path, program: Path) -> None:
               help="Biomarker series: patient, marker, day, value[, unit].")
 @click.option("--level", type=click.FloatRange(0.5, 1, max_open=True), default=0.95, show_default=True,
               help="Confidence level of the intervals.")
-@click.option("--adjust", "adjustment", type=click.Choice(["holm", "bonferroni", "none"]), default="holm",
-              show_default=True, help="Multiplicity adjustment within each family of comparisons.")
+@click.option("--adjust", "adjustment", type=click.Choice(["holm", "bonferroni", "none"]),
+              help="Multiplicity adjustment within each family (default: umbrella.sample_size.adjustment, Holm).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table", show_default=True)
 @reports_input_errors
-def analyze(program: Path, outcomes: Path, biomarkers: Path | None, level: float, adjustment: str,
+def analyze(program: Path, outcomes: Path, biomarkers: Path | None, level: float, adjustment: str | None,
             fmt: str) -> None:
     """Observed effect against natural history per variant, per basket and pooled, with exact intervals.
+
+    The primary family is every designable basket of the umbrella, tested at the program's family-wise
+    alpha (umbrella.sample_size), whatever baskets OUTCOMES holds.
 
     OUTCOMES is a CSV: patient, variant, period (pre|post), events, exposure_years[, dose_mg_per_kg].
 

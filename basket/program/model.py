@@ -390,7 +390,11 @@ class SampleSizePlan(Strict):
 
     rate_ratio: float = Field(gt=0, lt=1, description="hypothesised on-treatment / natural-history event rate ratio")
     rationale: Text = Field(description="why this effect size: citation or clinical reasoning")
-    alpha: float = Field(default=0.025, gt=0, lt=0.5, description="one-sided significance level per basket")
+    alpha: float = Field(default=0.025, gt=0, lt=0.5,
+                         description="one-sided family-wise significance level of the primary family (the "
+                                     "designable baskets of the umbrella)")
+    adjustment: Literal["holm", "bonferroni"] = Field(
+        default="holm", description="multiplicity adjustment across the primary family's baskets")
     patients_per_basket: list[StrictInt] = Field(default=[1, 2, 3, 5, 10], min_length=1)
     follow_up_years: list[float] = Field(default=[1.0], min_length=1)
     simulations: StrictInt = Field(default=20_000, ge=100, le=10_000_000)

@@ -61,6 +61,13 @@ def baseline_of(disease: Disease) -> Baseline | Skipped:
     return Baseline(disease.id, disease.name, endpoint.name, measure)
 
 
+def natural_history_of(baseline: Baseline):
+    """The basket's natural history as the statistics engine takes it."""
+    from basket.stats import NaturalHistory
+
+    return NaturalHistory(baseline.basket, rate=baseline.measure.value, shape=baseline.measure.dispersion)
+
+
 def basket_baselines(program: Program) -> tuple[list[Baseline], list[Skipped]]:
     baselines, skipped = [], []
     for disease_id in program.umbrella.diseases:

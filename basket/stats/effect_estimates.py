@@ -11,8 +11,9 @@ Comparisons (all one-sided for benefit, RR < 1; intervals two-sided at ``level``
   Clopper-Pearson-based interval (see :mod:`basket.stats.exact`).
 * **variant vs natural history** (supportive family): same tests per variant.
 * **pooled**: all post-dosing events against the sum of the baskets' expected
-  counts, each control rate taken as known (estimated ones at their point
-  estimate): exact Poisson, Garwood / expected.
+  counts, under the same count model as the basket rows (Poisson or gamma-Poisson
+  per patient, control-rate uncertainty included; an observed control enters as
+  its gamma law, see :mod:`basket.stats.control`), interval by test inversion.
 * **within patient**: post vs pre events of each patient (conditional binomial
   test of two Poisson counts); per basket the summed post vs summed pre counts
   (assumes a common rate ratio across patients).
@@ -22,7 +23,9 @@ Comparisons (all one-sided for benefit, RR < 1; intervals two-sided at ``level``
 
 Multiplicity: within each family p-values are adjusted by Holm (default) or
 Bonferroni; every family's size and adjustment is stated in
-``AnalysisResult.multiplicity``.
+``AnalysisResult.multiplicity``.  The primary family can be prespecified
+(``primary_family``): its baskets without outcome data count as not significant
+(p = 1), so the adjustment does not shrink with the data.
 """
 
 from __future__ import annotations
@@ -33,14 +36,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from .control import ExternalControl, control_test, pooled_test
 from .errors import StatsInputError, require_count, require_positive, require_probability
 from .exact import (
     Interval,
     RateTest,
     conditional_rate_ratio_test,
-    negbin_test_known_rate,
     poisson_rate_interval,
-    poisson_test_known_rate,
 )
 from .multiplicity import Multiplicity, adjust
 from .outcomes_io import BiomarkerRecord, PeriodRecord
@@ -58,15 +60,16 @@ __all__ = [
 
 @dataclass(frozen=True)
 class NaturalHistory:
-    """A basket's external control: a known ``rate`` (events per patient-year,
-    optionally over-dispersed with gamma ``shape``) or observed ``events`` over
-    ``exposure_years``."""
+    """A basket's external control: a ``rate`` (events per patient-year,
+    optionally over-dispersed with gamma ``shape``, optionally uncertain with
+    standard error ``rate_se``) or observed ``events`` over ``exposure_years``."""
 
     basket: str
     rate: float | None = None
     shape: float | None = None
     events: int | None = None
     exposure_years: float | None = None
+    rate_se: float | None = None
 
     def __post_init__(self) -> None:
         observed = self.events is not None or self.exposure_years is not None
@@ -77,16 +80,24 @@ class NaturalHistory:
                 raise StatsInputError("events", f"basket {self.basket}: give events and exposure_years together")
             require_count("events", self.events)
             require_positive("exposure_years", self.exposure_years)
-            if self.shape is not None:
-                raise StatsInputError("shape", "only with a known rate")
+            if self.shape is not None or self.rate_se is not None:
+                raise StatsInputError("shape", "shape and rate_se go with a rate, not with observed events")
         else:
             require_positive("rate", self.rate)
         if self.shape is not None:
             require_positive("shape", self.shape)
+        if self.rate_se is not None:
+            require_positive("rate_se", self.rate_se)
 
     @property
-    def point_rate(self) -> float:
-        return self.rate if self.rate is not None else self.events / self.exposure_years
+    def control(self) -> ExternalControl:
+        """The null model of counts; observed events over exposure become the rate's gamma law."""
+        if self.rate is not None:
+            return ExternalControl(self.rate, self.shape, self.rate_se)
+        if self.events == 0:
+            raise StatsInputError("events", f"basket {self.basket}: a control with 0 events has no rate")
+        return ExternalControl(self.events / self.exposure_years, None,
+                               math.sqrt(self.events) / self.exposure_years)
 
 
 @dataclass(frozen=True)
@@ -172,6 +183,7 @@ class AnalysisResult:
     biomarker_summaries: tuple[BiomarkerSummary, ...]
     multiplicity: tuple[Multiplicity, ...]
     doses: tuple[PatientDose, ...] = ()
+    notes: tuple[str, ...] = ()  # what the caller assumed (e.g. a default alpha), for the report
 
 
 def _basket(rec: PeriodRecord, basket_of: Mapping[str, str] | None) -> str:
@@ -184,12 +196,10 @@ def _basket(rec: PeriodRecord, basket_of: Mapping[str, str] | None) -> str:
 
 def _test(post: list[PeriodRecord], nh: NaturalHistory, level: float) -> RateTest:
     events = sum(r.events for r in post)
-    exposure = sum(r.exposure_years for r in post)
     if nh.rate is None:
+        exposure = sum(r.exposure_years for r in post)
         return conditional_rate_ratio_test(events, exposure, nh.events, nh.exposure_years, level)
-    if nh.shape is not None:
-        return negbin_test_known_rate(events, [r.exposure_years for r in post], nh.rate, nh.shape, level)
-    return poisson_test_known_rate(events, exposure, nh.rate, level)
+    return control_test(events, [r.exposure_years for r in post], nh.control, level)
 
 
 def _comparison(family, level_name, name, basket, post, test: RateTest, level) -> RateComparison:
@@ -205,8 +215,10 @@ def _comparison(family, level_name, name, basket, post, test: RateTest, level) -
     )
 
 
-def _adjusted(items: list, method: str) -> list:
-    p = adjust([c.p_value for c in items], method)
+def _adjusted(items: list, method: str, family_size: int | None = None) -> list:
+    """Adjusted p-values; members of a larger prespecified family without data count as p = 1."""
+    missing = (family_size or len(items)) - len(items)
+    p = adjust([c.p_value for c in items] + [1.0] * missing, method)
     return [replace(c, p_adjusted=q) for c, q in zip(items, p)]
 
 
@@ -221,12 +233,8 @@ def _group_comparisons(post, keyfn, family, level_name, nhs, level) -> list[Rate
 
 
 def _pooled(post, nhs, level) -> RateComparison:
-    events = sum(r.events for _, r in post)
-    exposure = sum(r.exposure_years for _, r in post)
-    expected = sum(nhs[b].point_rate * r.exposure_years for b, r in post)
-    t = poisson_test_known_rate(events, expected, 1.0, level)
-    test = RateTest(events, exposure, expected, t.rate_ratio, t.p_value, t.interval,
-                    "exact Poisson vs summed expected (control rates as known)")
+    groups = [([r.exposure_years], nhs[b].control) for b, r in post]
+    test = pooled_test(groups, sum(r.events for _, r in post), level)
     return _comparison("pooled vs natural history", "pooled", "all baskets", "*",
                        [r for _, r in post], test, level)
 
@@ -276,6 +284,16 @@ def _biomarkers(markers: Sequence[BiomarkerRecord], basket_of_patient: Mapping[s
     return tuple(changes), tuple(summaries)
 
 
+def _primary_family(given: Sequence[str] | None, with_data: set[str]) -> tuple[str, ...]:
+    if given is None:
+        return tuple(sorted(with_data))
+    family = tuple(dict.fromkeys(given))
+    outside = sorted(with_data - set(family))
+    if outside:
+        raise StatsInputError("primary_family", f"baskets with data outside the prespecified family: {outside}")
+    return family
+
+
 def analyze_outcomes(
     records: Sequence[PeriodRecord],
     natural_history: Sequence[NaturalHistory],
@@ -284,8 +302,14 @@ def analyze_outcomes(
     level: float = 0.95,
     alpha: float = 0.025,
     adjustment: str = "holm",
+    primary_family: Sequence[str] | None = None,
 ) -> AnalysisResult:
-    """Effects against natural history per variant, per basket and pooled."""
+    """Effects against natural history per variant, per basket and pooled.
+
+    ``primary_family`` names the baskets of the prespecified primary family
+    (default: the baskets with data); members without outcome data count as
+    not significant in the adjustment.
+    """
     require_probability("level", level)
     require_probability("alpha", alpha)
     adjust([], adjustment)  # validates the method name
@@ -297,13 +321,16 @@ def analyze_outcomes(
     post = [(b, r) for b, r in tagged if r.period == "post"]
     if not post:
         raise StatsInputError("records", "no post-dosing rows to analyse")
-    baskets = _adjusted(_group_comparisons(post, lambda b, r: b, "baskets vs natural history", "basket", nhs, level), adjustment)
+    family = _primary_family(primary_family, {b for b, _ in post})
+    tested = _group_comparisons(post, lambda b, r: b, "baskets vs natural history", "basket", nhs, level)
+    baskets = _adjusted(tested, adjustment, len(family))
+    without_data = tuple(b for b in family if b not in {c.basket for c in tested})
     variants = _adjusted(_group_comparisons(post, lambda b, r: r.variant, "variants vs natural history", "variant", nhs, level), adjustment)
     pooled = _pooled(post, nhs, level)
     patients, per_basket = _within_all(tagged, level, adjustment)
     changes, summaries = _biomarkers(biomarkers, {r.patient: b for b, r in tagged})
     mult = (
-        Multiplicity("baskets vs natural history (primary)", len(baskets), adjustment, alpha),
+        Multiplicity("baskets vs natural history (primary)", len(family), adjustment, alpha, without_data),
         Multiplicity("variants vs natural history (supportive)", len(variants), adjustment, alpha),
         Multiplicity("pooled vs natural history", 1, "none", alpha),
         Multiplicity("within-patient post vs pre (supportive)", len(patients), adjustment, alpha),

@@ -29,14 +29,19 @@ class Multiplicity:
     n_comparisons: int
     method: str
     alpha: float
+    without_data: tuple[str, ...] = ()  # prespecified members with no data (counted as p = 1)
 
     def statement(self) -> str:
         if self.method == "none":
             return (f"{self.family}: {self.n_comparisons} comparisons, unadjusted "
                     f"(one-sided alpha {self.alpha:g} each; supportive only).")
         name = "Holm step-down" if self.method == "holm" else "Bonferroni"
-        return (f"{self.family}: {self.n_comparisons} comparisons, {name} adjustment, "
+        text = (f"{self.family}: {self.n_comparisons} comparisons, {name} adjustment, "
                 f"family-wise one-sided alpha {self.alpha:g}.")
+        if self.without_data:
+            text += (f" Prespecified family; without outcome data (counted as not significant): "
+                     f"{', '.join(self.without_data)}.")
+        return text
 
 
 def adjust(p_values: Sequence[float], method: str = "holm") -> tuple[float, ...]:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from basket.foundation.problems import InputError, Problem
 from basket.program.load import load_program
-from basket.program.model import Program
-from basket.stats.basket_design import Baseline, baseline_of
+from basket.program.model import Program, SampleSizePlan
+from basket.stats.basket_design import basket_baselines, natural_history_of
 
 
 def analyze_program(directory: Path, outcomes: Path, biomarkers: Path | None = None, level: float = 0.95,
-                    adjustment: str = "holm"):
-    from basket.stats import NaturalHistory, analyze_outcomes, read_biomarkers, read_outcomes
+                    adjustment: str | None = None):
+    """The outcomes CSV against the program's natural history, with the program's prespecified analysis.
+
+    The primary family is every designable basket of the umbrella (whatever the CSV holds), tested
+    at the program's family-wise alpha with its adjustment (``adjustment`` overrides it).
+    """
+    from basket.stats import analyze_outcomes, read_biomarkers, read_outcomes
     from basket.stats.outcomes_io import OutcomesFormatError
 
     program = load_program(directory).program
@@ -24,18 +29,26 @@ def analyze_program(directory: Path, outcomes: Path, biomarkers: Path | None = N
     except OutcomesFormatError as error:
         raise InputError([_problem(text) for text in error.problems]) from None
     basket_of, problems = _baskets(program, records, outcomes)
-    baselines: dict[str, Baseline] = {}
-    for basket in sorted(set(basket_of.values())):
-        found = baseline_of(program.diseases_by_id[basket])
-        if isinstance(found, Baseline):
-            baselines[basket] = found
-        else:
-            line = next(r.line for r in records if basket_of[r.variant] == basket)
-            problems.append(Problem(str(outcomes), line, "variant", f"basket {basket} cannot be analysed: {found.reason}"))
+    designable, skipped = basket_baselines(program)
+    reasons = {s.basket: s.reason for s in skipped}
+    for basket in sorted(set(basket_of.values()) & set(reasons)):
+        line = next(r.line for r in records if basket_of.get(r.variant) == basket)
+        problems.append(Problem(str(outcomes), line, "variant",
+                                f"basket {basket} cannot be analysed: {reasons[basket]}"))
     if problems:
         raise InputError(problems)
-    history = [NaturalHistory(b, rate=x.measure.value, shape=x.measure.dispersion) for b, x in baselines.items()]
-    return analyze_outcomes(records, history, basket_of, markers, level, adjustment=adjustment)
+    plan = program.umbrella.sample_size
+    alpha, method = (plan.alpha, plan.adjustment) if plan else (_default("alpha"), _default("adjustment"))
+    history = [natural_history_of(b) for b in designable]
+    result = analyze_outcomes(records, history, basket_of, markers, level, alpha=alpha,
+                              adjustment=adjustment or method, primary_family=[b.basket for b in designable])
+    missing = f"umbrella.sample_size is not given: the default one-sided alpha {alpha:g} and {method} adjustment"
+    notes = () if plan else (missing + " are used.",)
+    return replace(result, notes=notes)
+
+
+def _default(field: str):
+    return SampleSizePlan.model_fields[field].default
 
 
 def _baskets(program: Program, records, path: Path) -> tuple[dict[str, str], list[Problem]]:
@@ -87,6 +100,8 @@ def analysis_output(result, fmt: str) -> str:
                   render([asdict(b) for b in result.biomarker_summaries],
                          ["basket", "marker", "n_patients", "median_change", "min_change", "max_change"])]
     parts += ["Multiplicity:", *[f"- {m.statement()}" for m in result.multiplicity], ""]
+    if result.notes:
+        parts += ["Notes:", *[f"- {n}" for n in result.notes], ""]
     return "\n".join(parts)
 
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from basket.cli import main
+from tests.conftest import copy_program
 
 
 def run(*args: str):
@@ -73,9 +74,25 @@ def test_analyze_against_natural_history(example: Path, tmp_path: Path):
     # 0 events in 1 patient-year against 2.4 expected: exact Poisson p = exp(-2.4)
     assert basket["p_value"] == pytest.approx(math.exp(-2.4))
     assert basket["expected_events"] == pytest.approx(2.4)
-    assert any("Holm" in m["method"] or m["method"] == "holm" for m in data["multiplicity"])
+    # the primary family is the three designable baskets, whatever the CSV holds (issue 18, bug 3)
+    assert basket["p_adjusted"] == pytest.approx(3 * math.exp(-2.4))
+    primary = data["multiplicity"][0]
+    assert (primary["n_comparisons"], primary["method"], primary["alpha"]) == (3, "holm", 0.025)
+    assert primary["without_data"] == ["OMIM:311250", "OMIM:215700"]
     text = run("analyze", str(example), str(outcomes)).stdout
-    assert "Multiplicity:" in text and "comparisons" in text
+    assert "Multiplicity:" in text and "3 comparisons, Holm step-down" in text
+
+
+def test_analyze_uses_the_programs_alpha(example: Path, tmp_path: Path):
+    """Issue 18, bug 2: the family-wise alpha is umbrella.sample_size.alpha, as in design."""
+    program = copy_program(example, tmp_path / "program")
+    umbrella = program / "umbrella.yaml"
+    umbrella.write_text(umbrella.read_text().replace("    alpha: 0.025\n", "    alpha: 0.05\n"))
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text(OUTCOMES)
+    data = json.loads(run("analyze", str(program), str(outcomes), "--format", "json").stdout)
+    assert data["multiplicity"][0]["alpha"] == 0.05
+    assert "family-wise one-sided alpha 0.05" in run("analyze", str(program), str(outcomes)).stdout
 
 
 def test_analyze_reports_unknown_patients_with_line(example: Path, tmp_path: Path):

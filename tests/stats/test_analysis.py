@@ -2,7 +2,9 @@
 
 import math
 
+import numpy as np
 import pytest
+from scipy import stats
 
 from basket.stats import (
     BiomarkerRecord,
@@ -67,7 +69,45 @@ def test_variants_and_pooled(result):
     expected = 3.0 * 2.5 + 1.5 * 2.0 + 2.0 * 1.0
     assert pooled.expected_events == pytest.approx(expected)
     assert pooled.events == 2
-    assert pooled.p_value == pytest.approx(poisson_test_known_rate(2, expected, 1.0).p_value)
+
+
+def test_pooled_uses_each_baskets_count_model(result):
+    """The null law of the pooled count is the convolution of the baskets' own laws:
+    CPS1 Poisson(3.0 x 2.5); OTC one patient NB(shape 2, mean 1.5 x 2); ASS1's observed
+    control 20 / 10 as a gamma rate, so its patient's count is NB(20, 10 / (10 + 1))."""
+    support = np.arange(3)
+    laws = [stats.poisson.pmf(support, 7.5), stats.nbinom.pmf(support, 2.0, 2.0 / (2.0 + 3.0)),
+            stats.nbinom.pmf(support, 20, 10 / 11)]
+    total = np.convolve(np.convolve(laws[0], laws[1]), laws[2])[:3]
+    pooled = by(result, "pooled")["all baskets"]
+    assert pooled.p_value == pytest.approx(total.sum(), rel=1e-9)
+
+
+def test_pooled_with_overdispersion_is_not_the_poisson_test():
+    """Issue 18, bug 1: with dispersion 0.8 the pooled row must use the negative binomial."""
+    recs = [rec(f"P{i}", "V", "post", 0, 1.0, "B") for i in range(2)]
+    out = analyze_outcomes(recs, [NaturalHistory("B", rate=2.4, shape=0.8)])
+    pooled = by(out, "pooled")["all baskets"]
+    # two patients, one year each: total ~ NB(2 x 0.8, mean 4.8)
+    assert pooled.p_value == pytest.approx(stats.nbinom.pmf(0, 1.6, 1.6 / (1.6 + 4.8)), rel=1e-9)
+    assert pooled.p_value > 10 * poisson_test_known_rate(0, 2.0, 2.4).p_value
+    assert pooled.p_value == pytest.approx(by(out, "basket")["B"].p_value, rel=1e-9)
+
+
+def test_prespecified_family_counts_baskets_without_data():
+    """Issue 18, bug 3: one basket in the data, three prespecified: Holm over three."""
+    recs = [rec("P1", "V", "post", 0, 1.0, "A")]
+    nh = [NaturalHistory(b, rate=2.4) for b in "ABC"]
+    out = analyze_outcomes(recs, nh, primary_family=("A", "B", "C"))
+    basket = by(out, "basket")["A"]
+    assert basket.p_value == pytest.approx(math.exp(-2.4))
+    assert basket.p_adjusted == pytest.approx(3 * math.exp(-2.4))
+    primary = out.multiplicity[0]
+    assert primary.n_comparisons == 3 and primary.without_data == ("B", "C")
+    assert "without outcome data (counted as not significant): B, C" in primary.statement()
+    with pytest.raises(StatsInputError) as err:
+        analyze_outcomes(recs, nh, primary_family=("B", "C"))
+    assert err.value.field == "primary_family"
 
 
 def test_multiplicity_is_stated(result):
