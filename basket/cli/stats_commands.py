@@ -28,7 +28,7 @@ def _numbers(kind: type):
 @click.option("--patients", callback=_numbers(int), help="Patients per basket, e.g. 1,2,3,5,10.")
 @click.option("--follow-up", "follow_up", callback=_numbers(float), help="Years of follow-up, e.g. 1,2.")
 @click.option("--alpha", type=click.FloatRange(0, 0.5, min_open=True, max_open=True),
-              help="One-sided significance level per basket.")
+              help="One-sided family-wise significance level across the designable baskets.")
 @click.option("--simulations", type=click.IntRange(100, 10_000_000), help="Simulated trials per scenario.")
 @click.option("--seed", type=click.IntRange(0), help="Random seed (same seed, same numbers).")
 @click.option("--bayes", is_flag=True, help="Add EXNEX borrowing across baskets: posterior P(benefit) and power.")
@@ -91,20 +91,26 @@ def _design_text(report, fmt: str) -> str:
     rows = [{**asdict(r), **{k: _pct(v) for k, v in asdict(r).items() if k in _PROBABILITIES}}
             for r in report.table.rows]
     columns = ["basket", "n_per_basket", "followup_years", "expected_events_h0", "expected_events_h1",
-               "critical_value", "exact_size", "exact_power", "simulated_power", "chance_finding"]
+               "critical_value_first", "critical_value_last", "exact_type1", "exact_power", "exact_power_alone",
+               "simulated_power", "exact_family_wise_error", "chance_finding", "chance_finding_unadjusted"]
     if report.table.bayes_min_probability is not None:
         columns += ["posterior_p_benefit_h1", "bayes_power", "bayes_chance_finding"]
     for row in rows:
         row["expected_events_h0"] = f"{row['expected_events_h0']:.2f}"
         row["expected_events_h1"] = f"{row['expected_events_h1']:.2f}"
-    header = (f"Rate ratio {report.plan.rate_ratio:g} against natural history, one-sided alpha "
-              f"{report.plan.alpha:g} per basket, {report.plan.simulations:,} simulated trials per scenario "
-              f"(seed {report.plan.seed}).\n\n")
+    method = "Holm" if report.table.method == "holm" else "Bonferroni"
+    header = (f"Rate ratio {report.plan.rate_ratio:g} against natural history; prespecified analysis: each "
+              f"basket's exact one-sided test, {method} across the {len(report.baselines)} designable baskets at "
+              f"family-wise alpha {report.plan.alpha:g}; {report.plan.simulations:,} simulated trials per scenario "
+              f"(seed {report.plan.seed}). critical_value_first: significant whatever the other baskets show; "
+              f"critical_value_last: significant only if every other basket is; exact_power_alone: the test "
+              f"alone at alpha, for comparison.\n\n")
     return header + to_table(rows, columns)
 
 
-_PROBABILITIES = {"exact_size", "exact_power", "simulated_type1", "simulated_power", "chance_finding",
-                  "posterior_p_benefit_h1", "bayes_power", "bayes_type1", "bayes_chance_finding"}
+_PROBABILITIES = {"exact_type1", "exact_power", "exact_power_alone", "exact_family_wise_error", "simulated_type1",
+                  "simulated_power", "chance_finding", "chance_finding_unadjusted", "posterior_p_benefit_h1",
+                  "bayes_power", "bayes_type1", "bayes_chance_finding"}
 
 
 def _pct(value: float | None) -> str:

@@ -384,6 +384,8 @@ def _sample_size(program: Program, gaps: Gaps, refs: References) -> Any:
     return {
         "rate_ratio": f"{plan.rate_ratio:g}",
         "alpha": f"{plan.alpha:g}",
+        "adjustment": "Holm" if plan.adjustment == "holm" else "Bonferroni",
+        "n_baskets": len(baselines),
         "rationale": plan.rationale,
         "rows": exact_rows(program, plan),
         "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],

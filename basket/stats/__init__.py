@@ -7,6 +7,10 @@ The engine is pure functions on frozen dataclasses (no dependency on the program
 * :mod:`.hierarchical` -- EX and EXNEX borrowing across baskets, deterministic
   grid integration with exact likelihoods.
 * :mod:`.nested` -- two levels: variants within baskets within the platform.
+* :mod:`.control` -- the external control's null law (Poisson / gamma-Poisson
+  counts, a known or uncertain rate) and the tests against it.
+* :mod:`.family_design` -- exact operating characteristics of the prespecified
+  analysis (each basket's test, Holm across baskets).
 * :mod:`.simulate` -- seeded, vectorised operating characteristics.
 * :mod:`.operating_characteristics` -- the design table (basket × scenario) and its CSV.
 * :mod:`.plot` -- power against patients per basket (PNG + SVG).
@@ -23,6 +27,7 @@ May import: `basket.program`, `basket.foundation` (the two bridge modules only).
 plan, graph, evidence, changes, documents, api, cli.
 """
 
+from .control import ExternalControl, control_test, pooled_test
 from .effect_estimates import (
     AnalysisResult,
     BiomarkerChange,
@@ -48,6 +53,7 @@ from .exact import (
     poisson_rate_interval,
     poisson_test_known_rate,
 )
+from .family_design import BasketOC, FamilyOC, family_oc
 from .hierarchical import (
     BasketPosterior,
     ExNexPrior,
@@ -69,10 +75,12 @@ from .outcomes_io import (
     read_biomarkers,
     read_outcomes,
 )
-from .simulate import BayesRule, Scenario, SimBasket, SimulationResult, simulate_trials
+from .simulate import BayesRule, SimulationResult, simulate_trials
+from .trial import Scenario, SimBasket
 
 __all__ = [
     "AnalysisResult",
+    "BasketOC",
     "BasketPosterior",
     "BayesRule",
     "BiomarkerChange",
@@ -82,6 +90,8 @@ __all__ = [
     "DesignTable",
     "ExNexPrior",
     "ExactDesign",
+    "ExternalControl",
+    "FamilyOC",
     "GridSpec",
     "HierarchicalResult",
     "Interval",
@@ -107,9 +117,11 @@ __all__ = [
     "clopper_pearson_interval",
     "conditional_design",
     "conditional_rate_ratio_test",
+    "control_test",
     "design_table",
     "design_table_csv",
     "exact_design",
+    "family_oc",
     "fit_exnex",
     "fit_nested",
     "garwood_interval",
@@ -119,6 +131,7 @@ __all__ = [
     "poisson_design",
     "poisson_rate_interval",
     "poisson_test_known_rate",
+    "pooled_test",
     "read_biomarkers",
     "read_outcomes",
     "simulate_trials",

@@ -109,19 +109,22 @@ def design_program(program: Program, plan: SampleSizePlan, bayes: bool = False) 
         return DesignReport(plan, baselines, skipped, None)
     prior = ExNexPrior(**DEFAULT_PRIOR) if bayes else None
     table = design_table(_sim_baskets(baselines, plan), _scenarios(plan), plan.alpha, plan.simulations,
-                         plan.seed, prior)
+                         plan.seed, prior, method=plan.adjustment)
     return DesignReport(plan, baselines, skipped, table)
 
 
 def exact_rows(program: Program, plan: SampleSizePlan) -> list[dict[str, object]]:
-    """Exact design figures per basket and scenario (no simulation), for the documents."""
-    from basket.stats.operating_characteristics import exact_design
+    """Exact figures of the prespecified analysis per basket and scenario (no simulation), for the documents."""
+    from basket.stats.family_design import family_oc
 
     baselines, _ = basket_baselines(program)
+    if not baselines:
+        return []
+    baskets = _sim_baskets(baselines, plan)
     rows = []
     for scenario in _scenarios(plan):
-        for baseline, basket in zip(baselines, _sim_baskets(baselines, plan)):
-            design = exact_design(basket, scenario, plan.alpha)
+        oc = family_oc(baskets, scenario, plan.alpha, plan.adjustment)
+        for baseline, design in zip(baselines, oc.baskets):
             rows.append({
                 "basket": baseline.name,
                 "n": scenario.n_per_basket,
@@ -129,8 +132,15 @@ def exact_rows(program: Program, plan: SampleSizePlan) -> list[dict[str, object]
                 "baseline": f"{baseline.measure.value:g} {baseline.measure.unit}",
                 "expected_h0": f"{design.expected_null:.2f}",
                 "expected_h1": f"{design.expected_alt:.2f}",
-                "critical_value": design.critical_value if design.critical_value >= 0 else "none",
-                "exact_size": f"{design.size:.4f}",
-                "exact_power": f"{design.power:.3f}",
+                "critical_first": _count(design.critical_values[0]),
+                "critical_last": _count(design.critical_values[-1]),
+                "type1": f"{design.type1:.4f}",
+                "power": f"{design.power:.3f}",
+                "power_alone": f"{design.power_alone:.3f}",
+                "family_wise_error": f"{oc.family_wise_error:.4f}",
             })
     return rows
+
+
+def _count(critical_value: int) -> object:
+    return critical_value if critical_value >= 0 else "none"

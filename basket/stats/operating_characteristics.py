@@ -1,10 +1,14 @@
 """Design table: exact and simulated operating characteristics per basket × scenario.
 
 For every basket and enrolment scenario the table gives the expected events
-under H0 (RR = 1) and H1 (the basket's hypothesised RR), the exact critical
-value, attained size and exact power of the basket's one-sided test
-(:mod:`basket.stats.exact`), the simulated type I error and power and the
-scenario's probability of a chance finding (:mod:`basket.stats.simulate`), and,
+under H0 (RR = 1) and H1 (the basket's hypothesised RR), and the operating
+characteristics of the prespecified analysis -- each basket's exact test, Holm
+(or Bonferroni) across the baskets at family-wise ``alpha``: the critical values
+of the first and last step, the exact power and type I error per basket and the
+family-wise error (:mod:`basket.stats.family_design`), the power the basket's
+test would have alone at ``alpha`` (for comparison), the simulated type I error
+and power and the scenario's probability of a chance finding, with and without
+the adjustment (:mod:`basket.stats.simulate`), and,
 when an EXNEX prior is given, the posterior probability of benefit
 P(RR < 1 | data) of the *typical* H1 trial (every basket observes its expected
 H1 event count, rounded) from :func:`basket.stats.hierarchical.fit_exnex`, plus
@@ -24,6 +28,7 @@ from dataclasses import asdict, dataclass, fields
 
 from .errors import StatsInputError, require_probability
 from .exact import ExactDesign, conditional_design, negbin_design, poisson_design
+from .family_design import FamilyOC, family_oc
 from .hierarchical import ExNexPrior, GridSpec, RateData, fit_exnex
 from .simulate import BayesRule, Scenario, SimBasket, SimulationResult, simulate_trials
 
@@ -42,12 +47,16 @@ class DesignRow:
     rate_ratio_h1: float
     expected_events_h0: float
     expected_events_h1: float
-    critical_value: int
-    exact_size: float
+    critical_value_first: int
+    critical_value_last: int
     exact_power: float
+    exact_power_alone: float
+    exact_type1: float
+    exact_family_wise_error: float
     simulated_type1: float
     simulated_power: float
     chance_finding: float
+    chance_finding_unadjusted: float
     posterior_p_benefit_h1: float | None
     bayes_power: float | None
     bayes_type1: float | None
@@ -63,6 +72,7 @@ class DesignTable:
     n_sim: int
     seed: int
     bayes_min_probability: float | None
+    method: str = "holm"
 
 
 def exact_design(b: SimBasket, sc: Scenario, alpha: float) -> ExactDesign:
@@ -86,18 +96,19 @@ def _typical_posterior(baskets: Sequence[SimBasket], sc: Scenario, prior: ExNexP
     return [p.p_benefit for p in fit_exnex(data, prior, grid=GridSpec(1201, 121, 40)).baskets]
 
 
-def _rows_for(baskets, sc: Scenario, alpha: float, sim: SimulationResult,
+def _rows_for(baskets, sc: Scenario, oc: FamilyOC, sim: SimulationResult,
               post: list[float] | None) -> list[DesignRow]:
     rows = []
-    for j, b in enumerate(baskets):
-        d = exact_design(b, sc, alpha)
+    for j, (b, d) in enumerate(zip(baskets, oc.baskets)):
         rows.append(DesignRow(
             basket=b.name, n_per_basket=sc.n_per_basket, followup_years=sc.followup_years,
             exposure_years=sc.exposure, method=d.method, rate_ratio_h1=b.rate_ratio,
             expected_events_h0=d.expected_null, expected_events_h1=d.expected_alt,
-            critical_value=d.critical_value, exact_size=d.size, exact_power=d.power,
+            critical_value_first=d.critical_values[0], critical_value_last=d.critical_values[-1],
+            exact_power=d.power, exact_power_alone=d.power_alone, exact_type1=d.type1,
+            exact_family_wise_error=oc.family_wise_error,
             simulated_type1=sim.type1[j], simulated_power=sim.power[j],
-            chance_finding=sim.chance_finding,
+            chance_finding=sim.chance_finding, chance_finding_unadjusted=sim.chance_finding_unadjusted,
             posterior_p_benefit_h1=None if post is None else post[j],
             bayes_power=None if sim.bayes_power is None else sim.bayes_power[j],
             bayes_type1=None if sim.bayes_type1 is None else sim.bayes_type1[j],
@@ -114,6 +125,7 @@ def design_table(
     seed: int = 20260101,
     prior: ExNexPrior | None = None,
     bayes_min_probability: float = 0.9,
+    method: str = "holm",
 ) -> DesignTable:
     """Exact and simulated operating characteristics for each basket × scenario.
 
@@ -126,10 +138,10 @@ def design_table(
     rule = None if prior is None else BayesRule(prior, bayes_min_probability)
     rows: list[DesignRow] = []
     for i, sc in enumerate(scenarios):
-        sim = simulate_trials(baskets, sc, alpha, n_sim, seed + i, rule)
+        sim = simulate_trials(baskets, sc, alpha, n_sim, seed + i, rule, method)
         post = None if prior is None else _typical_posterior(baskets, sc, prior)
-        rows.extend(_rows_for(baskets, sc, alpha, sim, post))
-    return DesignTable(tuple(rows), alpha, n_sim, seed, None if prior is None else bayes_min_probability)
+        rows.extend(_rows_for(baskets, sc, family_oc(baskets, sc, alpha, method), sim, post))
+    return DesignTable(tuple(rows), alpha, n_sim, seed, None if prior is None else bayes_min_probability, method)
 
 
 def _cell(value) -> str:

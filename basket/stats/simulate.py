@@ -10,12 +10,15 @@ count is re-drawn in every trial as ``Poisson(lambda_j * E0)``, so the simulated
 figures are unconditional on the control (the exact design figures condition on
 the observed control count).
 
-Decision per basket (one-sided, level ``alpha``, no multiplicity adjustment --
-the chance-finding probability reports what that costs):
+Decision: each basket's one-sided p-value, then the prespecified multiplicity
+procedure across the baskets (Holm by default, at family-wise ``alpha``):
 
-* known rate, no shape: exact Poisson test, reject when total <= c;
-* known rate with shape: exact negative binomial test, reject when total <= c;
+* a control rate (known or uncertain, Poisson or gamma-Poisson counts): the
+  lower tail of the control's null law (:mod:`basket.stats.control`);
 * estimated control: conditional binomial test.
+
+``chance_finding_unadjusted`` gives the same trials' chance finding with every
+basket tested alone at ``alpha`` -- what the adjustment saves.
 
 Optionally a Bayesian rule declares benefit when the EXNEX posterior
 P(RR < exp(threshold)) >= ``min_probability`` (tabulated, see
@@ -25,7 +28,7 @@ rate enters that model as known, at its point estimate).
 Reported: per-basket type I error (all baskets null, RR = 1), per-basket power
 (all baskets at their hypothesised RR), the probability of a *chance finding*
 (at least one basket declared beneficial when none is: the family-wise error
-rate under the global null) and the probability that at least one basket is
+rate of the procedure under the global null) and the probability that at least one basket is
 declared under H1; when some baskets have a hypothesised RR >= 1 (mixed
 scenarios), ``chance_finding_h1`` is the probability of declaring benefit in at
 least one of those.  Reproducible: the same seed gives identical numbers (numpy
@@ -41,59 +44,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from .errors import StatsInputError, require_count, require_positive, require_probability
-from .exact import negbin_design, poisson_design
+from .errors import StatsInputError, require_count, require_probability
+from .family_design import null_cdf
 from .hierarchical import CountPosteriorTable, ExNexPrior, GridSpec, rate_loglik
+from .multiplicity import reject
+from .trial import Scenario, SimBasket
 
-__all__ = ["BayesRule", "Scenario", "SimBasket", "SimulationResult", "simulate_trials"]
-
-
-@dataclass(frozen=True)
-class SimBasket:
-    """A disease basket as the simulation needs it (rates per patient-year)."""
-
-    name: str
-    control_rate: float
-    rate_ratio: float
-    shape: float | None = None
-    control_events: int | None = None
-    control_exposure: float | None = None
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name:
-            raise StatsInputError("name", "must be a non-empty string")
-        require_positive("control_rate", self.control_rate)
-        require_positive("rate_ratio", self.rate_ratio)
-        if self.shape is not None:
-            require_positive("shape", self.shape)
-        if (self.control_events is None) != (self.control_exposure is None):
-            raise StatsInputError("control_events", "give control_events and control_exposure together")
-        if self.control_events is not None:
-            require_count("control_events", self.control_events)
-            require_positive("control_exposure", self.control_exposure)
-            if self.shape is not None:
-                raise StatsInputError("shape", "not supported with an estimated control (control_events)")
-
-    @property
-    def estimated_control(self) -> bool:
-        return self.control_events is not None
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """An enrolment scenario: patients per basket and follow-up per patient."""
-
-    n_per_basket: int
-    followup_years: float
-
-    def __post_init__(self) -> None:
-        if require_count("n_per_basket", self.n_per_basket) < 1:
-            raise StatsInputError("n_per_basket", "must be >= 1")
-        require_positive("followup_years", self.followup_years)
-
-    @property
-    def exposure(self) -> float:
-        return self.n_per_basket * self.followup_years
+__all__ = ["BayesRule", "Scenario", "SimBasket", "SimulationResult", "p_values", "simulate_trials"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +80,8 @@ class SimulationResult:
     chance_finding: float
     any_benefit_h1: float
     chance_finding_h1: float | None = None
+    method: str = "holm"
+    chance_finding_unadjusted: float | None = None
     bayes_type1: tuple[float, ...] | None = None
     bayes_power: tuple[float, ...] | None = None
     bayes_chance_finding: float | None = None
@@ -143,17 +102,14 @@ def _draw_totals(rng: np.random.Generator, b: SimBasket, sc: Scenario, rr: float
     return rng.poisson(mean * frailty).sum(axis=1)
 
 
-def _reject(rng, b: SimBasket, sc: Scenario, totals: np.ndarray, alpha: float) -> np.ndarray:
-    """Boolean rejections of the basket's exact test."""
+def p_values(rng, b: SimBasket, sc: Scenario, totals: np.ndarray) -> np.ndarray:
+    """One-sided p-values of the basket's exact test for simulated totals."""
     if b.estimated_control:
         y0 = rng.poisson(b.control_rate * b.control_exposure, size=totals.shape)
         pi0 = sc.exposure / (sc.exposure + b.control_exposure)
-        return stats.binom.cdf(totals, totals + y0, pi0) <= alpha
-    if b.shape is None:
-        c = poisson_design(b.control_rate, sc.exposure, 1.0, alpha).critical_value
-    else:
-        c = negbin_design(b.control_rate, sc.n_per_basket, sc.followup_years, b.shape, 1.0, alpha).critical_value
-    return totals <= c
+        return stats.binom.cdf(totals, totals + y0, pi0)
+    cdf = null_cdf(b, sc, int(totals.max()))
+    return cdf[totals]
 
 
 def _false_claims(baskets: Sequence[SimBasket], rejections: np.ndarray) -> float | None:
@@ -193,12 +149,14 @@ def simulate_trials(
     n_sim: int = 100_000,
     seed: int = 20260101,
     bayes: BayesRule | None = None,
+    method: str = "holm",
 ) -> SimulationResult:
-    """Simulate ``n_sim`` trials under H0 and under H1 and apply the decisions."""
+    """Simulate ``n_sim`` trials under H0 and under H1 and apply the prespecified decisions."""
     _check(baskets, n_sim, alpha)
     y_h0, y_h1, ctl = simulate_totals(baskets, scenario, n_sim, seed)
-    rej0 = np.column_stack([_reject(ctl[j], b, scenario, y_h0[:, j], alpha) for j, b in enumerate(baskets)])
-    rej1 = np.column_stack([_reject(ctl[j], b, scenario, y_h1[:, j], alpha) for j, b in enumerate(baskets)])
+    p0 = np.column_stack([p_values(ctl[j], b, scenario, y_h0[:, j]) for j, b in enumerate(baskets)])
+    p1 = np.column_stack([p_values(ctl[j], b, scenario, y_h1[:, j]) for j, b in enumerate(baskets)])
+    rej0, rej1 = reject(p0, alpha, method), reject(p1, alpha, method)
     result = SimulationResult(
         scenario=scenario,
         names=tuple(b.name for b in baskets),
@@ -210,6 +168,8 @@ def simulate_trials(
         chance_finding=float(rej0.any(axis=1).mean()),
         any_benefit_h1=float(rej1.any(axis=1).mean()),
         chance_finding_h1=_false_claims(baskets, rej1),
+        method=method,
+        chance_finding_unadjusted=float((p0 <= alpha).any(axis=1).mean()),
     )
     if bayes is None:
         return result

@@ -25,11 +25,14 @@ def test_design_uses_the_natural_history_rate(example: Path):
     cps1 = [r for r in rows if r["basket"] == "OMIM:237300"]
     # 2.4 events per patient-year (Orphanet J Rare Dis 2016;11:116), rate ratio 0.3 from umbrella.sample_size
     two, three = cps1
-    assert two["expected_events_h0"] == pytest.approx(4.8) and two["critical_value"] == 0
-    assert two["exact_size"] == pytest.approx(math.exp(-4.8))
+    # Holm across the three designable baskets: 0 events is significant at alpha / 3 (exp(-4.8) = 0.0082)
+    assert two["expected_events_h0"] == pytest.approx(4.8) and two["critical_value_first"] == 0
+    assert two["exact_type1"] == pytest.approx(math.exp(-4.8))
     assert two["exact_power"] == pytest.approx(math.exp(-1.44))
-    assert three["critical_value"] == 1
-    assert three["exact_size"] == pytest.approx(math.exp(-7.2) * 8.2)
+    # at or below 1 event: P(Poisson(7.2) <= 1) = 8.2 exp(-7.2) = 0.0061 <= alpha / 3 at every step
+    assert (three["critical_value_first"], three["critical_value_last"]) == (1, 1)
+    assert three["exact_type1"] == pytest.approx(math.exp(-7.2) * 8.2)
+    assert three["exact_family_wise_error"] == pytest.approx(1 - (1 - math.exp(-7.2) * 8.2) ** 3)
     assert "not designable: Argininemia" in result.stderr
 
 
@@ -117,5 +120,6 @@ def test_master_protocol_states_the_sample_size(example: Path, tmp_path: Path):
     assert result.exit_code == 0
     text = (tmp_path / "out" / "overview.md").read_text()
     section = text[text.index("### 10.9"):]
-    assert "| Carbamoyl phosphate synthetase I deficiency | 2 | 1 | 2.4 events per patient-year | 4.80 | 1.44 | 0 |" \
+    assert "| Carbamoyl phosphate synthetase I deficiency | 2 | 1 | 2.4 events per patient-year | 4.80 | 1.44 | 0 / 0 |" \
         in section
+    assert "tested with Holm adjustment at family-wise one-sided alpha 0.025" in section
