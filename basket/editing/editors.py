@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, StrictInt, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from basket.editing.sequence import SequenceError, validate_iupac
 
@@ -31,16 +31,18 @@ class Editor(BaseModel):
     deaminase: Deaminase
     cas_variant: str
     pams: list[str]
+    noncanonical_pams: list[str] = Field(default_factory=list)
+    noncanonical_pams_source: str | None = None
     core_window: tuple[StrictInt, StrictInt]
     extended_window: tuple[StrictInt, StrictInt] | None = None
     spacer_length: StrictInt = 20
     source: str
     notes: str | None = None
 
-    @field_validator("pams")
+    @field_validator("pams", "noncanonical_pams")
     @classmethod
-    def _pams_are_iupac(cls, pams: list[str]) -> list[str]:
-        if not pams:
+    def _pams_are_iupac(cls, pams: list[str], info) -> list[str]:
+        if not pams and info.field_name == "pams":
             raise ValueError("an editor needs at least one PAM")
         try:
             return [validate_iupac(pam, "PAM") for pam in pams]
@@ -53,6 +55,12 @@ class Editor(BaseModel):
         if not 10 <= length <= 40:
             raise ValueError(f"spacer_length {length} is outside 10..40 nt")
         return length
+
+    @model_validator(mode="after")
+    def _noncanonical_pams_sourced(self) -> Editor:
+        if self.noncanonical_pams and not self.noncanonical_pams_source:
+            raise ValueError("noncanonical_pams need noncanonical_pams_source: where the weaker PAMs were reported")
+        return self
 
     @model_validator(mode="after")
     def _windows_fit(self) -> Editor:
