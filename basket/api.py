@@ -21,8 +21,8 @@ from basket.plan.umbrella_decision import Plan, checked_plan
 from basket.program.load import LoadedProgram, load_program
 
 __all__ = [
-    "Impact", "checked_plan", "export_to", "guides_for", "impact_of", "plan_program", "program_graph",
-    "render_to", "selected_graph", "selected_variants", "user_template_errors",
+    "Impact", "OffTargetRequest", "checked_plan", "export_to", "guides_for", "impact_of", "offtargets_for",
+    "plan_program", "program_graph", "render_to", "selected_graph", "selected_variants", "user_template_errors",
 ]
 
 
@@ -134,13 +134,59 @@ def guides_for(directory: Path, variant_id: str, editor: str | None = None, fast
 
     loaded = load_program(directory)
     program = loaded.program
+    _known_variant(directory, program, variant_id)
+    if editor is not None and editor not in program.editors_by_name:
+        raise InputError([Problem("--editor", 0, "", f"unknown editor {editor!r}; known: "
+                                  f"{', '.join(sorted(program.editors_by_name))}")])
+    return design_guides(program, program.variants_by_id[variant_id], editor, fasta)
+
+
+@dataclass(frozen=True)
+class OffTargetRequest:
+    """`basket offtargets` options: the search limits and the inputs beside the program."""
+
+    guide: str | None = None
+    mismatches: int = 4
+    bulges: int = 1
+    noncanonical_pams: bool = False
+    fasta: Path | None = None
+    build: str | None = None
+    vcf: Path | None = None
+    sample: str | None = None
+    annotation: Path | None = None
+
+
+def offtargets_for(directory: Path, variant_id: str, request: OffTargetRequest,
+                   progress: Callable[[int, int], None] | None = None):
+    """Off-target nomination for a variant's guide: the plan's best guide (or ``request.guide``) with
+    the editor that makes it, searched in the reference FASTA and, with a VCF, the patient's genome."""
+    from basket.offtargets.nomination import nominate
+    from basket.offtargets.query import make_query
+
+    loaded = load_program(directory)
+    program = loaded.program
+    variant = _known_variant(directory, program, variant_id)
+    if request.fasta is None:
+        raise InputError([Problem("--fasta", 0, "", "no reference FASTA to search; give --fasta REF.fa")])
+    plan = checked_plan(loaded, request.fasta if variant.window is None else None)
+    item = next(v for v in plan.variants if v.variant == variant_id)
+    editor = program.editors_by_name[item.editor or program.platform.editor]
+    guide = request.guide or (item.guide or {}).get("protospacer")
+    if guide is None:
+        raise InputError([Problem(str(directory), 0, "VARIANT", f"{variant_id} has no guide ({item.reason}); "
+                                  "give the protospacer with --guide")])
+    query = make_query([guide], editor, request.mismatches, request.bulges, request.noncanonical_pams)
+    subject = {"program": program.umbrella.id, "variant": variant_id, "guide_from": "--guide" if request.guide
+               else "plan (best guide)"}
+    return nominate(query, request.fasta, request.build, request.vcf, request.sample, request.annotation,
+                    subject, progress)
+
+
+def _known_variant(directory: Path, program, variant_id: str):
     if variant_id not in program.variants_by_id:
         import difflib
 
         hint = difflib.get_close_matches(variant_id, list(program.variants_by_id), n=3)
         raise InputError([Problem(str(directory), 0, "VARIANT", f"unknown variant {variant_id!r}"
                                   + (f"; did you mean {', '.join(hint)}?" if hint else ""))])
-    if editor is not None and editor not in program.editors_by_name:
-        raise InputError([Problem("--editor", 0, "", f"unknown editor {editor!r}; known: "
-                                  f"{', '.join(sorted(program.editors_by_name))}")])
-    return design_guides(program, program.variants_by_id[variant_id], editor, fasta)
+    return program.variants_by_id[variant_id]

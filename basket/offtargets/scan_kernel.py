@@ -73,8 +73,7 @@ def _best_alignment(masks, spacer, max_mismatches, max_bulges, available, table)
                         if pe < 0 or pe >= width:
                             continue
                         value = table[previous, u - r - x, pe]
-                        if value < best:
-                            best = value
+                        best = min(best, value)
                 if best < INFINITE:
                     table[i, u, e] = best + cost
     last = spacer - 1
@@ -128,12 +127,10 @@ def _best_one_bulge(m0, m_dna, m_rna, spacer, max_mismatches, available):
         prefix = _popcount(m0 & _low(p))
         if dna_possible:
             value = prefix + _popcount(m_dna & full & ~_low(p))
-            if value < best_dna:
-                best_dna = value
+            best_dna = min(best_dna, value)
         if rna_possible and p <= spacer - 2:
             value = prefix + _popcount(m_rna & full & ~_low(p + 1))
-            if value < best_rna:
-                best_rna = value
+            best_rna = min(best_rna, value)
     if best_dna <= max_mismatches and best_dna <= best_rna:
         return 1, best_dna, 1
     if best_rna <= max_mismatches:

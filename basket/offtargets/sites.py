@@ -15,13 +15,8 @@ import numpy as np
 
 from basket.offtargets.alignment import Alignment, align
 from basket.offtargets.query import OffTargetQuery
-from basket.offtargets.scan_kernel import PAD, match_guides, pam_windows
-from basket.offtargets.sequence_codes import (
-    decode,
-    pack_guides,
-    pam_lookup,
-    reverse_complement_codes,
-)
+from basket.offtargets.scan_kernel import match_guides, pam_windows
+from basket.offtargets.sequence_codes import decode, pack_guides, pam_lookup
 
 Strand = Literal["+", "-"]
 
@@ -74,16 +69,6 @@ class Site:
         return replace(self, **changes)
 
 
-def sites_in_sequence(query: OffTargetQuery, contig: str, codes: np.ndarray, n: int, offset: int = 0) -> list[Site]:
-    """Every site of the query on both strands of ``codes[:n]`` (the plus strand as `encode` gives it,
-    its first base at ``offset`` + 1)."""
-    scan = StrandScan(query)
-    minus_codes = reverse_complement_codes(codes, n)
-    found = [_site(query, contig, codes, hit, "+", offset) for hit in scan.hits(codes, n, 0, n)]
-    found += [_site(query, contig, minus_codes, hit, "-", offset) for hit in scan.hits(minus_codes, n, 0, n)]
-    return found
-
-
 class StrandScan:
     """The compiled scan set up for one query: PAM windows of a stretch of one strand, then the guides."""
 
@@ -100,8 +85,10 @@ class StrandScan:
         return match_guides(*windows, self.guides, query.spacer, query.max_mismatches, query.max_bulges)
 
 
-def _site(query: OffTargetQuery, contig: str, strand_codes: np.ndarray, hit: np.ndarray, strand: Strand,
-          offset: int) -> Site:
+def site_from_hit(query: OffTargetQuery, contig: str, strand_codes: np.ndarray, n: int, hit: np.ndarray,
+                  strand: Strand, offset: int = 0) -> Site:
+    """The site of one scan hit on ``strand_codes`` (the strand's own 5'->3' codes of an n-base sequence
+    whose plus-strand first base is at ``offset`` + 1)."""
     pam_start, guide_index, pam_index, mismatches, bulges, diagonal = (int(v) for v in hit)
     guide = query.guides[guide_index]
     pam_length = len(query.pams[pam_index])
@@ -110,7 +97,6 @@ def _site(query: OffTargetQuery, contig: str, strand_codes: np.ndarray, hit: np.
     pam = decode(strand_codes[pam_start:pam_start + pam_length])
     dna_bulges = (bulges + diagonal) // 2
     alignment = align(guide, dna, bulges, mismatches, dna_bulges)
-    n = len(strand_codes) - PAD
     if strand == "+":
         start, end = offset + dna_start + 1, offset + pam_start
         pam_span = (offset + pam_start + 1, offset + pam_start + pam_length)
