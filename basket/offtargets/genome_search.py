@@ -10,10 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from basket.foundation.problems import InputError, Problem
 from basket.offtargets.fasta_stream import FastaStream, ReferenceIdentity
+from basket.offtargets.personal_genome import check_reference_alleles, patient_sites
 from basket.offtargets.query import OffTargetQuery
 from basket.offtargets.sequence_codes import encode, reverse_complement_codes
 from basket.offtargets.sites import Site, StrandScan, site_from_hit
+from basket.offtargets.vcf_alleles import PatientAlleles
 
 SCAN_STRETCH = 1 << 20
 Progress = Callable[[int, int], None]  # (bytes of the FASTA done, bytes in all)
@@ -28,8 +31,9 @@ class GenomeSearch:
 
 
 def search_genome(query: OffTargetQuery, fasta: Path, build: str | None = None,
-                  progress: Progress | None = None) -> GenomeSearch:
-    """Every site of the query in the reference FASTA, both strands, in file order of contigs."""
+                  progress: Progress | None = None, alleles: PatientAlleles | None = None) -> GenomeSearch:
+    """Every site of the query in the reference FASTA, both strands, in file order of contigs; with
+    ``alleles``, also the sites the patient's alleles create or change, and the ones they destroy."""
     stream = FastaStream(fasta, build)
     scan = StrandScan(query)
     sites: list[Site] = []
@@ -42,12 +46,28 @@ def search_genome(query: OffTargetQuery, fasta: Path, build: str | None = None,
         del sequence
         after = stream.position
         done = _Stretches(progress, before, after - before, 2 * n, stream.size)
-        sites += _strand_sites(scan, name, codes, n, "+", done)
+        found = _strand_sites(scan, name, codes, n, "+", done)
         minus = reverse_complement_codes(codes, n)
-        sites += _strand_sites(scan, name, minus, n, "-", done)
+        found += _strand_sites(scan, name, minus, n, "-", done)
+        del minus
+        if alleles is not None and name in alleles.contigs:
+            check_reference_alleles(alleles.source, name, codes, n, alleles.contigs[name])
+            patient, found = patient_sites(scan, name, codes, n, alleles.contigs[name], found)
+            found += patient
+        sites += found
         before = after
     assert stream.identity is not None
+    if alleles is not None:
+        _every_contig_known(alleles, set(order))
     return GenomeSearch(query, stream.identity, sites, tuple(order))
+
+
+def _every_contig_known(alleles: PatientAlleles, contigs: set[str]) -> None:
+    missing = sorted(set(alleles.contigs) - contigs)
+    if missing:
+        first = min((a for name in missing for a in alleles.contigs[name].all()), key=lambda a: a.line)
+        raise InputError([Problem(alleles.source, first.line, "CHROM", f"contig(s) {', '.join(missing)} of the VCF "
+                                  f"are not in the reference FASTA ({', '.join(sorted(contigs)[:5])}, ...)")])
 
 
 def sites_in_codes(query: OffTargetQuery, contig: str, codes, n: int) -> list[Site]:

@@ -26,12 +26,8 @@ def nominate(query: OffTargetQuery, fasta: Path, build: str | None = None, vcf: 
         from basket.offtargets.vcf_alleles import read_alleles
 
         alleles = read_alleles(vcf, sample)
-    search = search_genome(query, fasta, build, progress)
+    search = search_genome(query, fasta, build, progress, alleles)
     sites = search.sites
-    if alleles is not None:
-        from basket.offtargets.personal_genome import personal_sites
-
-        sites = personal_sites(query, fasta, sites, alleles)
     if features is not None:
         sites = [site.with_(annotation=features.label(site.contig, site.start, site.end)) for site in sites]
     rows = [site_row(rank, site, query.editor.edited_base)

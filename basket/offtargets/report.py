@@ -58,7 +58,6 @@ def site_row(rank: int, site: Site, edited_base: str) -> dict[str, Any]:
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Sites by mismatch/bulge class, patient-specific and destroyed counts, sites with editable bases."""
-    present = [row for row in rows if not row["destroyed_by"] or row["origin"] == "patient"]
     classes = Counter((row["mismatches"], row["bulges"]) for row in rows)
     return {
         "sites": len(rows),
@@ -66,7 +65,7 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
                      for (mm, bulges), count in sorted(classes.items(), key=lambda item: (item[0][1], item[0][0]))],
         "patient_specific": sum(row["origin"] == "patient" for row in rows),
         "destroyed_by_patient_alleles": sum(bool(row["destroyed_by"]) for row in rows),
-        "with_editable_bases_in_core_window": sum(row["editable_core"] > 0 for row in present),
+        "with_editable_bases_in_core_window": sum(row["editable_core"] > 0 for row in rows),
     }
 
 
