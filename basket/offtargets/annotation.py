@@ -41,7 +41,7 @@ class _Intervals:
         found = []
         index = bisect_right(self.starts, high) - 1
         while index >= 0 and self.max_end[index] >= low:
-            start, end, name = self.items[index]
+            _, end, name = self.items[index]
             if end >= low:
                 found.append(name)
             index -= 1
@@ -56,7 +56,7 @@ class Annotation:
     has_exons: bool = False
 
     def label(self, contig: str, start: int, end: int) -> dict[str, str]:
-        genes = self.genes.get(contig, _Intervals()).overlapping(start, end) if contig in self.genes else []
+        genes = self.genes[contig].overlapping(start, end) if contig in self.genes else []
         exons = self.exons[contig].overlapping(start, end) if contig in self.exons else []
         if exons:
             return {"gene": ",".join(sorted(set(genes) | set(exons))), "region": "exon"}

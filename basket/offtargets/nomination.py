@@ -29,7 +29,8 @@ def nominate(query: OffTargetQuery, fasta: Path, build: str | None = None, vcf: 
     search = search_genome(query, fasta, build, progress, alleles)
     sites = search.sites
     if features is not None:
-        sites = [site.with_(annotation=features.label(site.contig, site.start, site.end)) for site in sites]
+        sites = [site.with_(annotation=features.label(site.contig, min(site.start, site.pam_start),
+                                                      max(site.end, site.pam_end))) for site in sites]
     rows = [site_row(rank, site, query.editor.edited_base)
             for rank, site in enumerate(ranked(sites, search.contig_order), start=1)]
     header = {
