@@ -3,9 +3,10 @@
 For each haplotype context (`vcf_alleles.PatientAlleles`) the alleles of a contig are gathered into
 windows that reach one longest site (spacer + bulges + PAM) beyond them, the alleles applied to the
 reference there, and the windows of the contig scanned together (joined by runs of N, which no site
-crosses). A site found there counts as patient-specific only when its protospacer or PAM contains an
-allele's bases (or spans a deletion's junction); every other site of the window is a reference site,
-already found by the reference scan. A reference site that overlaps an applied allele but has no site
+crosses). A site found there counts as patient-specific only when an allele lies in its search region (the PAM
+and the spacer + bulges bases 5' of it, which decide whether and how the guide pairs there; a deletion
+counts when the region spans its junction); every other site of the window is a reference site, already
+found by the reference scan. A reference site with an applied allele in its search region but no site
 at the same PAM in the patient's window is marked destroyed by those alleles (with the haplotype).
 Coordinates of patient sites are the reference's: an inserted base takes the position of the
 reference base before it.
@@ -89,11 +90,11 @@ def patient_sites(scan: StrandScan, contig: str, codes: np.ndarray, n: int, alle
             window = windows[bisect_right(starts, site.pam_start - 1) - 1]
             mapped = _mapped(site, positions)
             present.add((window.label, mapped.key, mapped.guide))
-            involved = _involved(site, window)
+            involved = _involved(site, window, query.spacer + query.max_bulges)
             if involved and not (mapped.start < 1 or mapped.pam_start < 1):
                 _merge(found, mapped.with_(origin="patient", haplotype=haplotype_label(window.label),
                                            variants=involved))
-    return list(found.values()), _destroyed(reference_sites, windows, present)
+    return list(found.values()), _destroyed(reference_sites, windows, present, query.spacer + query.max_bulges)
 
 
 def _windows(codes: np.ndarray, n: int, alleles: ContigAlleles, flank: int):
@@ -163,10 +164,18 @@ def _apply(codes: np.ndarray, begin: int, end: int, group: list[Allele], joined_
     return sequence, np.array(positions, dtype=np.int64), applied
 
 
-def _involved(site: Site, window: _Window) -> tuple[str, ...]:
-    """Alleles whose bases lie in the site (protospacer or PAM), or whose deletion junction it spans;
+def search_region(site: Site, reach: int) -> tuple[int, int]:
+    """The bases that decide whether there is a site at this PAM and what it is: the PAM and the
+    ``reach`` (spacer + bulges) bases 5' of it. 1-based, inclusive, plus strand."""
+    if site.strand == "+":
+        return site.pam_start - reach, site.pam_end
+    return site.pam_start, site.pam_end + reach
+
+
+def _involved(site: Site, window: _Window, reach: int) -> tuple[str, ...]:
+    """Alleles whose bases lie in the site's search region, or whose deletion junction it spans;
     positions here are 1-based in the joined sequence."""
-    low, high = min(site.start, site.pam_start) - 1, max(site.end, site.pam_end) - 1  # 0-based, inclusive
+    low, high = (value - 1 for value in search_region(site, reach))  # 0-based, inclusive
     names = []
     for allele, first, count in window.applied:
         inside = first <= high and first + count - 1 >= low if count else low <= first - 1 and first <= high
@@ -197,13 +206,13 @@ def _merge(found: dict[tuple, Site], site: Site) -> None:
     found[identity] = previous.with_(haplotype=",".join(haplotypes), variants=variants)
 
 
-def _destroyed(reference_sites: list[Site], windows: list[_Window], present: set[tuple]) -> list[Site]:
+def _destroyed(reference_sites: list[Site], windows: list[_Window], present: set[tuple], reach: int) -> list[Site]:
     ordered = sorted(windows, key=lambda w: w.reference_begin)
     begins = [w.reference_begin for w in ordered]
     longest = max(w.reference_end - w.reference_begin for w in ordered)
     updated = []
     for site in reference_sites:
-        low, high = min(site.start, site.pam_start), max(site.end, site.pam_end)
+        low, high = search_region(site, reach)
         destroyed = set()
         first = bisect_left(begins, low - longest)
         for window in ordered[first:bisect_right(begins, high)]:

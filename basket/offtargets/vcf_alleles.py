@@ -73,7 +73,7 @@ class PatientAlleles:
     alleles: int = 0
 
     def describe(self) -> dict:
-        return {"vcf": self.source, "sample": self.sample, "phased": self.phased, "alleles": self.alleles,
+        return {"vcf": Path(self.source).name, "sample": self.sample, "phased": self.phased, "alleles": self.alleles,
                 "skipped": dict(sorted(self.skipped.items()))}
 
 
@@ -165,7 +165,7 @@ def _record(path: Path, line: int, cells: list[str], column: int | None, problem
 
 def _contexts(path: Path, columns, records, problems: list[Problem]) -> PatientAlleles:
     sample = columns[0] if columns else None
-    result = PatientAlleles(str(path.name), sample, phased=False)
+    result = PatientAlleles(str(path), sample, phased=False)
     for line, chrom, pos, ref, alts, vid, gt in records:
         called, phased = _called(gt, len(alts))
         for index, alt in enumerate(alts, start=1):
