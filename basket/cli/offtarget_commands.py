@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from basket.cli.options import program_argument, reports_input_errors
+from basket.cli.options import check_output, emit, program_argument, reports_input_errors
 
 TABLE_COLUMNS = ("rank", "contig", "start", "end", "strand", "pam", "mismatches", "bulges", "site_alignment",
                  "editable_bases", "origin", "gene", "region")
@@ -51,6 +51,10 @@ def offtargets(program: Path, variant: str, guide: str | None, mismatches: int, 
     if output is not None and output.suffix.lower() not in (".tsv", ".json"):
         click.echo(f"--output: {output}: name a .tsv or .json file", err=True)
         sys.exit(2)
+    from basket.editing.reference_fasta import reference_files
+
+    inputs = (program, *reference_files(fasta), vcf, annotation)
+    check_output(output, inputs)
     request = OffTargetRequest(guide, mismatches, bulges, noncanonical_pams, fasta, build, vcf, sample, annotation)
     with _progress_bar(progress) as advance:
         report = offtargets_for(program, variant, request, advance)
@@ -61,10 +65,7 @@ def offtargets(program: Path, variant: str, guide: str | None, mismatches: int, 
         _print_top(report, top)
         click.echo(said, err=True)
         return
-    from basket.foundation.atomic_output import write_bytes_atomic
-
-    write_bytes_atomic(output, render(report, output).encode("utf-8"))
-    click.echo(f"wrote {output}: {said}")
+    emit(render(report, output), output, f"wrote {output}: {said}", inputs)
 
 
 class _progress_bar:
