@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from basket import __version__
@@ -189,6 +190,7 @@ def appendix_context(loaded: LoadedProgram, plan: Plan, item: VariantPlan, gaps:
                                    "nonclinical editing efficiency"),
             "off_target": gaps.value([_evidence_item(e, refs) for e in evidence if e.kind in OFF_TARGET_KINDS],
                                      "off-target assessment"),
+            "off_target_nominations": _nomination_summaries(evidence, loaded.root),
             "toxicology": gaps.value([_evidence_item(e, refs) for e in evidence if e.kind in TOXICOLOGY_KINDS],
                                      "nonclinical toxicology"),
         },
@@ -560,6 +562,59 @@ def _evidence_item(e: Evidence, refs: References) -> dict[str, Any]:
         "result": e.result, "date": e.date.isoformat() if e.date else "", "subject": e.subject,
         "measures": "; ".join(f"{k.replace('_', ' ')}: {v:g}" for k, v in sorted(e.measures.items())) or "—",
         "document": e.document or "", "source": refs.cite(e.source),
+    }
+
+
+TOP_NOMINATED_SITES = 10
+
+
+def _nomination_summaries(evidence: list[Evidence], root: Path) -> list[dict[str, Any]]:
+    """What each `basket offtargets` file behind an off_target_nomination item found: sites by
+    mismatch/bulge class, patient-specific and destroyed sites, the top sites with editable bases."""
+    from basket.offtargets.report import is_nomination_file, read_report
+
+    found = []
+    for item in evidence:
+        path = root / item.document if item.kind == "off_target_nomination" and item.document else None
+        if path is None or not is_nomination_file(path):
+            continue  # a missing or changed document is flagged by the readiness rules
+        report = read_report(path)
+        header, query, reference = report.header, report.header["query"], report.header["reference"]
+        counts = header["summary"]
+        editable = [row for row in report.rows if row["editable_core"] + row["editable_extended"] > 0]
+        found.append({
+            "evidence": item.id,
+            "reference": f"{reference['build'] or 'build not stated'}, {reference['file_name']}, "
+                         f"sha256 {reference['sha256'][:12]}…",
+            "guides": ", ".join(query["guides"]),
+            "limits": f"at most {_count(query['max_mismatches'], 'mismatch')} and "
+                      f"{_count(query['max_bulges'], 'bulge')}; PAM {', '.join(query['pams'])}; "
+                      f"editor {query['editor']}",
+            "edited_base": query["edited_base"],
+            "total": counts["sites"],
+            "patient_specific": counts["patient_specific"],
+            "destroyed": counts["destroyed_by_patient_alleles"],
+            "personal_genome": "searched" if header.get("personal_genome") else "not searched (no VCF)",
+            "classes": counts["by_class"],
+            "top": [_nominated_site(row) for row in editable[:TOP_NOMINATED_SITES]],
+            "editable_sites": len(editable),
+        })
+    return found
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "es" if noun.endswith("h") else "s")
+
+
+def _nominated_site(row: dict[str, Any]) -> dict[str, Any]:
+    differences = _count(row["mismatches"], "mismatch") + (f", {_count(row['bulges'], 'bulge')}" if row["bulges"] else "")
+    # with a bulge the DNA row alone hides where: show the guide row (- = DNA bulge) above it
+    alignment = f"{row['guide_alignment']} / {row['site_alignment']}" if row["bulges"] else row["site_alignment"]
+    return {
+        "rank": row["rank"], "locus": f"{row['contig']}:{row['start']}-{row['end']}", "strand": row["strand"],
+        "pam": row["pam"], "differences": differences, "alignment": alignment,
+        "editable": row["editable_bases"], "gene": row["gene"] or "—", "region": row["region"] or "—",
+        "origin": row["origin"] + (f" ({row['variants']})" if row["variants"] else ""),
     }
 
 

@@ -92,12 +92,14 @@ RULES: dict[int, Rule] = {
     4: Rule(
         4,
         "Met with in-vivo or patient-cell editing (humanized_mouse or patient_cells_editing), off-target "
-        "nomination AND confirmation, and NHP toxicology (variant-level or platform-level evidence counts).",
+        "nomination AND confirmation, and NHP toxicology (variant-level or platform-level evidence counts). "
+        "An in-silico nomination alone (method: in_silico, or a `basket offtargets` file) is partial: the "
+        "nomination needs an experimental method too (e.g. ONE-seq, CHANGE-seq-BE, GUIDE-seq).",
         (Requirement("in-vivo or patient-cell editing", ("humanized_mouse", "patient_cells_editing"),
                      ("variant",)),
-         Requirement("off-target nomination", ("off_target_nomination",), ("variant",)),
          Requirement("off-target confirmation", ("off_target_confirmation",), ("variant",)),
          Requirement("NHP toxicology", ("nhp_toxicology",), ("variant", "platform"))),
+        ("off_target_nominated_experimentally",),
     ),
     5: Rule(
         5,
@@ -110,15 +112,22 @@ RULES: dict[int, Rule] = {
 
 # Evidence kinds that are listed under an element without being a requirement of it.
 LISTED_KINDS: dict[int, tuple[str, ...]] = {3: ("natural_history",)}
+# Requirements judged inside a condition (which looks further than kind and status), by element.
+OFF_TARGET_NOMINATION = Requirement("off-target nomination", ("off_target_nomination",), ("variant",))
+CONDITION_REQUIREMENTS: dict[int, tuple[Requirement, ...]] = {4: (OFF_TARGET_NOMINATION,)}
+
+
+def _all_requirements() -> list[tuple[int, Requirement]]:
+    return ([(rule.element, r) for rule in RULES.values() for r in rule.requirements]
+            + [(element, r) for element, rs in CONDITION_REQUIREMENTS.items() for r in rs])
 
 
 def kind_elements() -> dict[str, set[int]]:
     """Evidence kind -> the elements where it counts (used to warn about misfiled evidence)."""
     found: dict[str, set[int]] = {}
-    for rule in RULES.values():
-        for requirement in rule.requirements:
-            for kind in requirement.kinds:
-                found.setdefault(kind, set()).add(rule.element)
+    for element, requirement in _all_requirements():
+        for kind in requirement.kinds:
+            found.setdefault(kind, set()).add(element)
     for element, kinds in LISTED_KINDS.items():
         for kind in kinds:
             found.setdefault(kind, set()).add(element)
@@ -227,6 +236,7 @@ class Context:
     evidence: list[Evidence]
     flags: dict[str, DocumentFlag]
     natural_history: NaturalHistoryCheck | None
+    root: Path  # the program directory, where evidence documents are
 
 
 def assess(loaded: LoadedProgram, plan: Plan) -> Readiness:
@@ -241,7 +251,7 @@ def assess_program(program: Program, root: Path, plan: Plan) -> Readiness:
     for item in plan.variants:
         variant = program.variants_by_id[item.variant]
         context = Context(program, variant, item, _evidence_of(program, variant, item), flags,
-                          histories.get(item.disease) if item.disease else None)
+                          histories.get(item.disease) if item.disease else None, root)
         elements = {number: judge_element(rule, context) for number, rule in RULES.items()}
         variants.append(VariantReadiness(
             variant=variant.id, gene=variant.gene, disease=item.disease, status=variant.status,
@@ -326,6 +336,32 @@ def _dosed(context: Context) -> bool:
     return any(p.status in DOSED_STATUSES for p in context.program.patients_by_variant.get(context.variant.id, []))
 
 
+def _off_target_nominated_experimentally(context: Context) -> Finding:
+    """Off-target nomination, told apart by method: computed sites are candidates, not evidence that
+    the editor leaves them alone, so an in-silico nomination alone leaves the requirement partial."""
+    found = judge_requirement(OFF_TARGET_NOMINATION, context)
+    if found.state != MET:
+        return found
+    computed = [e for e in _matching(OFF_TARGET_NOMINATION, context) if e.id in found.evidence
+                and is_in_silico(e, context.root)]
+    if len(computed) < len(found.evidence):
+        return found
+    names = ", ".join(e.id for e in computed)
+    return Finding(found.name, PARTIAL, f"off-target nomination: in silico only ({names}); an experimental "
+                   "nomination (e.g. ONE-seq, CHANGE-seq-BE, GUIDE-seq) is still needed", found.evidence, found.flags)
+
+
+def is_in_silico(item: Evidence, root: Path) -> bool:
+    """An in-silico nomination: said so (method: in_silico), or its document is a `basket offtargets` file."""
+    if item.method is not None:
+        return item.method == "in_silico"
+    if item.document is None:
+        return False
+    from basket.offtargets.report import is_nomination_file
+
+    return is_nomination_file(root / item.document)
+
+
 def _classified_pathogenic(context: Context) -> Finding:
     recorded = context.variant.classification
     if recorded in PATHOGENIC:
@@ -360,6 +396,7 @@ CONDITIONS: dict[str, Callable[[Context], Finding]] = {
     "classified_pathogenic": _classified_pathogenic,
     "platform_correctable": _platform_correctable,
     "natural_history_adequate": _natural_history_adequate,
+    "off_target_nominated_experimentally": _off_target_nominated_experimentally,
 }
 
 
@@ -379,10 +416,9 @@ def _warnings(program: Program) -> list[str]:
     """Evidence filed where no rule can use it (wrong element, or a subject the kind cannot count for)."""
     where = kind_elements()
     scopes: dict[str, set[str]] = {}
-    for rule in RULES.values():
-        for requirement in rule.requirements:
-            for kind in requirement.kinds:
-                scopes.setdefault(kind, set()).update(requirement.scopes)
+    for _, requirement in _all_requirements():
+        for kind in requirement.kinds:
+            scopes.setdefault(kind, set()).update(requirement.scopes)
     scopes.setdefault("natural_history", set()).add("disease")
     warnings = []
     for item in program.evidence:

@@ -88,6 +88,16 @@ def render(report: NominationReport, path: Path) -> str:
     return to_json(report) if path.suffix.lower() == ".json" else to_tsv(report)
 
 
+def is_nomination_file(path: Path) -> bool:
+    """Does the file start like a `basket offtargets` output (TSV header or JSON)?"""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(200)
+    except OSError:
+        return False
+    return head.startswith((f'## format: "{FORMAT_NAME}"'.encode(), f'{{\n "format": "{FORMAT_NAME}"'.encode()))
+
+
 def read_report(path: Path) -> NominationReport:
     """A nomination file written by `basket offtargets` (TSV or JSON); InputError with file:line otherwise."""
     try:

@@ -282,6 +282,9 @@ class Evidence(Strict):
         description="what it supports: variant:ID, disease:ID, platform:ID or gene:SYMBOL"
     )
     status: EvidenceStatus = "complete"
+    method: Literal["in_silico", "experimental"] | None = Field(
+        default=None, description="off_target_nomination only: computed (e.g. `basket offtargets`) or measured "
+                                  "(ONE-seq, CHANGE-seq, GUIDE-seq ...); unset counts as experimental")
     result: Text
     measures: dict[str, float] = Field(default_factory=dict)
     date: dt.date | None = None
@@ -293,6 +296,8 @@ class Evidence(Strict):
     def _hash_needs_document(self) -> Evidence:
         if self.sha256 and not self.document:
             raise ValueError("sha256 given without a document")
+        if self.method is not None and self.kind != "off_target_nomination":
+            raise ValueError("method (in_silico / experimental) applies to off_target_nomination evidence only")
         return self
 
     @field_validator("document")

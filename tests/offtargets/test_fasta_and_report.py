@@ -47,7 +47,7 @@ def test_a_file_that_is_not_fasta_is_bad_input_with_its_line(tmp_path, text, mes
 
 
 def test_a_contig_split_across_read_chunks_is_whole(tmp_path, monkeypatch):
-    import basket.offtargets.fasta_stream as fasta_stream
+    from basket.offtargets import fasta_stream
 
     monkeypatch.setattr(fasta_stream, "CHUNK_BYTES", 5)
     path = write_fasta(tmp_path / "ref.fa", {"a": "ACGTACGTACGTAC", "b": "TTTTGGGGCCCCAAAA"})

@@ -60,7 +60,7 @@ def test_unknown_variant_and_missing_reference(fasta):
 
 def test_interrupted_search_writes_nothing(tmp_path, fasta, monkeypatch):
     """Ctrl-C during the search leaves no output file, not even a partial one."""
-    import basket.offtargets.genome_search as genome_search
+    from basket.offtargets import genome_search
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
