@@ -12,27 +12,22 @@ from basket.editing.sequence import IUPAC_CODES
 from basket.offtargets.scan_kernel import MAX_PACKED_BASES, N_CODE, PAD
 
 BASES = "ACGT"
-_CODE_OF_BYTE = np.full(256, N_CODE, dtype=np.uint8)
-for _code, _base in enumerate(BASES):
-    _CODE_OF_BYTE[ord(_base)] = _code
-    _CODE_OF_BYTE[ord(_base.lower())] = _code
-_COMPLEMENT_CODE = np.array([3, 2, 1, 0, N_CODE], dtype=np.uint8)
+_CODE_OF_BYTE = bytes(BASES.index(chr(byte).upper()) if chr(byte).upper() in BASES else N_CODE for byte in range(256))
+_COMPLEMENT_OF_CODE = bytes([3, 2, 1, 0]) + bytes([N_CODE] * 252)
+_PADDING = bytes([N_CODE] * PAD)
 _LETTER_OF_CODE = np.frombuffer(b"ACGTN", dtype=np.uint8)
 
 
-def encode(sequence: bytes | bytearray | memoryview) -> np.ndarray:
-    """Codes of a DNA byte string (upper or lower case; any other letter becomes N), followed by PAD Ns."""
-    raw = np.frombuffer(sequence, dtype=np.uint8)
-    codes = np.full(len(raw) + PAD, N_CODE, dtype=np.uint8)
-    np.take(_CODE_OF_BYTE, raw, out=codes[: len(raw)])
-    return codes
+def encode(sequence: bytes | bytearray) -> np.ndarray:
+    """Codes of a DNA byte string (upper or lower case; any other letter becomes N), followed by PAD Ns.
+    Translated a byte per base by `bytes.translate` (a numpy lookup would index through 8-byte integers)."""
+    return np.frombuffer(sequence.translate(_CODE_OF_BYTE) + _PADDING, dtype=np.uint8)
 
 
 def reverse_complement_codes(codes: np.ndarray, n: int) -> np.ndarray:
     """The reverse complement of ``codes[:n]``, followed by PAD Ns."""
-    reverse = np.full(n + PAD, N_CODE, dtype=np.uint8)
-    np.take(_COMPLEMENT_CODE, codes[n - 1 :: -1] if n else codes[:0], out=reverse[:n])
-    return reverse
+    return np.frombuffer(codes[n - 1::-1].tobytes().translate(_COMPLEMENT_OF_CODE) + _PADDING if n else _PADDING,
+                         dtype=np.uint8)
 
 
 def decode(codes: np.ndarray) -> str:
