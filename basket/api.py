@@ -179,7 +179,18 @@ def offtargets_for(directory: Path, variant_id: str, request: OffTargetRequest,
     subject = {"program": program.umbrella.id, "variant": variant_id, "guide_from": "--guide" if request.guide
                else "plan (best guide)"}
     return nominate(query, request.fasta, request.build, request.vcf, request.sample, request.annotation,
-                    subject, progress)
+                    subject, progress, _on_target(program, variant, item, query.guides[0]))
+
+
+def _on_target(program, variant, item, guide: str):
+    """The plan's guide site, when the searched guide is the plan's (its coordinates are known)."""
+    from basket.offtargets.nomination import OnTarget
+
+    planned = item.guide
+    if not planned or planned.get("protospacer") != guide:
+        return None
+    chrom = variant.window.chrom if variant.window else program.genes_by_symbol[variant.gene].chrom
+    return OnTarget(chrom, planned["strand"], planned["start"], planned["end"])
 
 
 def _known_variant(directory: Path, program, variant_id: str):

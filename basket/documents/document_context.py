@@ -614,7 +614,8 @@ def _nominated_site(row: dict[str, Any]) -> dict[str, Any]:
         "rank": row["rank"], "locus": f"{row['contig']}:{row['start']}-{row['end']}", "strand": row["strand"],
         "pam": row["pam"], "differences": differences, "alignment": alignment,
         "editable": row["editable_bases"], "gene": row["gene"] or "—", "region": row["region"] or "—",
-        "origin": row["origin"] + (f" ({row['variants']})" if row["variants"] else ""),
+        "origin": ("on-target, " if row.get("on_target") == "yes" else "") + row["origin"]
+                  + (f" ({row['variants']})" if row["variants"] else ""),
     }
 
 

@@ -3,17 +3,35 @@ rank them, and shape the report with the reference's identity and the query in i
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from basket.offtargets.genome_search import Progress, search_genome
 from basket.offtargets.query import OffTargetQuery
 from basket.offtargets.ranking import ranked
 from basket.offtargets.report import FORMAT_NAME, FORMAT_VERSION, NominationReport, site_row, summary
+from basket.offtargets.sites import Site
+
+
+@dataclass(frozen=True)
+class OnTarget:
+    """Where the guide is meant to bind (protospacer, 1-based inclusive, plus strand): that site is
+    marked on-target, not counted as an off-target. The contig matches with or without a 'chr' prefix."""
+
+    contig: str
+    strand: str
+    start: int
+    end: int
+
+    def matches(self, site: Site) -> bool:
+        bare = self.contig.removeprefix("chr")
+        return (site.contig in (bare, f"chr{bare}") and site.strand == self.strand
+                and site.start <= self.end and site.end >= self.start)
 
 
 def nominate(query: OffTargetQuery, fasta: Path, build: str | None = None, vcf: Path | None = None,
              sample: str | None = None, annotation: Path | None = None, subject: dict | None = None,
-             progress: Progress | None = None) -> NominationReport:
+             progress: Progress | None = None, on_target: OnTarget | None = None) -> NominationReport:
     """Every candidate site of the query's guides in the reference (and with ``vcf``, in the patient's
     haplotypes), ranked; ``subject`` (program, variant) is recorded in the header when given."""
     features = None
@@ -28,6 +46,8 @@ def nominate(query: OffTargetQuery, fasta: Path, build: str | None = None, vcf: 
         alleles = read_alleles(vcf, sample)
     search = search_genome(query, fasta, build, progress, alleles)
     sites = search.sites
+    if on_target is not None:
+        sites = [site.with_(on_target=True) if on_target.matches(site) else site for site in sites]
     if features is not None:
         sites = [site.with_(annotation=features.label(site.contig, min(site.start, site.pam_start),
                                                       max(site.end, site.pam_end))) for site in sites]
@@ -43,6 +63,7 @@ def nominate(query: OffTargetQuery, fasta: Path, build: str | None = None, vcf: 
         "personal_genome": alleles.describe() if alleles is not None else None,
         "annotation": annotation.name if annotation is not None else None,
         "subject": subject,
+        "on_target": asdict(on_target) if on_target is not None else None,
         "ranking": "counts and seed position (differences, bulges, canonical PAM, seed differences, "
                    "difference closest to the PAM); no published scoring model",
         "summary": summary(rows),

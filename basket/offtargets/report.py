@@ -21,7 +21,7 @@ from basket.offtargets.sites import Site
 FORMAT_NAME = "basket-offtargets"
 FORMAT_VERSION = 1
 COLUMNS = (
-    "rank", "guide", "contig", "start", "end", "strand", "pam", "pam_start", "pam_end", "canonical_pam",
+    "rank", "on_target", "guide", "contig", "start", "end", "strand", "pam", "pam_start", "pam_end", "canonical_pam",
     "mismatches", "bulges", "dna_bulges", "rna_bulges", "seed_differences", "guide_alignment", "site_alignment",
     "editable_bases", "editable_core", "editable_extended", "origin", "haplotype", "variants", "destroyed_by",
     "gene", "region",
@@ -41,7 +41,7 @@ class NominationReport:
 def site_row(rank: int, site: Site, edited_base: str) -> dict[str, Any]:
     alignment = site.alignment
     return {
-        "rank": rank, "guide": site.guide, "contig": site.contig, "start": site.start, "end": site.end,
+        "rank": rank, "on_target": "yes" if site.on_target else "", "guide": site.guide, "contig": site.contig, "start": site.start, "end": site.end,
         "strand": site.strand, "pam": site.pam, "pam_start": site.pam_start, "pam_end": site.pam_end,
         "canonical_pam": "yes" if site.canonical_pam else "no",
         "mismatches": alignment.mismatches, "bulges": alignment.bulges, "dna_bulges": alignment.dna_bulges,
@@ -61,6 +61,7 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     classes = Counter((row["mismatches"], row["bulges"]) for row in rows)
     return {
         "sites": len(rows),
+        "on_target": sum(row["on_target"] == "yes" for row in rows),
         "by_class": [{"mismatches": mm, "bulges": bulges, "sites": count}
                      for (mm, bulges), count in sorted(classes.items(), key=lambda item: (item[0][1], item[0][0]))],
         "patient_specific": sum(row["origin"] == "patient" for row in rows),

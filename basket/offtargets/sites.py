@@ -51,6 +51,7 @@ class Site:
     variants: tuple[str, ...] = ()
     destroyed_by: tuple[str, ...] = ()  # reference site absent from a patient haplotype: those alleles
     annotation: dict[str, str] = field(default_factory=dict)
+    on_target: bool = False  # the site the guide is designed for (see nomination.OnTarget)
 
     @property
     def key(self) -> tuple[str, str, int]:

@@ -92,3 +92,13 @@ def test_sites_are_labelled_by_gene_and_region(tmp_path):
     broken.write_text("chr1\tt\tgene\tx\t30\n")
     with pytest.raises(InputError, match="broken.gtf:1: 5 tab-separated fields"):
         read_annotation(broken)
+
+
+def test_the_guides_own_site_is_marked_on_target(tmp_path):
+    from basket.offtargets.nomination import OnTarget
+
+    editor = load_catalogue()["NG-ABE8e"]
+    fasta = write_fasta(tmp_path / "ref.fa", {"chr1": "CCCCC" + GUIDE + "TGA" + "TTTTT" + GUIDE + "AGT"})
+    report = nominate(make_query([GUIDE], editor, 0, 0), fasta, on_target=OnTarget("1", "+", 6, 25))
+    assert [(r["start"], r["on_target"]) for r in report.rows] == [(6, "yes"), (34, "")]
+    assert report.header["summary"]["on_target"] == 1
