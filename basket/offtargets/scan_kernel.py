@@ -32,6 +32,21 @@ HIT_FIELDS = ("pam_start", "guide", "pam", "mismatches", "bulges", "diagonal")
 INFINITE = 1 << 20
 
 
+@njit(cache=True)
+def translate_in_place(data, table):
+    """data[i] = table[data[i]] for every byte: ASCII to codes without a second copy of a contig."""
+    for i in range(data.shape[0]):
+        data[i] = table[data[i]]
+
+
+@njit(cache=True)
+def reverse_complement_into(codes, n, out):
+    """out[:n] = the reverse complement of codes[:n] (the complement of code c < 4 is 3 - c; N stays N)."""
+    for i in range(n):
+        code = codes[n - 1 - i]
+        out[i] = 3 - code if code < N_CODE else N_CODE
+
+
 @njit(cache=True, inline="always")
 def _popcount(x):
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))

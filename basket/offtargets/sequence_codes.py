@@ -9,25 +9,38 @@ from __future__ import annotations
 import numpy as np
 
 from basket.editing.sequence import IUPAC_CODES
-from basket.offtargets.scan_kernel import MAX_PACKED_BASES, N_CODE, PAD
+from basket.offtargets.scan_kernel import (
+    MAX_PACKED_BASES,
+    N_CODE,
+    PAD,
+    reverse_complement_into,
+    translate_in_place,
+)
 
 BASES = "ACGT"
-_CODE_OF_BYTE = bytes(BASES.index(chr(byte).upper()) if chr(byte).upper() in BASES else N_CODE for byte in range(256))
-_COMPLEMENT_OF_CODE = bytes([3, 2, 1, 0]) + bytes([N_CODE] * 252)
+_CODE_OF_BYTE = np.array([BASES.index(chr(b).upper()) if chr(b).upper() in BASES else N_CODE for b in range(256)],
+                         dtype=np.uint8)
 _PADDING = bytes([N_CODE] * PAD)
 _LETTER_OF_CODE = np.frombuffer(b"ACGTN", dtype=np.uint8)
 
 
 def encode(sequence: bytes | bytearray) -> np.ndarray:
     """Codes of a DNA byte string (upper or lower case; any other letter becomes N), followed by PAD Ns.
-    Translated a byte per base by `bytes.translate` (a numpy lookup would index through 8-byte integers)."""
-    return np.frombuffer(sequence.translate(_CODE_OF_BYTE) + _PADDING, dtype=np.uint8)
+
+    A bytearray is encoded in place (its bytes become the codes, so a contig is held once); anything
+    else is copied first."""
+    buffer = sequence if isinstance(sequence, bytearray) else bytearray(sequence)
+    buffer.extend(b"N" * PAD)
+    codes = np.frombuffer(buffer, dtype=np.uint8)
+    translate_in_place(codes, _CODE_OF_BYTE)
+    return codes
 
 
 def reverse_complement_codes(codes: np.ndarray, n: int) -> np.ndarray:
     """The reverse complement of ``codes[:n]``, followed by PAD Ns."""
-    return np.frombuffer(codes[n - 1::-1].tobytes().translate(_COMPLEMENT_OF_CODE) + _PADDING if n else _PADDING,
-                         dtype=np.uint8)
+    reverse = np.full(n + PAD, N_CODE, dtype=np.uint8)
+    reverse_complement_into(codes, n, reverse)
+    return reverse
 
 
 def decode(codes: np.ndarray) -> str:
