@@ -9,8 +9,8 @@ import click
 
 from basket.cli.options import check_output, emit, program_argument, reports_input_errors
 
-TABLE_COLUMNS = ("rank", "contig", "start", "end", "strand", "pam", "mismatches", "bulges", "site_alignment",
-                 "editable_bases", "origin", "gene", "region")
+TABLE_COLUMNS = ("rank", "contig", "start", "end", "strand", "pam", "mismatches", "bulges", "guide_alignment", "site_alignment",
+                 "editable_bases", "origin", "variants", "gene", "region")
 
 _existing_file = click.Path(dir_okay=False, exists=True, path_type=Path)
 
