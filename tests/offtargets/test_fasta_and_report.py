@@ -102,3 +102,13 @@ def test_the_guides_own_site_is_marked_on_target(tmp_path):
     report = nominate(make_query([GUIDE], editor, 0, 0), fasta, on_target=OnTarget("1", "+", 6, 25))
     assert [(r["start"], r["on_target"]) for r in report.rows] == [(6, "yes"), (34, "")]
     assert report.header["summary"]["on_target"] == 1
+
+
+def test_weaker_pams_are_searched_only_when_asked_and_rank_after_canonical_ones(tmp_path):
+    editor = load_catalogue()["ABE8e"]  # NGG, and NAG from Hsu et al. 2013
+    fasta = write_fasta(tmp_path / "ref.fa", {"chr1": "CCCCC" + GUIDE + "TAG" + "TTTTT" + GUIDE + "TGG"})
+    canonical_only = nominate(make_query([GUIDE], editor, 0, 0), fasta)
+    assert [(r["pam"], r["canonical_pam"]) for r in canonical_only.rows] == [("TGG", "yes")]
+    both = nominate(make_query([GUIDE], editor, 0, 0, noncanonical_pams=True), fasta)
+    assert [(r["pam"], r["canonical_pam"]) for r in both.rows] == [("TGG", "yes"), ("TAG", "no")]
+    assert both.header["query"]["pams"] == ["NGG", "NAG"]
