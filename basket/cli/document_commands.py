@@ -10,9 +10,12 @@ from pathlib import Path
 import click
 
 from basket.cli.options import (
+    DEFAULT_OUTPUT,
     EXIT_BAD_INPUT,
     check_output,
     fasta_option,
+    format_option,
+    output_format,
     program_argument,
     reports_input_errors,
     select_option,
@@ -23,7 +26,7 @@ from basket.cli.options import (
 @program_argument
 @select_option
 @fasta_option
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUTPUT / "protocol",
               show_default=True, help="Output directory (replaced atomically).")
 @click.option("--format", "formats", default="md", show_default=True,
               help="Comma-separated formats: md, html, pdf, docx.")
@@ -34,7 +37,7 @@ def render(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...],
            formats: str, templates: Path | None) -> None:
     """Render the master overview and one appendix per variant inside the umbrella.
 
-    Example: basket render configs/ucd-umbrella -o out --format md,html
+    Example: basket render configs/ucd-umbrella --format md,html
     """
     from basket.api import render_to
 
@@ -48,7 +51,7 @@ def render(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...],
 
 @click.command("docs")
 @program_argument
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUTPUT / "site",
               show_default=True, help="Site directory (replaced atomically).")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Directory whose templates override the shipped ones, file by file.")
@@ -87,16 +90,19 @@ def docs(program: Path, out: Path, templates: Path | None, focus: str | None, pi
                f"open {out / 'index.html'}")
 
 
+PICTURE_FORMATS = {"svg": (".svg",), "png": (".png",)}
+
+
 @click.command("picture")
 @program_argument
 @select_option
-@click.option("--format", "fmt", type=click.Choice(["svg", "png"]), default="svg", show_default=True)
+@format_option(PICTURE_FORMATS, "svg")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")
 @click.option("--schema", is_flag=True, help="Draw the trial schema (umbrella, platform, baskets, variants) "
               "instead of the whole graph.")
 @reports_input_errors
-def picture(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fmt: str, output: Path,
+def picture(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fmt: str | None, output: Path,
             schema: bool) -> None:
     """Draw the program graph (or the trial schema) with Graphviz as SVG or PNG.
 
@@ -107,6 +113,7 @@ def picture(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...]
     from basket.foundation.atomic_output import write_bytes_atomic
     from basket.program.load import load_program
 
+    fmt = output_format(fmt, output, PICTURE_FORMATS, "svg")
     check_output(output, (program,))
     try:
         if schema:

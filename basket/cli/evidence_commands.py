@@ -13,46 +13,57 @@ from basket.cli.options import (
     check_output,
     emit,
     fasta_option,
+    format_option,
+    output_format,
     program_argument,
     reports_input_errors,
     select_option,
+    table_width,
+    wide_option,
 )
 
-FORMATS = ("table", "csv", "md", "html", "json")
+FORMATS = {"table": (".txt",), "csv": (".csv",), "md": (".md",), "html": (".html", ".htm"), "json": (".json",)}
 
 
 @click.command("readiness")
 @program_argument
 @select_option
 @fasta_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@format_option(FORMATS, "table")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when a variant that must pass the gate fails it (the failure is still printed).")
+@wide_option
 @reports_input_errors
-def readiness(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fasta: Path | None, fmt: str,
-              output: Path | None) -> None:
+def readiness(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fasta: Path | None,
+              fmt: str | None, output: Path | None, exit_zero: bool, wide: bool) -> None:
     """Show, per variant and plausible-mechanism element, met / partial / missing / not yet applicable,
     the rule that decided it and what is missing.
 
     Exit 1 when a variant marked `submit: true`, or already submitted or later, fails the entry gate
-    (elements 1-4 met, correctable by the platform, disease covered, adequate natural history).
+    (elements 1-4 met, correctable by the platform, disease covered, adequate natural history);
+    --exit-zero reports it and exits 0, to write a report without failing a script.
 
-    Example: basket readiness configs/ucd-umbrella --format html -o readiness.html
+    Example: basket readiness configs/ucd-umbrella -o readiness.html
     """
     from basket.api import plan_program
     from basket.documents.readiness_report import readiness_output
     from basket.editing.reference_fasta import reference_files
     from basket.evidence.readiness_rules import assess
 
+    fmt = output_format(fmt, output, FORMATS, "table")
     inputs = (program, *reference_files(fasta))
     check_output(output, inputs)
     loaded, plan = plan_program(program, selectors, fasta, excluded)
     report = assess(loaded, plan)
-    emit(readiness_output(report, fmt), output, inputs=inputs)
+    width = table_width(wide) if output is None else None
+    emit(readiness_output(report, fmt, width), output, inputs=inputs)
     if report.blocking:
         names = ", ".join(v.variant for v in report.blocking)
         click.echo(f"gate failed for a variant that must pass: {names}", err=True)
-        sys.exit(EXIT_PROBLEMS)
+        if not exit_zero:
+            sys.exit(EXIT_PROBLEMS)
 
 
 @click.command("status")

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from basket.cli.options import check_output, emit, program_argument, reports_input_errors, select_option
+from basket.cli.options import (
+    check_output,
+    emit,
+    format_option,
+    output_format,
+    program_argument,
+    reports_input_errors,
+    select_option,
+)
 from basket.foundation.text_tables import to_json
 
 
@@ -15,22 +23,26 @@ def graph() -> None:
     """Export the program graph."""
 
 
+GRAPH_FORMATS = {"graphml": (".graphml",), "gexf": (".gexf",), "json": (".json",), "cyjs": (".cyjs",),
+                 "dot": (".dot", ".gv"), "mermaid": (".mmd", ".mermaid")}
+
+
 @graph.command("export")
 @program_argument
 @select_option
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "cyjs", "dot", "mermaid"]),
-              default="json", show_default=True)
+@format_option(GRAPH_FORMATS, "json")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write ('-' for standard output).")
 @reports_input_errors
-def graph_export(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fmt: str,
+def graph_export(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fmt: str | None,
                  output: Path) -> None:
     """Write the program graph as GraphML, GEXF, node-link JSON, Cytoscape JSON, DOT or Mermaid.
 
-    Example: basket graph export configs/ucd-umbrella --format graphml -o ucd.graphml
+    Example: basket graph export configs/ucd-umbrella -o ucd.graphml
     """
     from basket.api import export_to
 
+    fmt = output_format(fmt, output, GRAPH_FORMATS, "json")
     check_output(output, (program,))
     emit(export_to(program, fmt, selectors, excluded).decode("utf-8"), output, inputs=(program,))
 

@@ -1,4 +1,5 @@
-"""What every command shares: exit codes, the PROGRAM argument, common options, error reporting
+"""What every command shares: exit codes, the PROGRAM argument, common options, error reporting,
+the format of an output (from --format, else from the -o file's extension), the width of tables
 and writing a result to a file or standard output.
 
 May import: click and `basket.foundation` (inside functions). Must not import: any pipeline stage at
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import shutil
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +46,53 @@ fasta_option = click.option(
     "--fasta", type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Indexed reference FASTA for variants without a sequence window (needs their HGVS g.).",
 )
+
+
+DEFAULT_OUTPUT = Path("out")  # one folder for everything written: out/protocol, out/site, out/design
+
+
+def format_option(choices: Mapping[str, tuple[str, ...]], default: str) -> Callable[..., Any]:
+    """`--format`, whose default is the format the -o file's extension names (`choices`: format ->
+    its extensions), else `default`; the command calls `output_format` to settle it."""
+    extensions = "; ".join(f"{', '.join(ext)} → {name}" for name, ext in choices.items() if ext)
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=None,
+                        help=f"Output format [default: from the -o file's extension ({extensions}), else {default}]")
+
+
+def output_format(fmt: str | None, output: Path | None, choices: Mapping[str, tuple[str, ...]], default: str) -> str:
+    """The format asked for, else the one the output file's extension names, else `default` (standard
+    output). An extension that names no format is a usage error: say which to use."""
+    if fmt is not None:
+        return fmt
+    if output is None or str(output) == "-":
+        return default
+    suffix = output.suffix.lower()
+    for name, extensions in choices.items():
+        if suffix in extensions:
+            return name
+    known = ", ".join(ext for extensions in choices.values() for ext in extensions)
+    raise click.UsageError(f"cannot tell the format from {output.name!r}: give --format "
+                           f"({', '.join(choices)}) or end the file name with one of {known}")
+
+
+wide_option = click.option(
+    "--wide", is_flag=True,
+    help="Print tables in full; by default a table on a terminal is cut to its width (cut text ends with …). "
+         "Tables written to a pipe or file are always in full.",
+)
+
+
+def table_width(wide: bool) -> int | None:
+    """The width a table must fit: None (full text) with --wide or when standard output is not a
+    terminal; else $COLUMNS when set, else the terminal's width."""
+    if wide:
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def reports_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,33 +7,56 @@ from typing import Any
 
 import click
 
-from basket.cli.options import fasta_option, program_argument, reports_input_errors, select_option
+from basket.cli.options import (
+    check_output,
+    emit,
+    fasta_option,
+    format_option,
+    output_format,
+    program_argument,
+    reports_input_errors,
+    select_option,
+    table_width,
+    wide_option,
+)
 from basket.foundation.text_tables import to_csv, to_json, to_markdown, to_table
 
 PLAN_COLUMNS = ("variant", "gene", "disease", "hgvs_c", "change_class", "correction", "classification",
                 "editor", "in_umbrella", "reason")
 
 
+PLAN_FORMATS = {"table": (".txt",), "csv": (".csv",), "json": (".json",), "md": (".md",)}
+
+
 @click.command()
 @program_argument
 @select_option
 @fasta_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "md"]), default="table",
-              show_default=True)
+@format_option(PLAN_FORMATS, "table")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
 @click.option("--guides/--no-guides", default=False, help="Include every candidate guide in JSON output.")
+@wide_option
 @reports_input_errors
-def plan(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fasta: Path | None, fmt: str,
-         guides: bool) -> None:
+def plan(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fasta: Path | None, fmt: str | None,
+         output: Path | None, guides: bool, wide: bool) -> None:
     """Decide, per variant, whether the platform corrects it and whether it sits in the umbrella.
 
     Example: basket plan configs/ucd-umbrella --format json
 
     Example: basket plan configs/ucd-umbrella --select "gene:OTC gene:CPS1" --exclude in_umbrella:yes
+
+    Example: basket plan configs/ucd-umbrella -o plan.csv
     """
     from basket.api import plan_program
+    from basket.editing.reference_fasta import reference_files
 
+    fmt = output_format(fmt, output, PLAN_FORMATS, "table")
+    inputs = (program, *reference_files(fasta))
+    check_output(output, inputs)
     _, the_plan = plan_program(program, selectors, fasta, excluded)
-    click.echo(plan_output(the_plan, fmt, with_guides=guides), nl=False)
+    width = table_width(wide) if output is None else None
+    emit(plan_output(the_plan, fmt, with_guides=guides, width=width), output, inputs=inputs)
 
 
 @click.command()
@@ -42,8 +65,9 @@ def plan(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], f
 @fasta_option
 @click.option("--editor", help="Editor name (program or built-in catalogue); default: the platform's.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@wide_option
 @reports_input_errors
-def guides(program: Path, variant: str, fasta: Path | None, editor: str | None, fmt: str) -> None:
+def guides(program: Path, variant: str, fasta: Path | None, editor: str | None, fmt: str, wide: bool) -> None:
     """List every guide that places VARIANT's base in the editor's window, best first.
 
     Example: basket guides configs/ucd-umbrella CPS1-Q335X --format json
@@ -51,22 +75,23 @@ def guides(program: Path, variant: str, fasta: Path | None, editor: str | None, 
     from basket.api import guides_for
 
     found = guides_for(program, variant, editor, fasta)
-    click.echo(guides_output(found, fmt), nl=False)
+    click.echo(guides_output(found, fmt, table_width(wide)), nl=False)
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def editors(fmt: str) -> None:
+@wide_option
+def editors(fmt: str, wide: bool) -> None:
     """List the built-in editor catalogue with sources.
 
     Example: basket editors --format json
     """
     from basket.editing.editors import load_catalogue
 
-    click.echo(editors_output(list(load_catalogue().values()), fmt), nl=False)
+    click.echo(editors_output(list(load_catalogue().values()), fmt, table_width(wide)), nl=False)
 
 
-def plan_output(plan, fmt: str, with_guides: bool = False) -> str:
+def plan_output(plan, fmt: str, with_guides: bool = False, width: int | None = None) -> str:
     rows = [item.to_dict(with_guides=with_guides) for item in plan.variants]
     if fmt == "json":
         return to_json(rows)
@@ -75,7 +100,7 @@ def plan_output(plan, fmt: str, with_guides: bool = False) -> str:
     if fmt == "md":
         return to_markdown(rows, PLAN_COLUMNS)
     table = to_table(rows, ("variant", "gene", "change_class", "correction", "classification", "in_umbrella",
-                            "reason"), wrap={"reason": 90})
+                            "reason"), width, cut=("reason",))
     return table + f"\n{len(plan.inside)} of {len(plan.variants)} variants inside the umbrella.\n"
 
 
@@ -83,7 +108,7 @@ GUIDE_COLUMNS = ("rank", "protospacer", "pam", "strand", "start", "end", "target
                  "allele_specific", "bystanders")
 
 
-def guides_output(guides: list[dict[str, Any]], fmt: str) -> str:
+def guides_output(guides: list[dict[str, Any]], fmt: str, width: int | None = None) -> str:
     if fmt == "json":
         return to_json(guides)
     rows = [{**g, "rank": i + 1, "bystanders": _bystander_summary(g["bystanders"])} for i, g in enumerate(guides)]
@@ -91,21 +116,21 @@ def guides_output(guides: list[dict[str, Any]], fmt: str) -> str:
         return to_csv(rows, GUIDE_COLUMNS)
     if not rows:
         return "no guide places the base in the editor's window\n"
-    return to_table(rows, GUIDE_COLUMNS)
+    return to_table(rows, GUIDE_COLUMNS, width, cut=("bystanders",))
 
 
 def _bystander_summary(bystanders: list[dict[str, Any]]) -> str:
     return "; ".join(f"{b['c'] or b['position']} {b['consequence']}" for b in bystanders) or "none"
 
 
-def editors_output(editors: list, fmt: str) -> str:
+def editors_output(editors: list, fmt: str, width: int | None = None) -> str:
     rows = [e.model_dump(mode="json") for e in editors]
     if fmt == "json":
         return to_json(rows)
     rows = [{**row, "pams": ", ".join(row["pams"]), "core_window": _span(row["core_window"]),
              "extended_window": _span(row["extended_window"])} for row in rows]
     return to_table(rows, ("name", "deaminase", "cas_variant", "pams", "core_window", "extended_window",
-                           "spacer_length", "source"), wrap={"source": 60, "pams": 20})
+                           "spacer_length", "source"), width, cut=("cas_variant", "source"))
 
 
 def _span(window: list[int] | None) -> str:

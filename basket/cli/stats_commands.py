@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from basket.cli.options import EXIT_BAD_INPUT, EXIT_PROBLEMS, check_output, program_argument, reports_input_errors
+from basket.cli.options import (
+    DEFAULT_OUTPUT,
+    EXIT_BAD_INPUT,
+    EXIT_PROBLEMS,
+    check_output,
+    program_argument,
+    reports_input_errors,
+    table_width,
+    wide_option,
+)
 
 
 def _numbers(kind: type):
@@ -33,24 +42,29 @@ def _numbers(kind: type):
 @click.option("--seed", type=click.IntRange(0), help="Random seed (same seed, same numbers).")
 @click.option("--bayes", is_flag=True, help="Add EXNEX borrowing across baskets: posterior P(benefit) and power.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for design.csv and the power plot (power.png, power.svg).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUTPUT / "design",
+              show_default=True, help="Directory for design.csv and the power plot (power.png, power.svg), "
+              "replaced atomically.")
+@click.option("--no-files", is_flag=True, help="Only print the table; write no folder.")
+@wide_option
 @reports_input_errors
 def design(program: Path, rate_ratio: float | None, patients: list[int] | None, follow_up: list[float] | None,
            alpha: float | None, simulations: int | None, seed: int | None, bayes: bool, fmt: str,
-           output: Path | None) -> None:
+           output: Path, no_files: bool, wide: bool) -> None:
     """Exact and simulated operating characteristics of each disease basket against its natural history.
 
     Baseline rates come from each basket's natural history (the primary endpoint's comparator);
     the effect size and scenarios from umbrella.sample_size, overridable here.
 
-    Example: basket design configs/ucd-umbrella --patients 2,3,5,10 --follow-up 1,2 -o out/design
+    Example: basket design configs/ucd-umbrella --patients 2,3,5,10 --follow-up 1,2
     """
     from pydantic import ValidationError
 
     from basket.program.load import load_program
     from basket.stats.basket_design import design_program, effective_plan
 
+    if no_files:
+        output = None
     check_output(output, (program,), folder=True)
     directory = program
     program = load_program(program).program
@@ -64,7 +78,7 @@ def design(program: Path, rate_ratio: float | None, patients: list[int] | None, 
         click.echo("error: no effect size: add umbrella.sample_size to the program or pass --rate-ratio", err=True)
         sys.exit(EXIT_BAD_INPUT)
     report = design_program(program, plan, bayes=bayes)
-    click.echo(_design_text(report, fmt), nl=False)
+    click.echo(_design_text(report, fmt, table_width(wide)), nl=False)
     for skipped in report.skipped:
         click.echo(f"not designable: {skipped.name} ({skipped.basket}): {skipped.reason}", err=True)
     if report.table is None:
@@ -74,7 +88,7 @@ def design(program: Path, rate_ratio: float | None, patients: list[int] | None, 
         click.echo(f"wrote {output / 'design.csv'}, {output / 'power.png'} and {output / 'power.svg'}", err=True)
 
 
-def _design_text(report, fmt: str) -> str:
+def _design_text(report, fmt: str, width: int | None) -> str:
     from dataclasses import asdict
 
     from basket.foundation.text_tables import to_json, to_table
@@ -105,7 +119,7 @@ def _design_text(report, fmt: str) -> str:
               f"(seed {report.plan.seed}). critical_value_first: significant whatever the other baskets show; "
               f"critical_value_last: significant only if every other basket is; exact_power_alone: the test "
               f"alone at alpha, for comparison.\n\n")
-    return header + to_table(rows, columns)
+    return header + to_table(rows, columns, width)
 
 
 _PROBABILITIES = {"exact_type1", "exact_power", "exact_power_alone", "exact_family_wise_error", "simulated_type1",
@@ -137,9 +151,10 @@ def _write_design(report, output: Path, program: Path) -> None:
 @click.option("--adjust", "adjustment", type=click.Choice(["holm", "bonferroni", "none"]),
               help="Multiplicity adjustment within each family (default: umbrella.sample_size.adjustment, Holm).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table", show_default=True)
+@wide_option
 @reports_input_errors
 def analyze(program: Path, outcomes: Path, biomarkers: Path | None, level: float, adjustment: str | None,
-            fmt: str) -> None:
+            fmt: str, wide: bool) -> None:
     """Observed effect against natural history per variant, per basket and pooled, with exact intervals.
 
     The primary family is every designable basket of the umbrella, tested at the program's family-wise
@@ -152,7 +167,7 @@ def analyze(program: Path, outcomes: Path, biomarkers: Path | None, level: float
     from basket.stats.program_outcomes import analysis_output, analyze_program
 
     result = analyze_program(program, outcomes, biomarkers, level, adjustment)
-    click.echo(analysis_output(result, fmt), nl=False)
+    click.echo(analysis_output(result, fmt, table_width(wide)), nl=False)
 
 
 COMMANDS = [design, analyze]

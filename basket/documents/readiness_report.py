@@ -20,7 +20,8 @@ CSV_COLUMNS = MATRIX_COLUMNS + ("must_pass", "gate_failures", "missing")
 SHORT = {"met": "met", "partial": "partial", "missing": "missing", "not_yet_applicable": "not yet"}
 
 
-def readiness_output(report: Readiness, fmt: str) -> str:
+def readiness_output(report: Readiness, fmt: str, width: int | None = None) -> str:
+    """The report in `fmt`; `width` fits the terminal table (None: full text)."""
     if fmt == "json":
         return to_json(report.to_dict())
     if fmt == "csv":
@@ -29,7 +30,7 @@ def readiness_output(report: Readiness, fmt: str) -> str:
         return markdown(report)
     if fmt == "html":
         return html(report)
-    return table(report)
+    return table(report, width)
 
 
 def _row(item: VariantReadiness, full: bool = False) -> dict[str, Any]:
@@ -60,12 +61,12 @@ def _summary(report: Readiness) -> str:
     return line
 
 
-def table(report: Readiness) -> str:
+def table(report: Readiness, width: int | None = None) -> str:
     rows = [_row(v) for v in report.variants]
     header = ("variant", "status", "submit", "E1", "E2", "E3", "E4", "E5", "gate")
     shaped = [{"variant": r["variant"], "status": r["status"], "submit": r["submit"],
                **{f"E{n}": r[f"element_{n}"] for n in RULES}, "gate": r["gate"]} for r in rows]
-    lines = [to_table(shaped, header).rstrip("\n"), "", _summary(report), ""]
+    lines = [to_table(shaped, header, width).rstrip("\n"), "", _summary(report), ""]
     for item in report.variants:
         gaps = [(n, e) for n, e in item.elements.items() if e.status != MET and e.missing]
         flags = sorted({f for e in item.elements.values() for f in e.flags})

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import gzip
 import os
-import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass, fields
@@ -25,6 +24,7 @@ from basket.editing.editors import Editor
 from basket.editing.hgvs import change_class, parsed_from_alleles
 from basket.editing.reference_fasta import open_reference
 from basket.editing.sequence_context import SequenceContext
+from basket.foundation.atomic_output import new_temporary_file
 from basket.foundation.output_location import check_output_location
 
 Progress = Callable[[int, int], None]  # (variants done, variants in total)
@@ -340,7 +340,7 @@ def write_table(rows: Iterable[ScreenRow], path: str | Path, format: Literal["ts
     path = Path(path)
     check_output_location(path, inputs, folder=False)
     delimiter = "," if (format or _format_of(path)) == "csv" else "\t"
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, temp = new_temporary_file(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
@@ -349,5 +349,5 @@ def write_table(rows: Iterable[ScreenRow], path: str | Path, format: Literal["ts
                 writer.writerow("" if value is None else value for value in astuple(row))
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise

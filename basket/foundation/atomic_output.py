@@ -1,24 +1,31 @@
-"""Writing outputs so that nothing is lost: whole directories appear at once or not at all.
+"""Writing outputs so that nothing is lost: whole files and directories appear at once or not at all.
 
 A render writes into a fresh temporary sibling of the target, then swaps it in
 with renames. A render killed mid-write leaves the previous output intact; a
-lock file serializes concurrent renders into the same directory.
+lock on the parent directory (`basket.foundation.directory_lock`, no lock file)
+serializes concurrent renders into the same place.
+
+Outputs get the permissions the user's other files get: a new file is created with mode 0666 and
+a folder with 0777, less the umask, as `open()` and `mkdir` do (tempfile's private 0600/0700 are
+for secrets, not reports); a file that replaces an existing one keeps that file's mode.
 """
 
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import re
+import secrets
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock
-
+from basket.foundation.directory_lock import locked_directory
 from basket.foundation.output_location import check_output_location
 from basket.foundation.problems import InputError, Problem
 
@@ -28,14 +35,49 @@ def write_bytes_atomic(path: Path, data: bytes, inputs: Iterable[Path | None] = 
     the command read; `path` must not be one of them nor lie inside one (InputError)."""
     check_output_location(path, inputs, folder=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, temp = new_temporary_file(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
+
+
+def new_temporary_file(path: Path) -> tuple[int, Path]:
+    """An open, new, empty file beside `path` (`.NAME.xxxxxxxx`) to be renamed onto it: mode 0666 less
+    the umask, or `path`'s own mode when it exists (a replaced report keeps the permissions it had)."""
+    try:
+        existing = path.stat()
+        mode = stat.S_IMODE(existing.st_mode) if stat.S_ISREG(existing.st_mode) else None
+    except OSError:
+        mode = None
+    for _ in range(_ATTEMPTS):
+        temp = path.parent / f".{path.name}.{secrets.token_hex(4)}"
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            os.fchmod(fd, mode)
+        return fd, temp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
+
+
+def new_temporary_directory(parent: Path, prefix: str) -> Path:
+    """A new, empty folder `PREFIXxxxxxxxx` in `parent`, mode 0777 less the umask (mkdtemp's is 0700)."""
+    for _ in range(_ATTEMPTS):
+        folder = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            folder.mkdir(0o777)
+        except FileExistsError:
+            continue
+        return folder
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(parent))
+
+
+_ATTEMPTS = 100  # random names tried before giving up (as tempfile does)
 
 
 @contextmanager
@@ -45,8 +87,8 @@ def replace_directory(target: Path, inputs: Iterable[Path | None] = ()) -> Itera
     `target` must not be, contain or lie inside any of `inputs` (what the command reads), nor be
     or contain the working directory (`basket.foundation.output_location`).
 
-    Concurrent callers for the same target wait for each other (a lock file
-    beside the target). If the body raises, the staging directory is removed
+    Concurrent callers for the same target wait for each other (a lock on the
+    target's parent directory). If the body raises, the staging directory is removed
     and `target` is untouched. Leftovers of a process killed mid-write (its
     staging directory; its retired output, if it died between the renames) are
     cleaned up or restored by the next caller.
@@ -55,12 +97,9 @@ def replace_directory(target: Path, inputs: Iterable[Path | None] = ()) -> Itera
     target = target.resolve()
     _refuse_foreign_folder(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    lock = target.parent / f".{target.name}.lock"
-    _touch(lock)  # filelock retries forever on a lock file it cannot create; we say why instead
-    with FileLock(str(lock)):
+    with locked_directory(target.parent):
         _recover(target)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-        staging.chmod(0o755)  # mkdtemp makes it private; the output is an ordinary folder
+        staging = new_temporary_directory(target.parent, f".{target.name}.new-")
         (staging / OUTPUT_MARKER).write_bytes(OUTPUT_MARKER_TEXT)
         try:
             yield staging
@@ -95,11 +134,6 @@ def _legacy_render_output(target: Path) -> bool:
         return b'"generator": "basket' in (target / "manifest.json").read_bytes()[:4096]
     except OSError:
         return False
-
-
-def _touch(path: Path) -> None:
-    """Create `path` if missing; raise OSError (with the path) if its folder cannot be written."""
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o644))
 
 
 def _swap(staging: Path, target: Path) -> None:

@@ -32,19 +32,65 @@ def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], wrap: dict[str, int] | None = None) -> str:
-    """A plain aligned table for the terminal; long columns are cut with an ellipsis."""
-    wrap = wrap or {}
-    cells = [[_fit(_cell(row.get(c)), wrap.get(c)) for c in columns] for row in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int | None = None,
+             cut: Sequence[str] = ()) -> str:
+    """A plain aligned table for the terminal.
+
+    `width`: the most characters a line may take (the terminal's), or None for full text. When the
+    table is wider, the columns named in `cut` (free text such as a reason or a source; never ids,
+    sequences or numbers, which would mislead when shortened) give way, the widest first, each down
+    to no less than its header or MIN_COLUMN characters; a shortened cell ends with an ellipsis. A
+    table that cannot fit even so is printed at those widths."""
+    texts = [[_cell(row.get(c)) for c in columns] for row in rows]
+    natural = [max([len(c)] + [len(r[i]) for r in texts]) for i, c in enumerate(columns)]
+    if width is None:
+        widths = natural
+    else:
+        least = [min(n, max(len(c), MIN_COLUMN)) if c in cut else n for c, n in zip(columns, natural)]
+        widths = fitted_widths(natural, least, width - GAP * (len(columns) - 1))
+    cells = [[_fit(text, w) for text, w in zip(row, widths)] for row in texts]
+
     def line(values: Iterable[str]) -> str:
-        return "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+        return (" " * GAP).join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+
     out = [line(columns), line("-" * w for w in widths)] + [line(r) for r in cells]
     return "\n".join(out) + "\n"
 
 
-def _fit(text: str, width: int | None) -> str:
-    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+GAP = 2  # spaces between columns
+MIN_COLUMN = 8  # a column is not cut narrower than this (or its header)
+
+
+def fitted_widths(natural: Sequence[int], least: Sequence[int], budget: int) -> list[int]:
+    """Column widths that fit `budget` characters: every column capped at one common width, the
+    largest cap that fits, never below its `least` (so the widest columns give way first); the
+    characters left under the cap go to the capped columns from the left."""
+    if sum(natural) <= budget:
+        return list(natural)
+
+    def capped(cap: int) -> list[int]:
+        return [max(low, min(full, cap)) for full, low in zip(natural, least)]
+
+    low, high = 0, max(natural)  # capped(low) is the narrowest possible; capped(high) is too wide
+    while low < high - 1:
+        middle = (low + high) // 2
+        if sum(capped(middle)) <= budget:
+            low = middle
+        else:
+            high = middle
+    widths = capped(low)
+    spare = budget - sum(widths)
+    for index, full in enumerate(natural):
+        if spare <= 0:
+            break
+        if widths[index] == low < full:
+            widths[index] += 1
+            spare -= 1
+    return widths
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _cell(value: Any) -> str:

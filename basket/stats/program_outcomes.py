@@ -79,7 +79,8 @@ def _problem(text: str) -> Problem:
     return Problem(file, int(line) if line.strip().isdigit() else 0, column.strip(), message.strip())
 
 
-def analysis_output(result, fmt: str) -> str:
+def analysis_output(result, fmt: str, width: int | None = None) -> str:
+    """The analysis as JSON, Markdown or a terminal table (`width`: the terminal's, None for full text)."""
     from basket.foundation.text_tables import to_json, to_markdown, to_table
 
     if fmt == "json":
@@ -87,7 +88,10 @@ def analysis_output(result, fmt: str) -> str:
     rows = [_comparison_row(c) for c in result.comparisons]
     columns = ["level", "name", "n_patients", "events", "exposure_years", "expected", "rate_ratio", "ci",
                "p_value", "p_adjusted", "method"]
-    render = to_markdown if fmt == "md" else to_table
+
+    def render(rows: list[dict], columns: list[str]) -> str:
+        return to_markdown(rows, columns) if fmt == "md" else to_table(rows, columns, width, cut=("method",))
+
     parts = ["Effect against natural history (one-sided tests of benefit, rate ratio < 1):", "",
              render(rows, columns)]
     if result.within_patient:

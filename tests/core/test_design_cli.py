@@ -19,7 +19,7 @@ def run(*args: str):
 
 def test_design_uses_the_natural_history_rate(example: Path):
     result = run("design", str(example), "--patients", "2,3", "--follow-up", "1", "--simulations", "2000",
-                 "--format", "json")
+                 "--format", "json", "--no-files")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["rows"]
     cps1 = [r for r in rows if r["basket"] == "OMIM:237300"]
