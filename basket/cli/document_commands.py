@@ -113,8 +113,8 @@ def picture(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...]
     from basket.foundation.atomic_output import write_bytes_atomic
     from basket.program.load import load_program
 
+    check_output(output, (program,))  # first: writing over an input is the graver mistake
     fmt = output_format(fmt, output, PICTURE_FORMATS, "svg")
-    check_output(output, (program,))
     try:
         if schema:
             loaded, plan = plan_program(program, selectors, exclude=excluded)

@@ -52,9 +52,9 @@ def readiness(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ..
     from basket.editing.reference_fasta import reference_files
     from basket.evidence.readiness_rules import assess
 
-    fmt = output_format(fmt, output, FORMATS, "table")
     inputs = (program, *reference_files(fasta))
-    check_output(output, inputs)
+    check_output(output, inputs)  # first: writing over an input is the graver mistake
+    fmt = output_format(fmt, output, FORMATS, "table")
     loaded, plan = plan_program(program, selectors, fasta, excluded)
     report = assess(loaded, plan)
     width = table_width(wide) if output is None else None

@@ -42,8 +42,8 @@ def graph_export(program: Path, selectors: tuple[str, ...], excluded: tuple[str,
     """
     from basket.api import export_to
 
+    check_output(output, (program,))  # first: writing over an input is the graver mistake
     fmt = output_format(fmt, output, GRAPH_FORMATS, "json")
-    check_output(output, (program,))
     emit(export_to(program, fmt, selectors, excluded).decode("utf-8"), output, inputs=(program,))
 
 

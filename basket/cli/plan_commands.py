@@ -51,9 +51,9 @@ def plan(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], f
     from basket.api import plan_program
     from basket.editing.reference_fasta import reference_files
 
-    fmt = output_format(fmt, output, PLAN_FORMATS, "table")
     inputs = (program, *reference_files(fasta))
-    check_output(output, inputs)
+    check_output(output, inputs)  # first: writing over an input is the graver mistake
+    fmt = output_format(fmt, output, PLAN_FORMATS, "table")
     _, the_plan = plan_program(program, selectors, fasta, excluded)
     width = table_width(wide) if output is None else None
     emit(plan_output(the_plan, fmt, with_guides=guides, width=width), output, inputs=inputs)
