@@ -2,6 +2,9 @@
 # Both create their own virtualenv (.venv) and install what they need.
 
 VENV ?= .venv
+# CDISC USDM v4 model and rules, without its cdisc-rules-engine dependency (Python 3.12 only, used
+# solely by usdm4's online CORE validator; docs/decisions.md "USDM export")
+USDM4 := usdm4==0.29.0
 PY := $(VENV)/bin/python
 BASKET := $(VENV)/bin/basket
 EXAMPLE := configs/ucd-umbrella
@@ -12,6 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --no-deps '$(USDM4)'
 	touch $@
 
 system-deps:

@@ -21,8 +21,9 @@ from basket.plan.umbrella_decision import Plan, checked_plan
 from basket.program.load import LoadedProgram, load_program
 
 __all__ = [
-    "Impact", "OffTargetRequest", "checked_plan", "export_to", "guides_for", "impact_of", "offtargets_for",
-    "plan_program", "program_graph", "render_to", "selected_graph", "selected_variants", "user_template_errors",
+    "Impact", "OffTargetRequest", "UsdmExport", "checked_plan", "export_to", "export_usdm", "guides_for",
+    "impact_of", "offtargets_for", "plan_program", "program_graph", "render_to", "selected_graph", "selected_variants",
+    "user_template_errors",
 ]
 
 
@@ -100,6 +101,39 @@ def selected_graph(loaded: LoadedProgram, plan: Plan, selectors: Iterable[str] =
     if not nodes:
         raise NothingSelected([f"--exclude {' '.join(exclude)} leaves no node of the selection"])
     return graph.subgraph(nodes).copy()
+
+
+@dataclass(frozen=True)
+class UsdmExport:
+    """What `export_usdm` wrote: the study's bytes, its designs (one per appendix) and, when asked,
+    usdm4's rule validation of the file."""
+
+    data: bytes
+    designs: int
+    conformance: object | None = None  # basket.usdm.conformance.Conformance
+
+
+def export_usdm(directory: Path, output: Path | None, fasta: Path | None = None, validate: bool = False) -> UsdmExport:
+    """The umbrella as a CDISC USDM v4 study (JSON), written atomically to `output` (None: not written).
+    A program USDM cannot express raises InputError naming what USDM needs; nothing is written then."""
+    from basket.foundation.atomic_output import write_bytes_atomic
+    from basket.usdm.requirements import missing_for_usdm
+    from basket.usdm.serialization import study_json
+    from basket.usdm.study_builder import study_of
+
+    loaded, plan = plan_program(directory, (), fasta)
+    problems = missing_for_usdm(loaded, plan)
+    if problems:
+        raise InputError(problems)
+    data = study_json(study_of(loaded, plan))
+    conformance = None
+    if validate:
+        from basket.usdm.conformance import check_study
+
+        conformance = check_study(data)
+    if output is not None:
+        write_bytes_atomic(output, data, (directory, fasta))
+    return UsdmExport(data, len(plan.inside), conformance)
 
 
 @dataclass(frozen=True)

@@ -101,17 +101,21 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
 
 def time_cli_render(program: Path, out: Path, formats: str) -> dict:
     """`basket render` of every appendix, as a user runs it: a fresh process, wall time and peak RSS."""
+    return {**time_cli(["render", str(program), "-o", str(out), "--format", formats]), "formats": formats}
+
+
+def time_cli(arguments: list[str]) -> dict:
+    """A `basket` command in a fresh process: wall time, CPU time and peak RSS (the child's own, from wait4)."""
     script = shutil.which("basket", path=str(Path(sys.executable).parent))
-    command = [script] if script else [sys.executable, "-m", "basket"]
-    command += ["render", str(program), "-o", str(out), "--format", formats]
+    command = ([script] if script else [sys.executable, "-m", "basket"]) + arguments
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = code = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
     if code != 0:
-        raise SystemExit(f"basket render failed with exit code {code}: {' '.join(command)}")
-    return {"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024, "formats": formats}
+        raise SystemExit(f"basket {arguments[0]} failed with exit code {code}: {' '.join(command)}")
+    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
 
 
 def time_help() -> float:

@@ -6,8 +6,9 @@ Each test area with goldens exposes `write_goldens()`; review the git diff after
 from __future__ import annotations
 
 from tests.render.golden import write_goldens as write_render_goldens
+from tests.usdm.golden import write_goldens as write_usdm_goldens
 
-WRITERS = [("tests/render/golden", write_render_goldens)]
+WRITERS = [("tests/render/golden", write_render_goldens), ("tests/usdm/golden", write_usdm_goldens)]
 
 
 def main() -> None:

@@ -43,6 +43,13 @@ def amendment_markdown(diff: ProgramDiff) -> str:
     if diff.readiness_changes:
         lines += ["## Consequences for readiness", ""] + [f"- {_cell(x)}" for x in diff.readiness_changes]
         lines.append("")
+    if diff.usdm_changes:
+        lines += ["## USDM objects changed", "",
+                  "Objects of the CDISC USDM v4 study (`basket export usdm`) that were added, removed or modified:", ""]
+        lines += [f"- {_cell(change)}" for change in diff.usdm_changes]
+        lines.append("")
+    elif diff.usdm_note:
+        lines += [diff.usdm_note, ""]
     lines.append("The rationale column states why each change matters to the protocol; the sponsor's reason "
                  "for the change is to be added by its author.")
     return "\n".join(lines) + "\n"

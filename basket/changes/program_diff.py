@@ -25,6 +25,7 @@ from basket.graph.impact import dependents
 from basket.graph.lookup import UnknownNode
 from basket.program.load import LoadedProgram, load_program
 from basket.program.model import ELEMENTS, Program
+from basket.usdm.object_changes import UsdmChange
 
 M11 = {
     "title": "Title page and 1 Protocol Summary",
@@ -103,10 +104,12 @@ class ProgramDiff:
     changes: list[Change]
     plan_changes: list[str] = field(default_factory=list)
     readiness_changes: list[str] = field(default_factory=list)
+    usdm_changes: list[UsdmChange] = field(default_factory=list)  # objects of the two USDM exports
+    usdm_note: str = ""  # why USDM objects were not compared, when they were not
 
     @property
     def empty(self) -> bool:
-        return not (self.changes or self.plan_changes or self.readiness_changes)
+        return not (self.changes or self.plan_changes or self.readiness_changes or self.usdm_changes)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -191,11 +194,32 @@ def diff_programs(old_dir: Path, new_dir: Path) -> ProgramDiff:
                     changes += _umbrella_changes(fields, old, new)
                 elif fields:
                     changes.append(_change(kind, key, "modified", fields, b[key], old, new))
+    usdm_changes, usdm_note = _usdm_changes(old, new)
     return ProgramDiff(
         "programs", str(old_dir), str(new_dir),
         old.loaded.program.umbrella.protocol_version, new.loaded.program.umbrella.protocol_version,
-        changes, _plan_changes(old, new), _readiness_changes(old, new),
+        changes, _plan_changes(old, new), _readiness_changes(old, new), usdm_changes, usdm_note,
     )
+
+
+def _usdm_changes(old: _Version, new: _Version) -> tuple[list[UsdmChange], str]:
+    """The USDM objects (`basket export usdm`) that differ, when both versions can be expressed in USDM."""
+    from basket.usdm.terminology import USDM4_INSTALL, usdm4_installed
+
+    if not usdm4_installed():
+        return [], f"USDM objects are not compared: the usdm4 package is not installed (`{USDM4_INSTALL}`)."
+    from basket.usdm.object_changes import usdm_changes
+    from basket.usdm.requirements import missing_for_usdm
+    from basket.usdm.serialization import study_json
+    from basket.usdm.study_builder import study_of
+
+    lacking = [name for name, version in (("old", old), ("new", new))
+               if missing_for_usdm(version.loaded, version.plan)]
+    if lacking:
+        return [], (f"USDM objects are not compared: the {' and the '.join(lacking)} version cannot be expressed "
+                    "as a USDM study (`basket export usdm` lists what it lacks).")
+    studies = [study_json(study_of(version.loaded, version.plan)) for version in (old, new)]
+    return usdm_changes(*studies), ""
 
 
 def _node(kind: str, key: str, version: _Version) -> str | None:

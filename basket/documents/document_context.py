@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from basket import __version__
 from basket.plan.umbrella_decision import Plan, VariantPlan
+from basket.program.appendix_content import LTFU_GUIDANCE, LTFU_GUIDANCE_YEARS, appendix_dosing, appendix_schedule
 from basket.program.load import LoadedProgram
 from basket.program.model import ELEMENTS, Disease, Dosing, Evidence, Program, Statement, Variant, Visit
 
@@ -26,13 +27,6 @@ if TYPE_CHECKING:
     from basket.evidence.readiness_rules import VariantReadiness
 
 MASTER_PROTOCOL_INDICATOR = "Yes"
-# The FDA's long-term follow-up guidance recommends up to 15 years of observation after
-# genome-editing products; shown when a program does not set `safety.follow_up_years`.
-LTFU_GUIDANCE = (
-    "FDA Guidance for Industry, Long Term Follow-up After Administration of Human Gene Therapy Products "
-    "(January 2020): up to 15 years of follow-up for products that use genome editing"
-)
-LTFU_GUIDANCE_YEARS = 15
 NONCLINICAL_EFFICACY_KINDS = ("in_vitro_editing", "patient_cells_editing", "humanized_mouse")
 OFF_TARGET_KINDS = ("off_target_nomination", "off_target_confirmation")
 TOXICOLOGY_KINDS = ("nhp_toxicology",)
@@ -204,10 +198,10 @@ def appendix_context(loaded: LoadedProgram, plan: Plan, item: VariantPlan, gaps:
                                     "exclusion criteria (umbrella.population.exclusion)"),
             "specific": _statements(variant.eligibility, refs),
         },
-        "dosing": _dosing(_appendix_dosing(variant, umbrella.dosing),
+        "dosing": _dosing(appendix_dosing(variant, umbrella.dosing),
                           "variants[].dosing or umbrella.dosing", gaps, refs),
         "dosing_scope": "variant-specific" if variant.dosing else "master protocol",
-        "schedule": _schedule(variant.schedule or umbrella.schedule,
+        "schedule": _schedule(appendix_schedule(variant, umbrella),
                               "schedule of assessments (variants[].schedule or umbrella.schedule)", gaps, refs),
         "endpoints": _endpoint_rows(program, [disease] if disease else [], gaps, refs),
         "safety": _safety(program, gaps, refs),
@@ -452,15 +446,6 @@ def _dosing(dosing: Dosing | None, where: str, gaps: Gaps, refs: References) -> 
         "concomitant": _statements(dosing.concomitant if dosing else [], refs),
         "source": (dosing and dosing.source) or "",
     }
-
-
-def _appendix_dosing(variant: Variant, master: Dosing | None) -> Dosing | None:
-    """The variant's own regimen where it has one; the master protocol's dosing rules and
-    concomitant therapy apply unless the variant states its own."""
-    if variant.dosing is None or master is None:
-        return variant.dosing or master
-    inherited = {name: getattr(master, name) for name in ("rules", "concomitant") if not getattr(variant.dosing, name)}
-    return variant.dosing.model_copy(update=inherited) if inherited else variant.dosing
 
 
 def _safety(program: Program, gaps: Gaps, refs: References) -> dict[str, Any]:

@@ -6,6 +6,7 @@
     cross_references.py  ids that must exist, be unique, agree
     sequence_checks.py   each variant's HGVS and sequence window against each other
     variant_sequence.py  the sequence around a variant, from its window or the reference FASTA
+    appendix_content.py  a variant appendix's own dosing and schedule, else the umbrella's
 
 May import: `basket.editing`, `basket.foundation`. Must not import: plan, graph, evidence, stats,
 changes, documents, api, cli.

@@ -75,6 +75,8 @@ class Platform(Strict):
     target_tissue: Text
     editor: Text = Field(description="name of the editor (program or built-in catalogue)")
     components: list[Component] = Field(min_length=1)
+    dose_form: Text | None = Field(
+        default=None, description="pharmaceutical dose form as administered, a CDISC term (codelist C66726)")
     source: Text | None = None
 
     @model_validator(mode="after")
@@ -321,11 +323,43 @@ class Statement(Strict):
     source: Text | None = None
 
 
+class AgeRange(Strict):
+    """The planned age of participants, in one unit (USDM's planned age range)."""
+
+    min: float = Field(ge=0)
+    max: float = Field(gt=0)
+    unit: Literal["days", "weeks", "months", "years"]
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> AgeRange:
+        if self.min >= self.max:
+            raise ValueError(f"min ({self.min:g}) must be below max ({self.max:g})")
+        return self
+
+
 class Population(Strict):
     description: Text | None = None
     age: Text | None = None
+    planned_age: AgeRange | None = None
+    planned_sex: list[Literal["female", "male"]] = Field(default_factory=list, max_length=2)
     inclusion: list[Statement] = Field(default_factory=list)
     exclusion: list[Statement] = Field(default_factory=list)
+    source: Text | None = None
+
+    @field_validator("planned_sex")
+    @classmethod
+    def _each_sex_once(cls, values: list[str]) -> list[str]:
+        if len(set(values)) != len(values):
+            raise ValueError("list each sex once")
+        return values
+
+
+class SponsorOrganization(Strict):
+    """What a study-definition repository needs to know of the sponsor: its kind and registered identifier."""
+
+    kind: Literal["academia", "company", "government", "healthcare", "contract research"]
+    identifier: Text = Field(description="the organization's registered identifier, e.g. a DUNS number or a ROR id")
+    scheme: Text = Field(description="the identification scheme, e.g. DUNS or ROR")
     source: Text | None = None
 
 
@@ -421,10 +455,13 @@ class SampleSizePlan(Strict):
 
 
 class Umbrella(Strict):
-    id: Text = Field(description="IND number, or a working id while the IND is pending")
+    id: Text = Field(description="the sponsor's identifier of the master protocol: IND number, protocol number, "
+                             "or a working id while the IND is pending")
     title: Text
     short_title: Text | None = None
     sponsor: Text
+    sponsor_organization: SponsorOrganization | None = None
+    ind: Text | None = Field(default=None, description="IND number assigned by FDA")
     registry: list[Text] = Field(default_factory=list, description="e.g. NCT numbers")
     phase: Text | None = None
     platform: Identifier
