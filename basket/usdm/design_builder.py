@@ -103,10 +103,10 @@ def study_design(make: Objects, parts: DesignParts) -> InterventionalStudyDesign
                        dataOriginDescription="Data collected from this appendix's participants",
                        dataOriginType=make.code(arm_id, "dataOriginType", ct.DATA_WITHIN_STUDY),
                        populationIds=[population.id])],
-        epochs=epochs,
-        studyCells=[StudyCell(id=make.id("StudyCell", key, epoch.id.rsplit("_", 1)[1]), armId=arm_id, epochId=epoch.id,
-                              elementIds=[element.id] if epoch.type.code == ct.TREATMENT_EPOCH else [])
-                    for epoch in epochs],
+        epochs=list(epochs.values()),
+        studyCells=[StudyCell(id=make.id("StudyCell", key, name), armId=arm_id, epochId=epoch.id,
+                              elementIds=[element.id] if name == "treatment" else [])
+                    for name, epoch in epochs.items()],
         elements=[element],
         indications=[Indication(id=make.id("Indication", key), name=f"{key}: {disease.name}", label=disease.name,
                                 description=", ".join([disease.id, *disease.xrefs]), isRareDisease=True,
@@ -269,7 +269,7 @@ def _schedule(make: Objects, parts: DesignParts):
             epochId=epochs[_epoch_of(point)].id))
     _chain(encounters)
     timeline = _timeline(make, parts, points, instances)
-    return list(epochs.values()), encounters, activities, timeline
+    return epochs, encounters, activities, timeline
 
 
 def _epoch_of(point: _Point) -> str:

@@ -132,16 +132,16 @@ def _identification(make: Objects, program: Program, version_id: str):
                                   type=make.code(sponsor_id, "type", ORGANIZATION_KINDS[sponsor.kind]),
                                   identifier=sponsor.identifier, identifierScheme=sponsor.scheme)]
     identifiers = [StudyIdentifier(id=make.id("StudyIdentifier", "sponsor"), text=umbrella.id, scopeId=sponsor_id)]
+    issuers: dict[str, str] = {}  # issuing organization's name -> its id, each made once
     for key, text in (("ind", umbrella.ind), *((f"registry_{i}", r) for i, r in enumerate(umbrella.registry, 1))):
         if text is None:
             continue
         name, label, identifier, scheme, kind = FDA if key == "ind" else CT_GOV
-        org_id = f"Organization_{name}"
-        if all(o.id != org_id for o in organizations):
-            make.id("Organization", name)
+        if name not in issuers:
+            issuers[name] = org_id = make.id("Organization", name)
             organizations.append(Organization(id=org_id, name=name, label=label, type=make.code(org_id, "type", kind),
                                               identifier=identifier, identifierScheme=scheme))
-        identifiers.append(StudyIdentifier(id=make.id("StudyIdentifier", key), text=text, scopeId=org_id))
+        identifiers.append(StudyIdentifier(id=make.id("StudyIdentifier", key), text=text, scopeId=issuers[name]))
     role_id = make.id("StudyRole", "sponsor")
     roles = [StudyRole(id=role_id, name="Sponsor", code=make.code(role_id, "code", ct.SPONSOR_ROLE),
                        appliesToIds=[version_id], organizationIds=[sponsor_id],

@@ -17,7 +17,7 @@ def full(tmp_path: Path) -> Path:
     return copy_program(FULL, tmp_path / "full")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def example_conformance():
     """usdm4's rules run once on the example's export (a few seconds: usdm4 loads its terminology)."""
     from basket.usdm.conformance import check_study
