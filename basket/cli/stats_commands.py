@@ -100,8 +100,13 @@ def _design_text(report, fmt: str, width: int | None) -> str:
         return design_table_csv(report.table)
     if fmt == "json":
         return to_json({"rate_ratio": report.plan.rate_ratio, "alpha": report.plan.alpha,
-                        "simulations": report.plan.simulations, "seed": report.plan.seed,
-                        "rows": [asdict(r) for r in report.table.rows]})
+                        "adjustment": report.plan.adjustment, "simulations": report.plan.simulations,
+                        "seed": report.plan.seed, "rows": [asdict(r) for r in report.table.rows],
+                        "controls": [{"basket": b.basket, **asdict(c)}
+                                     for b, c in zip(report.baselines, report.controls)],
+                        "robustness": [asdict(r) for r in report.robustness],
+                        "count_model": [{"scenario": asdict(sc), "cells": [asdict(c) for c in cells]}
+                                        for sc, cells in report.count_model]})
     rows = [{**asdict(r), **{k: _pct(v) for k, v in asdict(r).items() if k in _PROBABILITIES}}
             for r in report.table.rows]
     columns = ["basket", "n_per_basket", "followup_years", "expected_events_h0", "expected_events_h1",
@@ -119,7 +124,40 @@ def _design_text(report, fmt: str, width: int | None) -> str:
               f"(seed {report.plan.seed}). critical_value_first: significant whatever the other baskets show; "
               f"critical_value_last: significant only if every other basket is; exact_power_alone: the test "
               f"alone at alpha, for comparison.\n\n")
-    return header + to_table(rows, columns, width)
+    return header + to_table(rows, columns, width) + _robustness_text(report, width)
+
+
+def _robustness_text(report, width: int | None) -> str:
+    """The controls and the robustness tables under the design table."""
+    from basket.foundation.text_tables import to_table
+    from basket.stats.basket_design import robustness_view
+
+    view = robustness_view(report.baselines, report.controls, report.robustness, report.count_model, report.plan)
+    parts = ["", "Natural-history control:"]
+    parts += [f"- {c['baskets']}: {c['model']}. {' '.join(c['notes'])}" for c in view["controls"]]
+    parts += ["", _TIPPING, ""]
+    parts.append(to_table([{**t, "basket": t["id"], "tipping_factor": t["factor"], "tipping_rate": t["rate"]}
+                           for t in view["tipping"]],
+                          ["basket", "n", "follow_up", "events", "expected", "significant", "tipping_factor",
+                           "tipping_rate"], width))
+    factors = [f"x{f}" for f in view["factors"]]
+    parts += ["Family-wise type I error if the untreated rate is the factor times the natural history's:", ""]
+    parts.append(to_table([{"n": r["n"], "follow_up": r["follow_up"], **dict(zip(factors, r["errors"]))}
+                           for r in view["type1_at_factors"]], ["n", "follow_up", *factors], width))
+    model = view["count_model"]
+    if model:
+        parts += [_COUNT_MODEL, ""]
+        parts.append(to_table([{"n": r["n"], "follow_up": r["follow_up"], "test": r["test"],
+                                **dict(zip(model["models"], r["cells"]))} for r in model["rows"]],
+                              ["n", "follow_up", "test", *model["models"]], width))
+    return "\n".join(parts)
+
+
+_TIPPING = ("Robustness to the control: tipping points of a trial that goes as planned (each basket at its median "
+            "count under the hypothesised effect); benefit is shown while the untreated rate is at least "
+            "tipping_factor times the natural history's:")
+_COUNT_MODEL = ("Type I error (a basket's test alone at alpha / family-wise) of the naive test (Poisson counts, rate "
+                "known) and of the design's test, by count model:")
 
 
 _PROBABILITIES = {"exact_type1", "exact_power", "exact_power_alone", "exact_family_wise_error", "simulated_type1",

@@ -370,8 +370,9 @@ def _endpoint_rows(program: Program, diseases: list[Disease], gaps: Gaps, refs: 
 
 
 def _sample_size(program: Program, gaps: Gaps, refs: References) -> Any:
-    """Exact design figures per basket and scenario (`basket design` adds simulation)."""
-    from basket.stats.basket_design import basket_baselines, exact_rows
+    """Exact figures of the prespecified analysis and its robustness to the control (`basket design` adds
+    simulation)."""
+    from basket.stats.basket_design import basket_baselines, design_figures
 
     plan = program.umbrella.sample_size
     if plan is None:
@@ -383,7 +384,7 @@ def _sample_size(program: Program, gaps: Gaps, refs: References) -> Any:
         "adjustment": "Holm" if plan.adjustment == "holm" else "Bonferroni",
         "n_baskets": len(baselines),
         "rationale": plan.rationale,
-        "rows": exact_rows(program, plan),
+        **design_figures(program, plan),
         "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],
         "designable": bool(baselines),
     }

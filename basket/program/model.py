@@ -8,6 +8,7 @@ not a silently ignored value. Cross-references between objects are checked in
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from functools import cached_property
 from pathlib import Path
@@ -87,15 +88,57 @@ class Platform(Strict):
 
 
 class Measure(Strict):
-    """One natural-history baseline figure, with the citation it comes from."""
+    """One natural-history baseline figure, with the citation it comes from.
+
+    For an event rate the optional fields say how the counts vary and how well the rate is known
+    (read by `basket.stats.basket_controls`): a declared gamma-Poisson `dispersion`, a confidence
+    `interval`, the `range` of per-patient counts over `observation_years`, the `patients` behind it.
+    """
 
     name: Text
     definition: Text
-    value: float | None = None
+    value: float | None = Field(default=None, allow_inf_nan=False)
     unit: Text | None = None
-    dispersion: float | None = Field(default=None, gt=0, description="gamma-Poisson shape, if over-dispersed")
-    interval: tuple[float, float] | None = None
+    dispersion: float | None = Field(default=None, gt=0, le=1e6, allow_inf_nan=False,
+                                     description="gamma-Poisson shape of per-patient counts, if over-dispersed")
+    interval: tuple[float, float] | None = Field(default=None, description="confidence interval of value")
+    interval_level: float | None = Field(default=None, gt=0.5, lt=1, description="level of interval (0.95)")
+    range: tuple[StrictInt, StrictInt] | None = Field(
+        default=None, description="smallest and largest per-patient count over observation_years")
+    observation_years: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False,
+                                            description="per-patient observation window of value and range")
+    patients: StrictInt | None = Field(default=None, ge=1, le=10_000_000,
+                                       description="patients behind this measure, when not the whole cohort")
     source: Text
+
+    @field_validator("interval")
+    @classmethod
+    def _ordered_finite_interval(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
+        if value is not None:
+            low, high = value
+            if not all(math.isfinite(v) and abs(v) <= 1e12 for v in value):
+                raise ValueError("interval bounds must be finite numbers")
+            if low > high:
+                raise ValueError(f"interval [{low:g}, {high:g}]: the lower bound is above the upper")
+        return value
+
+    @field_validator("range")
+    @classmethod
+    def _ordered_count_range(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
+        if value is not None:
+            low, high = value
+            if not 0 <= low <= high <= 1_000_000:
+                raise ValueError(f"range [{low}, {high}]: counts must satisfy 0 <= smallest <= largest <= 1000000")
+        return value
+
+    @model_validator(mode="after")
+    def _interval_holds_the_value(self) -> Measure:
+        if self.interval_level is not None and self.interval is None:
+            raise ValueError("interval_level is given without interval")
+        if self.interval is not None and self.value is not None and not self.interval[0] <= self.value <= self.interval[1]:
+            raise ValueError(f"value {self.value:g} lies outside its interval "
+                             f"[{self.interval[0]:g}, {self.interval[1]:g}]")
+        return self
 
 
 class NaturalHistory(Strict):
@@ -434,6 +477,11 @@ class SampleSizePlan(Strict):
                                      "designable baskets of the umbrella)")
     adjustment: Literal["holm", "bonferroni"] = Field(
         default="holm", description="multiplicity adjustment across the primary family's baskets")
+    control_uncertainty: bool = Field(
+        default=True, description="propagate the uncertainty of each natural-history rate into the tests")
+    tipping_factors: list[float] = Field(
+        default=[1.0, 0.9, 0.8, 0.7, 0.6, 0.5], min_length=1, max_length=20,
+        description="factors on the untreated rate at which the design's type I error is shown")
     patients_per_basket: list[StrictInt] = Field(default=[1, 2, 3, 5, 10], min_length=1)
     follow_up_years: list[float] = Field(default=[1.0], min_length=1)
     simulations: StrictInt = Field(default=20_000, ge=100, le=10_000_000)
@@ -452,6 +500,13 @@ class SampleSizePlan(Strict):
         if any(v <= 0 for v in values):
             raise ValueError("follow-up must be longer than zero years")
         return sorted(set(values))
+
+    @field_validator("tipping_factors")
+    @classmethod
+    def _factors(cls, values: list[float]) -> list[float]:
+        if any(not (math.isfinite(v) and 0 < v <= 10) for v in values):
+            raise ValueError("each factor on the untreated rate must lie in (0, 10]")
+        return sorted(set(values), reverse=True)
 
 
 class Umbrella(Strict):

@@ -11,6 +11,9 @@ The engine is pure functions on frozen dataclasses (no dependency on the program
   counts, a known or uncertain rate) and the tests against it.
 * :mod:`.family_design` -- exact operating characteristics of the prespecified
   analysis (each basket's test, Holm across baskets).
+* :mod:`.overdispersion` -- what a source's range says about over-dispersion;
+  the standard error of a cohort's rate.
+* :mod:`.robustness` -- tipping points and type I error when the control is wrong.
 * :mod:`.simulate` -- seeded, vectorised operating characteristics.
 * :mod:`.operating_characteristics` -- the design table (basket × scenario) and its CSV.
 * :mod:`.plot` -- power against patients per basket (PNG + SVG).
@@ -18,12 +21,13 @@ The engine is pure functions on frozen dataclasses (no dependency on the program
 * :mod:`.effect_estimates` -- observed effects vs natural history with multiplicity.
 * :mod:`.multiplicity` -- Holm and Bonferroni.
 
-Two modules bring a program to the engine (and are the only ones that import `basket.program`):
+Bridge modules bring a program to the engine (and are the only ones that import `basket.program`):
 
+* :mod:`.basket_controls` -- each basket's control from its natural-history measure.
 * :mod:`.basket_design` -- each disease basket's natural-history baseline and the program's design.
 * :mod:`.program_outcomes` -- `basket analyze`: a program's outcomes CSV against its baselines.
 
-May import: `basket.program`, `basket.foundation` (the two bridge modules only). Must not import:
+May import: `basket.program`, `basket.foundation` (the bridge modules only). Must not import:
 plan, graph, evidence, changes, documents, api, cli.
 """
 

@@ -3,15 +3,21 @@ program (natural-history baselines, the sample-size plan) to `basket.stats`.
 
 A basket is designable when its primary endpoint names a natural-history measure
 (`comparator`) whose value is an event rate per patient-year. Baskets that are
-not designable are reported with the reason; nothing is assumed for them.
+not designable are reported with the reason; nothing is assumed for them. Each
+designable basket's control (count model, the rate's uncertainty) comes from
+:mod:`basket.stats.basket_controls`; the design adds its robustness to that
+control (tipping points, type I error under a lower untreated rate and under
+the other count model).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from basket.program.model import Disease, Measure, Program, SampleSizePlan
+from basket.program.model import Disease, Measure, NaturalHistory, Program, SampleSizePlan
+from basket.stats.basket_controls import ControlModel, control_model
 
 # a baseline must be a rate per patient-year for the Poisson designs
 _PER_PATIENT_YEAR = re.compile(r"per\s+(patient|person)[- ]years?", re.IGNORECASE)
@@ -26,6 +32,11 @@ class Baseline:
     name: str  # disease name
     endpoint: str
     measure: Measure
+    history: NaturalHistory
+
+    def control(self, plan: SampleSizePlan | None) -> ControlModel:
+        """The basket's control under the plan (the rate's uncertainty propagated unless the plan says not)."""
+        return control_model(self.measure, self.history, plan is None or plan.control_uncertainty)
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,9 @@ class DesignReport:
     baselines: list[Baseline]
     skipped: list[Skipped]
     table: object | None  # basket.stats.DesignTable, None when no basket is designable
+    controls: list[ControlModel] = field(default_factory=list)
+    robustness: list = field(default_factory=list)  # basket.stats.robustness.DesignRobustness per scenario
+    count_model: list = field(default_factory=list)  # (scenario, CountModelCell tuple) per scenario
 
 
 def baseline_of(disease: Disease) -> Baseline | Skipped:
@@ -49,8 +63,8 @@ def baseline_of(disease: Disease) -> Baseline | Skipped:
     if not endpoints:
         return Skipped(disease.id, disease.name, "no primary endpoint names a natural-history comparator")
     endpoint = endpoints[0]
-    measures = {m.name: m for h in disease.natural_history for m in h.measures}
-    measure = measures.get(endpoint.comparator or "")
+    measures = {m.name: (m, h) for h in disease.natural_history for m in h.measures}
+    measure, history = measures.get(endpoint.comparator or "", (None, None))
     if measure is None or measure.value is None:
         return Skipped(disease.id, disease.name, f"natural-history measure {endpoint.comparator!r} has no value")
     if not _PER_PATIENT_YEAR.search(measure.unit or ""):
@@ -58,14 +72,15 @@ def baseline_of(disease: Disease) -> Baseline | Skipped:
                        f"measure {measure.name!r} is in {measure.unit!r}, not events per patient-year")
     if measure.value <= 0:
         return Skipped(disease.id, disease.name, f"measure {measure.name!r} is not a positive rate")
-    return Baseline(disease.id, disease.name, endpoint.name, measure)
+    return Baseline(disease.id, disease.name, endpoint.name, measure, history)
 
 
-def natural_history_of(baseline: Baseline):
+def natural_history_of(baseline: Baseline, plan: SampleSizePlan | None):
     """The basket's natural history as the statistics engine takes it."""
     from basket.stats import NaturalHistory
 
-    return NaturalHistory(baseline.basket, rate=baseline.measure.value, shape=baseline.measure.dispersion)
+    control = baseline.control(plan)
+    return NaturalHistory(baseline.basket, rate=control.rate, shape=control.shape, rate_se=control.rate_se)
 
 
 def basket_baselines(program: Program) -> tuple[list[Baseline], list[Skipped]]:
@@ -74,6 +89,14 @@ def basket_baselines(program: Program) -> tuple[list[Baseline], list[Skipped]]:
         found = baseline_of(program.diseases_by_id[disease_id])
         (baselines if isinstance(found, Baseline) else skipped).append(found)
     return baselines, skipped
+
+
+def design_notes(program: Program) -> list[str]:
+    """What the design will assume for each designable basket's control, and what is missing for more."""
+    baselines, _ = basket_baselines(program)
+    plan = program.umbrella.sample_size
+    groups = _control_groups(baselines, [b.control(plan) for b in baselines])
+    return [f"{g['baskets']}: {g['model']}. {' '.join(g['notes'])}" for g in groups]
 
 
 def effective_plan(program: Program, **overrides: object) -> SampleSizePlan | None:
@@ -87,11 +110,13 @@ def effective_plan(program: Program, **overrides: object) -> SampleSizePlan | No
     return SampleSizePlan.model_validate({**base.model_dump(), **given})
 
 
-def _sim_baskets(baselines: list[Baseline], plan: SampleSizePlan) -> list:
+def _sim_baskets(controls: list[ControlModel], baselines: list[Baseline], plan: SampleSizePlan,
+                 naive: bool = False) -> list:
+    """The baskets as the design takes them; ``naive``: Poisson counts and a known rate (for comparison)."""
     from basket.stats import SimBasket
 
-    return [SimBasket(b.basket, b.measure.value, plan.rate_ratio, b.measure.dispersion)  # type: ignore[arg-type]
-            for b in baselines]
+    return [SimBasket(b.basket, c.rate, plan.rate_ratio, None if naive else c.shape,
+                      rate_se=None if naive else c.rate_se) for b, c in zip(baselines, controls)]
 
 
 def _scenarios(plan: SampleSizePlan) -> list:
@@ -107,20 +132,75 @@ def design_program(program: Program, plan: SampleSizePlan, bayes: bool = False) 
     baselines, skipped = basket_baselines(program)
     if not baselines:
         return DesignReport(plan, baselines, skipped, None)
+    controls = [b.control(plan) for b in baselines]
     prior = ExNexPrior(**DEFAULT_PRIOR) if bayes else None
-    table = design_table(_sim_baskets(baselines, plan), _scenarios(plan), plan.alpha, plan.simulations,
-                         plan.seed, prior, method=plan.adjustment)
-    return DesignReport(plan, baselines, skipped, table)
+    baskets = _sim_baskets(controls, baselines, plan)
+    table = design_table(baskets, _scenarios(plan), plan.alpha, plan.simulations, plan.seed, prior,
+                         method=plan.adjustment)
+    return DesignReport(plan, baselines, skipped, table, controls, robustness(baskets, plan),
+                        count_models(controls, baselines, plan))
 
 
-def exact_rows(program: Program, plan: SampleSizePlan) -> list[dict[str, object]]:
+def robustness(baskets: list, plan: SampleSizePlan) -> list:
+    """Per scenario: tipping points of the typical outcome, type I error at the plan's factors."""
+    from basket.stats.robustness import design_robustness
+
+    return [design_robustness(baskets, sc, plan.alpha, plan.adjustment, plan.tipping_factors)
+            for sc in _scenarios(plan)]
+
+
+def count_models(controls: list[ControlModel], baselines: list[Baseline], plan: SampleSizePlan) -> list:
+    """Per scenario, the type I error of the naive test (Poisson counts, rate known) and of the design's test
+    when the counts are Poisson or gamma-Poisson (at the shape in use and, when the shape comes from a range,
+    at the least over-dispersed plausible shape).
+
+    Empty when no basket's counts are over-dispersed (there is no second model to compare with).
+    """
+    from basket.stats import SimBasket
+    from basket.stats.robustness import count_model_type1
+
+    if all(c.shape is None for c in controls):
+        return []
+    naive = _sim_baskets(controls, baselines, plan, naive=True)
+    design = _sim_baskets(controls, baselines, plan)
+    counts = [("Poisson", naive), ("gamma-Poisson, shape in use", design)]
+    if any(c.shape_source == "range" and c.shape_high is not None for c in controls):
+        bound = [c.shape_high if c.shape_high is not None else c.shape for c in controls]
+        counts.append(("gamma-Poisson, least over-dispersed plausible shape",
+                       [SimBasket(b.name, b.control_rate, b.rate_ratio, k) for b, k in zip(design, bound)]))
+    tests = [("Poisson test, rate known", naive), ("the design's test", design)]
+    return [(sc, count_model_type1(tests, counts, sc, plan.alpha, plan.adjustment)) for sc in _scenarios(plan)]
+
+
+def design_figures(program: Program, plan: SampleSizePlan) -> dict[str, object]:
+    """What the protocol's 10.9 shows: exact figures, the controls, robustness (no simulation)."""
+    baselines, _ = basket_baselines(program)
+    if not baselines:
+        return {"rows": [], **robustness_view([], [], [], [], plan)}
+    controls = [b.control(plan) for b in baselines]
+    baskets = _sim_baskets(controls, baselines, plan)
+    return {"rows": exact_rows(baselines, baskets, plan),
+            **robustness_view(baselines, controls, robustness(baskets, plan), count_models(controls, baselines, plan),
+                              plan)}
+
+
+def robustness_view(baselines: list[Baseline], controls: list[ControlModel], robust: list, count_model: list,
+                    plan: SampleSizePlan) -> dict[str, object]:
+    """Display rows (text) of the controls and of the robustness tables, for `design` and the protocol."""
+    return {
+        "controls": _control_groups(baselines, controls),
+        "tipping": _tipping_rows(robust, baselines),
+        "factors": [f"{f:g}" for f in plan.tipping_factors],
+        "type1_at_factors": [{"n": r.scenario.n_per_basket, "follow_up": f"{r.scenario.followup_years:g}",
+                              "errors": [f"{e:.4f}" for _, e in r.family_wise_error]} for r in robust],
+        "count_model": _count_model_rows(count_model),
+    }
+
+
+def exact_rows(baselines: list[Baseline], baskets: list, plan: SampleSizePlan) -> list[dict[str, object]]:
     """Exact figures of the prespecified analysis per basket and scenario (no simulation), for the documents."""
     from basket.stats.family_design import family_oc
 
-    baselines, _ = basket_baselines(program)
-    if not baselines:
-        return []
-    baskets = _sim_baskets(baselines, plan)
     rows = []
     for scenario in _scenarios(plan):
         oc = family_oc(baskets, scenario, plan.alpha, plan.adjustment)
@@ -140,6 +220,52 @@ def exact_rows(program: Program, plan: SampleSizePlan) -> list[dict[str, object]
                 "family_wise_error": f"{oc.family_wise_error:.4f}",
             })
     return rows
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def _control_summary(control) -> str:
+    counts = "Poisson counts" if control.shape is None else f"gamma-Poisson counts, shape {control.shape:.2f}"
+    if control.rate_se is None:
+        return f"{control.rate:g} events per patient-year, taken as known; {counts}"
+    return f"{control.rate:g} events per patient-year, standard error {control.rate_se:.3g}; {counts}"
+
+
+def _control_groups(baselines: list[Baseline], controls: list[ControlModel]) -> list[dict[str, Any]]:
+    """Baskets sharing one control (one natural-history measure) are described once."""
+    groups: dict[Any, list[str]] = {}
+    for b, c in zip(baselines, controls):
+        groups.setdefault(c, []).append(b.name)
+    return [{"baskets": ", ".join(names), "model": _control_summary(c), "notes": [_sentence(n) for n in c.notes]}
+            for c, names in groups.items()]
+
+
+def _tipping_rows(robustness: list, baselines: list[Baseline]) -> list[dict[str, Any]]:
+    names = {b.basket: b.name for b in baselines}
+    return [{"basket": names[t.name], "id": t.name, "n": r.scenario.n_per_basket,
+             "follow_up": f"{r.scenario.followup_years:g}",
+             "events": t.events, "expected": f"{t.expected_events:.2f}",
+             "significant": "yes" if t.significant else "no",
+             "factor": "—" if t.factor is None else f"{t.factor:.2f}",
+             "rate": "—" if t.rate is None else f"{t.rate:.2f}"}
+            for r in robustness for t in r.tipping]
+
+
+def _count_model_rows(count_model: list) -> dict[str, Any]:
+    """Rows per scenario and test, one cell per count model: "alone / family-wise"."""
+    if not count_model:
+        return {}
+    models = list(dict.fromkeys(c.counts for _, cells in count_model for c in cells))
+    rows = []
+    for sc, cells in count_model:
+        for test in dict.fromkeys(c.test for c in cells):
+            by_model = {c.counts: c for c in cells if c.test == test}
+            rows.append({"n": sc.n_per_basket, "follow_up": f"{sc.followup_years:g}", "test": test,
+                         "cells": [f"{by_model[m].type1_alone:.3f} / {by_model[m].family_wise_error:.3f}"
+                                   for m in models]})
+    return {"models": models, "rows": rows}
 
 
 def _count(critical_value: int) -> object:

@@ -91,8 +91,9 @@ def _de_rule() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return u, v, w / w.sum()
 
 
+@lru_cache(maxsize=512)
 def rate_nodes(control: ExternalControl) -> tuple[np.ndarray, np.ndarray]:
-    """Quadrature nodes and weights of the control rate's law (one node if known)."""
+    """Quadrature nodes and weights of the control rate's law (one node if known; remembered per control)."""
     if control.known:
         return np.array([control.rate]), np.array([1.0])
     a = control.rate_shape

@@ -46,6 +46,7 @@ from .exact import (
 )
 from .multiplicity import Multiplicity, adjust
 from .outcomes_io import BiomarkerRecord, PeriodRecord
+from .robustness import TippingGroup, TippingPoint, tipping_points
 
 __all__ = [
     "AnalysisResult",
@@ -184,6 +185,7 @@ class AnalysisResult:
     multiplicity: tuple[Multiplicity, ...]
     doses: tuple[PatientDose, ...] = ()
     notes: tuple[str, ...] = ()  # what the caller assumed (e.g. a default alpha), for the report
+    tipping: tuple[TippingPoint, ...] = ()  # primary family: where each basket's conclusion would change
 
 
 def _basket(rec: PeriodRecord, basket_of: Mapping[str, str] | None) -> str:
@@ -338,5 +340,17 @@ def analyze_outcomes(
     )
     doses = tuple(sorted((PatientDose(r.patient, r.variant, b, r.dose_mg_per_kg) for b, r in post),
                          key=lambda d: d.patient))
+    tipping = _tipping(post, nhs, alpha, adjustment, len(family)) if adjustment != "none" else ()
     return AnalysisResult(tuple(baskets + variants + [pooled]), tuple(patients), tuple(per_basket),
-                          changes, summaries, mult, doses)
+                          changes, summaries, mult, doses, tipping=tipping)
+
+
+def _tipping(post, nhs, alpha: float, method: str, family_size: int) -> tuple[TippingPoint, ...]:
+    """Tipping points of the primary family's baskets with data (controls with 0 events have none)."""
+    groups: dict[str, list[PeriodRecord]] = defaultdict(list)
+    for basket, r in post:
+        groups[basket].append(r)
+    usable = {b: recs for b, recs in sorted(groups.items()) if nhs[b].rate is not None or nhs[b].events}
+    return tipping_points([TippingGroup(b, sum(r.events for r in recs), tuple(r.exposure_years for r in recs),
+                                        nhs[b].control) for b, recs in usable.items()],
+                          alpha, method, family_size)

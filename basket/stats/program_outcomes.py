@@ -9,7 +9,7 @@ from typing import Any
 from basket.foundation.problems import InputError, Problem
 from basket.program.load import load_program
 from basket.program.model import Program, SampleSizePlan
-from basket.stats.basket_design import basket_baselines, natural_history_of
+from basket.stats.basket_design import basket_baselines, design_notes, natural_history_of
 
 
 def analyze_program(directory: Path, outcomes: Path, biomarkers: Path | None = None, level: float = 0.95,
@@ -39,11 +39,12 @@ def analyze_program(directory: Path, outcomes: Path, biomarkers: Path | None = N
         raise InputError(problems)
     plan = program.umbrella.sample_size
     alpha, method = (plan.alpha, plan.adjustment) if plan else (_default("alpha"), _default("adjustment"))
-    history = [natural_history_of(b) for b in designable]
+    history = [natural_history_of(b, plan) for b in designable]
     result = analyze_outcomes(records, history, basket_of, markers, level, alpha=alpha,
                               adjustment=adjustment or method, primary_family=[b.basket for b in designable])
     missing = f"umbrella.sample_size is not given: the default one-sided alpha {alpha:g} and {method} adjustment"
     notes = () if plan else (missing + " are used.",)
+    notes += tuple(f"natural-history control: {note}" for note in design_notes(program))
     return replace(result, notes=notes)
 
 
@@ -104,9 +105,24 @@ def analysis_output(result, fmt: str, width: int | None = None) -> str:
                   render([asdict(b) for b in result.biomarker_summaries],
                          ["basket", "marker", "n_patients", "median_change", "min_change", "max_change"])]
     parts += ["Multiplicity:", *[f"- {m.statement()}" for m in result.multiplicity], ""]
+    if result.tipping:
+        parts += [_TIPPING_TITLE, "",
+                  render([_tipping_row(t) for t in result.tipping],
+                         ["basket", "events", "expected", "significant", "tipping_factor", "tipping_rate"])]
     if result.notes:
         parts += ["Notes:", *[f"- {n}" for n in result.notes], ""]
     return "\n".join(parts)
+
+
+_TIPPING_TITLE = ("Robustness to the control (tipping point: benefit is shown while every basket's untreated rate "
+                  "is at least tipping_factor times its natural history's):")
+
+
+def _tipping_row(t) -> dict[str, Any]:
+    return {"basket": t.name, "events": t.events, "expected": f"{t.expected_events:.2f}",
+            "significant": "yes" if t.significant else "no",
+            "tipping_factor": "none in 0.001-1000" if t.factor is None else f"{t.factor:.3g}",
+            "tipping_rate": "" if t.rate is None else f"{t.rate:.3g}"}
 
 
 def _comparison_row(c) -> dict[str, Any]:

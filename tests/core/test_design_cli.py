@@ -6,8 +6,10 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
+from scipy import integrate, stats
 
 from basket.cli import main
 from tests.conftest import copy_program
@@ -17,23 +19,47 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
+def _predictive_cdf(count: int, patients: int, years: float, rate: float, shape: float, se: float) -> float:
+    """P(total <= count): gamma-Poisson counts (shape per patient) mixed over the rate's gamma law, by quadrature."""
+    a = (rate / se) ** 2
+    size = patients * shape
+
+    def integrand(lam):
+        return stats.gamma.pdf(lam, a, scale=rate / a) * stats.nbinom.cdf(count, size, size / (size + lam * patients * years))
+
+    return integrate.quad(integrand, 0, np.inf, epsabs=1e-13, limit=200)[0]
+
+
 def test_design_uses_the_natural_history_rate(example: Path):
-    result = run("design", str(example), "--patients", "2,3", "--follow-up", "1", "--simulations", "2000",
+    result = run("design", str(example), "--patients", "5", "--follow-up", "1", "--simulations", "2000",
                  "--format", "json", "--no-files")
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)["rows"]
-    cps1 = [r for r in rows if r["basket"] == "OMIM:237300"]
-    # 2.4 events per patient-year (Orphanet J Rare Dis 2016;11:116), rate ratio 0.3 from umbrella.sample_size
-    two, three = cps1
-    # Holm across the three designable baskets: 0 events is significant at alpha / 3 (exp(-4.8) = 0.0082)
-    assert two["expected_events_h0"] == pytest.approx(4.8) and two["critical_value_first"] == 0
-    assert two["exact_type1"] == pytest.approx(math.exp(-4.8))
-    assert two["exact_power"] == pytest.approx(math.exp(-1.44))
-    # at or below 1 event: P(Poisson(7.2) <= 1) = 8.2 exp(-7.2) = 0.0061 <= alpha / 3 at every step
-    assert (three["critical_value_first"], three["critical_value_last"]) == (1, 1)
-    assert three["exact_type1"] == pytest.approx(math.exp(-7.2) * 8.2)
-    assert three["exact_family_wise_error"] == pytest.approx(1 - (1 - math.exp(-7.2) * 8.2) ** 3)
+    data = json.loads(result.stdout)
+    control = next(c for c in data["controls"] if c["basket"] == "OMIM:237300")
+    # Orphanet J Rare Dis 2016;11:116: mean 3.6 events, range 0-20, over 1.5 years; cohort n = 63
+    assert control["shape_source"] == "range" and control["shape"] == pytest.approx(0.82, abs=0.01)
+    m, k = 3.6, control["shape"]
+    assert control["rate_se"] == pytest.approx(math.sqrt((m + m * m / k) / 63) / 1.5, rel=1e-9)
+    row = next(r for r in data["rows"] if r["basket"] == "OMIM:237300")
+    assert row["expected_events_h0"] == pytest.approx(12.0)
+    # Holm across the three designable baskets: the first step is at alpha / 3
+    c = row["critical_value_first"]
+    assert _predictive_cdf(c, 5, 1.0, 2.4, k, control["rate_se"]) <= 0.025 / 3
+    assert _predictive_cdf(c + 1, 5, 1.0, 2.4, k, control["rate_se"]) > 0.025 / 3
+    # tested alone at alpha, the power is the gamma-Poisson tail at the hypothesised rate (rate ratio 0.3)
+    c_alone = max(y for y in range(30) if _predictive_cdf(y, 5, 1.0, 2.4, k, control["rate_se"]) <= 0.025)
+    assert row["exact_power_alone"] == pytest.approx(stats.nbinom.cdf(c_alone, 5 * k, 5 * k / (5 * k + 3.6)))
     assert "not designable: Argininemia" in result.stderr
+
+
+def test_design_prints_the_control_and_its_robustness(example: Path):
+    result = run("design", str(example), "--patients", "8", "--follow-up", "2", "--simulations", "1000")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "incompatible with Poisson counts (range test p = 2.3e-07)" in text
+    assert "the cohort's n = 63 (NH-NEONATAL-UCD-2001-2013) is used" in text
+    assert "tipping_factor" in text and "x0.5" in text
+    assert "Poisson test, rate known" in text and "the design's test" in text
 
 
 def test_design_is_reproducible_and_writes_plot(example: Path, tmp_path: Path):
@@ -74,16 +100,21 @@ def test_analyze_against_natural_history(example: Path, tmp_path: Path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     basket = next(c for c in data["comparisons"] if c["level"] == "basket")
-    # 0 events in 1 patient-year against 2.4 expected: exact Poisson p = exp(-2.4)
-    assert basket["p_value"] == pytest.approx(math.exp(-2.4))
+    # 0 events in 1 patient-year against 2.4 per year, gamma-Poisson counts with the range's shape and the
+    # rate's uncertainty from the cohort (see test_design_uses_the_natural_history_rate)
+    k = 0.8184647881347903
+    se = math.sqrt((3.6 + 3.6 ** 2 / k) / 63) / 1.5
+    assert basket["p_value"] == pytest.approx(_predictive_cdf(0, 1, 1.0, 2.4, k, se), rel=1e-6)
     assert basket["expected_events"] == pytest.approx(2.4)
     # the primary family is the three designable baskets, whatever the CSV holds (issue 18, bug 3)
-    assert basket["p_adjusted"] == pytest.approx(3 * math.exp(-2.4))
+    assert basket["p_adjusted"] == pytest.approx(min(1.0, 3 * basket["p_value"]))
     primary = data["multiplicity"][0]
     assert (primary["n_comparisons"], primary["method"], primary["alpha"]) == (3, "holm", 0.025)
     assert primary["without_data"] == ["OMIM:311250", "OMIM:215700"]
     text = run("analyze", str(example), str(outcomes)).stdout
     assert "Multiplicity:" in text and "3 comparisons, Holm step-down" in text
+    assert "Robustness to the control" in text and "tipping_factor" in text
+    assert "incompatible with Poisson counts" in text  # the control's derivation is in the notes
 
 
 def test_analyze_uses_the_programs_alpha(example: Path, tmp_path: Path):
@@ -120,6 +151,8 @@ def test_master_protocol_states_the_sample_size(example: Path, tmp_path: Path):
     assert result.exit_code == 0
     text = (tmp_path / "out" / "overview.md").read_text()
     section = text[text.index("### 10.9"):]
-    assert "| Carbamoyl phosphate synthetase I deficiency | 2 | 1 | 2.4 events per patient-year | 4.80 | 1.44 | 0 / 0 |" \
+    assert "| Carbamoyl phosphate synthetase I deficiency | 2 | 1 | 2.4 events per patient-year | 4.80 | 1.44 | none / none |" \
         in section
+    assert "#### Robustness to the control" in section and "Tipping factor" in section
+    assert "Counts: gamma-Poisson, shape in use" in section
     assert "tested with Holm adjustment at family-wise one-sided alpha 0.025" in section

@@ -170,3 +170,12 @@ def test_natural_history_validation(kwargs, field):
     with pytest.raises(StatsInputError) as err:
         NaturalHistory("B", **kwargs)
     assert err.value.field == field
+
+
+def test_tipping_point_of_an_observed_basket():
+    recs = [rec("P1", "V", "post", 0, 2.0, "B")]
+    out = analyze_outcomes(recs, [NaturalHistory("B", rate=2.4)])
+    (point,) = out.tipping
+    # 0 events stay significant while exp(-f x 4.8) <= 0.025
+    assert point.significant
+    assert point.factor == pytest.approx(-math.log(0.025) / 4.8, rel=1e-5)
