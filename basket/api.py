@@ -23,20 +23,32 @@ from basket.program.load import LoadedProgram, load_program
 __all__ = [
     "Impact", "OffTargetRequest", "UsdmExport", "checked_plan", "export_to", "export_usdm", "guides_for",
     "impact_of", "offtargets_for", "plan_program", "program_graph", "render_to", "selected_graph", "selected_variants",
-    "user_template_errors",
+    "user_template_errors", "validate_program",
 ]
+
+Warn = Callable[[str], None]
 
 
 def plan_program(
-    directory: Path, selectors: Iterable[str] = (), fasta: Path | None = None, exclude: Iterable[str] = ()
+    directory: Path, selectors: Iterable[str] = (), fasta: Path | None = None, exclude: Iterable[str] = (),
+    warn: Warn | None = None,
 ) -> tuple[LoadedProgram, Plan]:
-    """The program and its plan, narrowed to the variants `--select`/`--exclude` choose."""
+    """The program and its plan on the program's reference (`fasta` overrides it), narrowed to the
+    variants `--select`/`--exclude` choose; `warn` hears what the user should know (a reference the
+    program names but this machine lacks)."""
     loaded = load_program(directory)
-    plan = checked_plan(loaded, fasta)
+    plan = _plan(loaded, fasta, warn)
     selected = selected_variants(loaded, plan, selectors, exclude)
     if selected is not None:
-        plan = Plan(plan.umbrella, plan.platform_editor, [v for v in plan.variants if v.variant in selected])
+        plan = plan.only(selected)
     return loaded, plan
+
+
+def _plan(loaded: LoadedProgram, fasta: Path | None, warn: Warn | None) -> Plan:
+    plan = checked_plan(loaded, fasta)
+    if warn is not None and plan.reference_warning:
+        warn(plan.reference_warning)
+    return plan
 
 
 def render_to(
@@ -48,11 +60,13 @@ def render_to(
     fasta: Path | None = None,
     progress: Callable[[str], None] | None = None,
     exclude: Iterable[str] = (),
+    warn: Warn | None = None,
 ):
     from basket.documents.output_formats import FORMATTERS
     from basket.documents.rendering import RenderOptions, render_program
     from basket.editing.reference_fasta import reference_files
     from basket.foundation.output_location import check_output_location
+    from basket.program.reference import program_reference
 
     check_output_location(out, (directory, templates, *reference_files(fasta)), folder=True)  # before any work
     unknown = [f for f in formats if f not in FORMATTERS]
@@ -60,7 +74,8 @@ def render_to(
         raise InputError([Problem("--format", 0, "", f"unknown format {', '.join(unknown) or '(none)'}; "
                                   f"choose from {', '.join(FORMATTERS)}")])
     selectors, exclude = list(selectors), list(exclude)
-    loaded, plan = plan_program(directory, selectors, fasta, exclude)
+    loaded, plan = plan_program(directory, selectors, fasta, exclude, warn)
+    check_output_location(out, reference_files(program_reference(loaded, fasta).fasta), folder=True)
     variants = [v.variant for v in plan.variants] if any(selectors) or any(exclude) else None
     with user_template_errors():
         options = RenderOptions(tuple(formats), templates, variants, progress)
@@ -83,11 +98,12 @@ def user_template_errors() -> Iterator[None]:
                                   f"at byte {error.start})")]) from None
 
 
-def export_to(directory: Path, fmt: str, selectors: Iterable[str] = (), exclude: Iterable[str] = ()) -> bytes:
+def export_to(directory: Path, fmt: str, selectors: Iterable[str] = (), exclude: Iterable[str] = (),
+              fasta: Path | None = None, warn: Warn | None = None) -> bytes:
     from basket.graph.export_formats import export_graph
 
     loaded = load_program(directory)
-    return export_graph(selected_graph(loaded, checked_plan(loaded), selectors, exclude), fmt)
+    return export_graph(selected_graph(loaded, _plan(loaded, fasta, warn), selectors, exclude), fmt)
 
 
 def selected_graph(loaded: LoadedProgram, plan: Plan, selectors: Iterable[str] = (),
@@ -145,9 +161,10 @@ class Impact:
     patients: list[str]
 
 
-def impact_of(directory: Path, name: str, upstream: bool = False) -> Impact:
+def impact_of(directory: Path, name: str, upstream: bool = False, fasta: Path | None = None,
+              warn: Warn | None = None) -> Impact:
     loaded = load_program(directory)
-    plan = checked_plan(loaded)
+    plan = _plan(loaded, fasta, warn)
     graph = program_graph(loaded, plan)
     try:
         node = resolve(graph, name)
@@ -163,8 +180,13 @@ def impact_of(directory: Path, name: str, upstream: bool = False) -> Impact:
     return Impact(node, "upstream" if upstream else "downstream", by_kind, appendices, patients)
 
 
-def guides_for(directory: Path, variant_id: str, editor: str | None = None, fasta: Path | None = None):
+def guides_for(directory: Path, variant_id: str, editor: str | None = None, fasta: Path | None = None,
+               warn: Warn | None = None):
+    """Every guide of the editor for one variant (`GuideSearch`), or the real reason there is none."""
     from basket.plan.guide_design import design_guides
+    from basket.plan.umbrella_decision import design_problem
+    from basket.program.reference import program_reference
+    from basket.program.variant_sequence import DesignError
 
     loaded = load_program(directory)
     program = loaded.program
@@ -172,7 +194,13 @@ def guides_for(directory: Path, variant_id: str, editor: str | None = None, fast
     if editor is not None and editor not in program.editors_by_name:
         raise InputError([Problem("--editor", 0, "", f"unknown editor {editor!r}; known: "
                                   f"{', '.join(sorted(program.editors_by_name))}")])
-    return design_guides(program, program.variants_by_id[variant_id], editor, fasta)
+    reference = program_reference(loaded, fasta)
+    if warn is not None and reference.warning:
+        warn(reference.warning)
+    try:
+        return design_guides(program, program.variants_by_id[variant_id], editor, reference)
+    except DesignError as error:
+        raise InputError([design_problem(loaded, error)]) from None
 
 
 @dataclass(frozen=True)
@@ -196,13 +224,14 @@ def offtargets_for(directory: Path, variant_id: str, request: OffTargetRequest,
     the editor that makes it, searched in the reference FASTA and, with a VCF, the patient's genome."""
     from basket.offtargets.nomination import nominate
     from basket.offtargets.query import make_query
+    from basket.program.reference import required_reference
 
     loaded = load_program(directory)
     program = loaded.program
     variant = _known_variant(directory, program, variant_id)
-    if request.fasta is None:
-        raise InputError([Problem("--fasta", 0, "", "no reference FASTA to search; give --fasta REF.fa")])
-    plan = checked_plan(loaded, request.fasta if variant.window is None else None)
+    reference = required_reference(loaded, request.fasta)  # the program's reference, or --fasta
+    fasta, build = reference.fasta, request.build or reference.build
+    plan = checked_plan(loaded, reference=reference)
     item = next(v for v in plan.variants if v.variant == variant_id)
     editor = program.editors_by_name[item.editor or program.platform.editor]
     guide = request.guide or (item.guide or {}).get("protospacer")
@@ -212,7 +241,7 @@ def offtargets_for(directory: Path, variant_id: str, request: OffTargetRequest,
     query = make_query([guide], editor, request.mismatches, request.bulges, request.noncanonical_pams)
     subject = {"program": program.umbrella.id, "variant": variant_id, "guide_from": "--guide" if request.guide
                else "plan (best guide)"}
-    return nominate(query, request.fasta, request.build, request.vcf, request.sample, request.annotation,
+    return nominate(query, fasta, build, request.vcf, request.sample, request.annotation,
                     subject, progress, _on_target(program, variant, item, query.guides[0]))
 
 
@@ -235,3 +264,20 @@ def _known_variant(directory: Path, program, variant_id: str):
         raise InputError([Problem(str(directory), 0, "VARIANT", f"unknown variant {variant_id!r}"
                                   + (f"; did you mean {', '.join(hint)}?" if hint else ""))])
     return program.variants_by_id[variant_id]
+
+
+def validate_program(directory: Path, fasta: Path | None = None, warn: Warn | None = None):
+    """Load and check the program; with a reference (the program's or `fasta`), every base of every
+    window is compared with it and every other hgvs_g placed on it (all problems at once, file:line).
+    Returns the loaded program, its reference and the `ReferenceCheck`."""
+    from basket.program.reference import program_reference
+    from basket.program.sequence_checks import check_against_reference
+
+    loaded = load_program(directory)
+    reference = program_reference(loaded, fasta)
+    if warn is not None and reference.warning:
+        warn(reference.warning)
+    check = check_against_reference(loaded, reference)
+    if check.problems:
+        raise InputError(check.problems)
+    return loaded, reference, check

@@ -19,6 +19,7 @@ from basket.cli.options import (
     program_argument,
     reports_input_errors,
     select_option,
+    warn,
 )
 
 
@@ -43,7 +44,8 @@ def render(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...],
 
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     result = render_to(program, out, chosen, templates, selectors, fasta,
-                       progress=lambda name: click.echo(f"  rendering {name}", err=True), exclude=excluded)
+                       progress=lambda name: click.echo(f"  rendering {name}", err=True), exclude=excluded,
+                       warn=warn)
     click.echo(f"wrote {len(result.files) + 1} files ({result.appendices} appendices) to {out}")
     if result.gaps:
         click.echo(f"{len(result.gaps)} item(s) marked 'to be provided': see {out / 'completeness.md'}")
@@ -51,6 +53,7 @@ def render(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...],
 
 @click.command("docs")
 @program_argument
+@fasta_option
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUTPUT / "site",
               show_default=True, help="Site directory (replaced atomically).")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -59,7 +62,8 @@ def render(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...],
 @click.option("--pictures/--no-pictures", default=None,
               help="Draw Graphviz pictures (default: when `dot` is installed).")
 @reports_input_errors
-def docs(program: Path, out: Path, templates: Path | None, focus: str | None, pictures: bool | None) -> None:
+def docs(program: Path, fasta: Path | None, out: Path, templates: Path | None, focus: str | None,
+         pictures: bool | None) -> None:
     """Write a static site: index (umbrella, baskets, readiness), the master protocol, one page per
     appendix, and an interactive graph viewer in one self-contained HTML file.
 
@@ -72,7 +76,7 @@ def docs(program: Path, out: Path, templates: Path | None, focus: str | None, pi
 
     started = time.perf_counter()
     check_output(out, (program, templates), folder=True)
-    loaded, plan = plan_program(program)
+    loaded, plan = plan_program(program, fasta=fasta, warn=warn)
     if focus is not None:
         try:
             focus = resolve(program_graph(loaded, plan), focus)
@@ -96,32 +100,32 @@ PICTURE_FORMATS = {"svg": (".svg",), "png": (".png",)}
 @click.command("picture")
 @program_argument
 @select_option
+@fasta_option
 @format_option(PICTURE_FORMATS, "svg")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")
 @click.option("--schema", is_flag=True, help="Draw the trial schema (umbrella, platform, baskets, variants) "
               "instead of the whole graph.")
 @reports_input_errors
-def picture(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fmt: str | None, output: Path,
-            schema: bool) -> None:
+def picture(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fasta: Path | None,
+            fmt: str | None, output: Path, schema: bool) -> None:
     """Draw the program graph (or the trial schema) with Graphviz as SVG or PNG.
 
     Example: basket picture configs/ucd-umbrella --select variant:CPS1-Q335X+ -o q335x.svg
     """
-    from basket.api import checked_plan, plan_program, selected_graph
+    from basket.api import plan_program, selected_graph
     from basket.documents.graphviz_pictures import GraphvizMissing, graph_picture, run_dot, schema_dot
     from basket.foundation.atomic_output import write_bytes_atomic
-    from basket.program.load import load_program
 
     check_output(output, (program,))  # first: writing over an input is the graver mistake
     fmt = output_format(fmt, output, PICTURE_FORMATS, "svg")
     try:
         if schema:
-            loaded, plan = plan_program(program, selectors, exclude=excluded)
+            loaded, plan = plan_program(program, selectors, fasta, excluded, warn)
             data = run_dot(schema_dot(loaded.program, plan), fmt)
         else:
-            loaded = load_program(program)
-            data = graph_picture(selected_graph(loaded, checked_plan(loaded), selectors, excluded), fmt)
+            loaded, plan = plan_program(program, fasta=fasta, warn=warn)
+            data = graph_picture(selected_graph(loaded, plan, selectors, excluded), fmt)
     except GraphvizMissing as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -19,6 +19,7 @@ from basket.cli.options import (
     reports_input_errors,
     select_option,
     table_width,
+    warn,
     wide_option,
 )
 
@@ -55,7 +56,7 @@ def readiness(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ..
     inputs = (program, *reference_files(fasta))
     check_output(output, inputs)  # first: writing over an input is the graver mistake
     fmt = output_format(fmt, output, FORMATS, "table")
-    loaded, plan = plan_program(program, selectors, fasta, excluded)
+    loaded, plan = plan_program(program, selectors, fasta, excluded, warn)
     report = assess(loaded, plan)
     width = table_width(wide) if output is None else None
     emit(readiness_output(report, fmt, width), output, inputs=inputs)

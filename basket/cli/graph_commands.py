@@ -9,11 +9,13 @@ import click
 from basket.cli.options import (
     check_output,
     emit,
+    fasta_option,
     format_option,
     output_format,
     program_argument,
     reports_input_errors,
     select_option,
+    warn,
 )
 from basket.foundation.text_tables import to_json
 
@@ -30,12 +32,13 @@ GRAPH_FORMATS = {"graphml": (".graphml",), "gexf": (".gexf",), "json": (".json",
 @graph.command("export")
 @program_argument
 @select_option
+@fasta_option
 @format_option(GRAPH_FORMATS, "json")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write ('-' for standard output).")
 @reports_input_errors
-def graph_export(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fmt: str | None,
-                 output: Path) -> None:
+def graph_export(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], fasta: Path | None,
+                 fmt: str | None, output: Path) -> None:
     """Write the program graph as GraphML, GEXF, node-link JSON, Cytoscape JSON, DOT or Mermaid.
 
     Example: basket graph export configs/ucd-umbrella -o ucd.graphml
@@ -44,16 +47,17 @@ def graph_export(program: Path, selectors: tuple[str, ...], excluded: tuple[str,
 
     check_output(output, (program,))  # first: writing over an input is the graver mistake
     fmt = output_format(fmt, output, GRAPH_FORMATS, "json")
-    emit(export_to(program, fmt, selectors, excluded).decode("utf-8"), output, inputs=(program,))
+    emit(export_to(program, fmt, selectors, excluded, fasta, warn).decode("utf-8"), output, inputs=(program,))
 
 
 @click.command()
 @program_argument
 @click.argument("node")
+@fasta_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--upstream", is_flag=True, help="List what NODE depends on instead of what it affects.")
 @reports_input_errors
-def impact(program: Path, node: str, fmt: str, upstream: bool) -> None:
+def impact(program: Path, node: str, fasta: Path | None, fmt: str, upstream: bool) -> None:
     """List what a change to NODE affects: appendices, patients and every other node.
 
     NODE is a graph id such as component:lnp or variant:CPS1-Q335X, or a bare id.
@@ -62,7 +66,7 @@ def impact(program: Path, node: str, fmt: str, upstream: bool) -> None:
     """
     from basket.api import impact_of
 
-    report = impact_of(program, node, upstream)
+    report = impact_of(program, node, upstream, fasta, warn)
     click.echo(impact_output(report, fmt), nl=False)
 
 

@@ -44,7 +44,8 @@ def select_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 fasta_option = click.option(
     "--fasta", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Indexed reference FASTA for variants without a sequence window (needs their HGVS g.).",
+    help="Reference FASTA (plain or bgzip; indexed on first use). Overrides the program's `reference:`; "
+         "windows are checked against it and variants without one are read from it (by their HGVS g.).",
 )
 
 
@@ -93,6 +94,11 @@ def table_width(wide: bool) -> int | None:
     if not sys.stdout.isatty():
         return None
     return shutil.get_terminal_size().columns
+
+
+def warn(message: str) -> None:
+    """A warning on standard error: the command still runs."""
+    click.echo(f"warning: {message}", err=True)
 
 
 def reports_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:

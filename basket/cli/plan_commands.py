@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from basket.cli.options import (
+    EXIT_PROBLEMS,
     check_output,
     emit,
     fasta_option,
@@ -17,12 +19,15 @@ from basket.cli.options import (
     reports_input_errors,
     select_option,
     table_width,
+    warn,
     wide_option,
 )
 from basket.foundation.text_tables import to_csv, to_json, to_markdown, to_table
 
-PLAN_COLUMNS = ("variant", "gene", "disease", "hgvs_c", "change_class", "correction", "classification",
-                "editor", "in_umbrella", "reason")
+PLAN_COLUMNS = ("reason_code", "variant", "gene", "disease", "hgvs_c", "change_class", "correction",
+                "classification", "editor", "in_umbrella", "sequence", "reason")
+TABLE_COLUMNS = ("reason_code", "variant", "gene", "change_class", "correction", "classification", "in_umbrella",
+                 "sequence", "reason")
 
 
 PLAN_FORMATS = {"table": (".txt",), "csv": (".csv",), "json": (".json",), "md": (".md",)}
@@ -42,6 +47,10 @@ def plan(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], f
          output: Path | None, guides: bool, wide: bool) -> None:
     """Decide, per variant, whether the platform corrects it and whether it sits in the umbrella.
 
+    Each row leads with a short reason code (platform, other_editor, no_guide, transversion, indel,
+    other_change, no_sequence, no_position, no_contig, not_covered); the full reason follows.
+    The sequence column says whether a window was verified against the reference.
+
     Example: basket plan configs/ucd-umbrella --format json
 
     Example: basket plan configs/ucd-umbrella --select "gene:OTC gene:CPS1" --exclude in_umbrella:yes
@@ -54,7 +63,7 @@ def plan(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], f
     inputs = (program, *reference_files(fasta))
     check_output(output, inputs)  # first: writing over an input is the graver mistake
     fmt = output_format(fmt, output, PLAN_FORMATS, "table")
-    _, the_plan = plan_program(program, selectors, fasta, excluded)
+    _, the_plan = plan_program(program, selectors, fasta, excluded, warn)
     width = table_width(wide) if output is None else None
     emit(plan_output(the_plan, fmt, with_guides=guides, width=width), output, inputs=inputs)
 
@@ -70,12 +79,18 @@ def plan(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], f
 def guides(program: Path, variant: str, fasta: Path | None, editor: str | None, fmt: str, wide: bool) -> None:
     """List every guide that places VARIANT's base in the editor's window, best first.
 
+    When there is none, the real reason is printed (no sequence searched, a transversion or indel,
+    the wrong deaminase, no PAM in reach) and the exit code is 1.
+
     Example: basket guides configs/ucd-umbrella CPS1-Q335X --format json
     """
     from basket.api import guides_for
 
-    found = guides_for(program, variant, editor, fasta)
-    click.echo(guides_output(found, fmt, table_width(wide)), nl=False)
+    search = guides_for(program, variant, editor, fasta, warn)
+    click.echo(guides_output(search.guides, fmt, table_width(wide)), nl=False)
+    if not search.guides:
+        click.echo(f"no guide ({search.reason_code}): {search.reason}", err=True)
+        sys.exit(EXIT_PROBLEMS)
 
 
 @click.command()
@@ -99,9 +114,12 @@ def plan_output(plan, fmt: str, with_guides: bool = False, width: int | None = N
         return to_csv(rows, PLAN_COLUMNS)
     if fmt == "md":
         return to_markdown(rows, PLAN_COLUMNS)
-    table = to_table(rows, ("variant", "gene", "change_class", "correction", "classification", "in_umbrella",
-                            "reason"), width, cut=("reason",))
-    return table + f"\n{len(plan.inside)} of {len(plan.variants)} variants inside the umbrella.\n"
+    table = to_table(rows, TABLE_COLUMNS, width, cut=("reason",))
+    footer = f"\n{len(plan.inside)} of {len(plan.variants)} variants inside the umbrella. Reference: {plan.reference}"
+    unverified = len(plan.unverified)
+    if unverified:
+        footer += f"; {unverified} window(s) not verified against a reference"
+    return table + footer + ".\n"
 
 
 GUIDE_COLUMNS = ("rank", "protospacer", "pam", "strand", "start", "end", "target_position", "in_core_window",
@@ -115,7 +133,7 @@ def guides_output(guides: list[dict[str, Any]], fmt: str, width: int | None = No
     if fmt == "csv":
         return to_csv(rows, GUIDE_COLUMNS)
     if not rows:
-        return "no guide places the base in the editor's window\n"
+        return ""
     return to_table(rows, GUIDE_COLUMNS, width, cut=("bystanders",))
 
 

@@ -12,9 +12,11 @@ from basket.cli.options import (
     EXIT_BAD_INPUT,
     EXIT_PROBLEMS,
     check_output,
+    fasta_option,
     program_argument,
     reports_input_errors,
     table_width,
+    warn,
     wide_option,
 )
 
@@ -182,6 +184,7 @@ def _write_design(report, output: Path, program: Path) -> None:
 @click.command()
 @program_argument
 @click.argument("outcomes", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@fasta_option
 @click.option("--biomarkers", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Biomarker series: patient, marker, day, value[, unit].")
 @click.option("--level", type=click.FloatRange(0.5, 1, max_open=True), default=0.95, show_default=True,
@@ -191,20 +194,21 @@ def _write_design(report, output: Path, program: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table", show_default=True)
 @wide_option
 @reports_input_errors
-def analyze(program: Path, outcomes: Path, biomarkers: Path | None, level: float, adjustment: str | None,
-            fmt: str, wide: bool) -> None:
+def analyze(program: Path, outcomes: Path, fasta: Path | None, biomarkers: Path | None, level: float,
+            adjustment: str | None, fmt: str, wide: bool) -> None:
     """Observed effect against natural history per variant, per basket and pooled, with exact intervals.
 
     The primary family is every designable basket of the umbrella, tested at the program's family-wise
     alpha (umbrella.sample_size), whatever baskets OUTCOMES holds.
 
     OUTCOMES is a CSV: patient, variant, period (pre|post), events, exposure_years[, dose_mg_per_kg].
+    Outcomes of a variant never dosed, or outside the umbrella, are analysed with a warning.
 
     Example: basket analyze configs/ucd-umbrella outcomes.csv --biomarkers ammonia.csv
     """
     from basket.stats.program_outcomes import analysis_output, analyze_program
 
-    result = analyze_program(program, outcomes, biomarkers, level, adjustment)
+    result = analyze_program(program, outcomes, biomarkers, level, adjustment, fasta, warn)
     click.echo(analysis_output(result, fmt, table_width(wide)), nl=False)
 
 

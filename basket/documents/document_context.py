@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from basket import __version__
+from basket.plan.guide_design import REASON_CODES
 from basket.plan.umbrella_decision import Plan, VariantPlan
 from basket.program.appendix_content import LTFU_GUIDANCE, LTFU_GUIDANCE_YEARS, appendix_dosing, appendix_schedule
 from basket.program.load import LoadedProgram
@@ -108,6 +109,7 @@ def overview_context(loaded: LoadedProgram, plan: Plan, gaps: Gaps) -> dict[str,
         "schema": _schema(program, plan, covered),
         "schedule": _schedule(umbrella.schedule, "schedule of activities (umbrella.schedule)", gaps, refs),
         "roster": [_roster_row(item) for item in plan.variants],
+        "sequence_check": _sequence_check(plan),
         "counts": {
             "variants": len(plan.variants),
             "inside": len(plan.inside),
@@ -165,7 +167,7 @@ def appendix_context(loaded: LoadedProgram, plan: Plan, item: VariantPlan, gaps:
         "umbrella": {"id": umbrella.id, "title": umbrella.title,
                      "short_title": umbrella.short_title or umbrella.title,
                      "protocol_version": umbrella.protocol_version},
-        "variant": _variant(variant, gaps, refs),
+        "variant": {**_variant(variant, gaps, refs), "window_check": _window_check(item, plan.reference)},
         "gene": {"symbol": gene.symbol, "hgnc": gene.hgnc, "transcript": gene.transcript,
                  "protein": gaps.value(gene.protein, f"{gene.symbol} protein accession"),
                  "chrom": gene.chrom, "strand": gene.strand, "source": refs.cite(gene.source)},
@@ -408,7 +410,8 @@ def _schema(program: Program, plan: Plan, covered: list[Disease]) -> list[dict[s
             "basket": disease.name,
             "genes": ", ".join(disease.genes),
             "inside": ", ".join(v.variant for v in members if v.in_umbrella) or "none yet",
-            "outside": ", ".join(v.variant for v in members if not v.in_umbrella) or "none",
+            "outside": ", ".join(f"{v.variant} ({REASON_CODES.get(v.reason_code, v.reason_code)})"
+                                 for v in members if not v.in_umbrella) or "none",
         })
     return rows
 
@@ -474,6 +477,26 @@ def _roster_row(item: VariantPlan) -> dict[str, Any]:
     }
 
 
+def _window_check(item: VariantPlan, reference: str) -> str:
+    """What the guide design of this variant stood on, in words (see VariantPlan.sequence)."""
+    return {
+        "verified": f"every base of the window equals the reference genome {reference}",
+        "unverified": "the window was not verified against a reference genome (none was available)",
+        "reference": f"no window recorded; the sequence was read from the reference genome {reference}",
+    }.get(item.sequence, "no sequence: no guide was searched")
+
+
+def _sequence_check(plan: Plan) -> str:
+    """One sentence on how many designs stood on sequence a reference confirmed."""
+    counts = {kind: sum(v.sequence == kind for v in plan.variants) for kind in ("verified", "unverified", "reference")}
+    if plan.reference == "none":
+        head = "No reference genome was available for this version"
+    else:
+        head = f"Reference genome: {plan.reference}"
+    return (f"{head}: {counts['verified']} sequence window(s) verified base for base, {counts['reference']} "
+            f"variant(s) read from the reference, {counts['unverified']} window(s) not verified.")
+
+
 def _variant(variant: Variant, gaps: Gaps, refs: References) -> dict[str, Any]:
     return {
         "id": variant.id,
@@ -501,6 +524,7 @@ def _guide(item: VariantPlan) -> dict[str, Any] | None:
 
 
 def _bystander_summary(guide: dict[str, Any] | None) -> str:
+    """Per-base consequences, then what bases sharing a codon do when edited together (the worst)."""
     if guide is None:
         return "No guide: bystander edits not assessed."
     bystanders = guide["bystanders"]
@@ -510,10 +534,21 @@ def _bystander_summary(guide: dict[str, Any] | None) -> str:
     for b in bystanders:
         kinds[b["consequence"]] = kinds.get(b["consequence"], 0) + 1
     parts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-    risky = sum(n for kind, n in kinds.items() if kind not in ("synonymous", "non-coding", "noncoding", "intronic"))
-    verdict = ("all are predicted not to change the protein" if not risky
-               else f"{risky} may change the protein and need assessment")
-    return f"{len(bystanders)} bystander base(s) in the window ({parts}): {verdict}."
+    if guide.get("worst_consequence") in (None, "synonymous", "non-coding"):
+        verdict = "none is predicted to change the protein, alone or edited together with others in its codon"
+    else:
+        worst = _with_protein_change(guide["worst_consequence"], guide.get("worst_protein_change"))
+        verdict = f"the worst predicted outcome is {worst}, which needs assessment"
+    together = "".join(
+        f" Edited together, {' and '.join(str(c) for c in o['c'])} turn codon {o['codon']} from {o['ref_codon']} "
+        f"into {o['alt_codon']}: {_with_protein_change(o['consequence'], o['protein_change'])}."
+        for o in guide.get("codon_outcomes", []) if len(o["positions"]) > 1
+    )
+    return f"{len(bystanders)} bystander base(s) in the window ({parts}): {verdict}.{together}"
+
+
+def _with_protein_change(consequence: str, protein_change: str | None) -> str:
+    return f"{consequence} ({protein_change})" if protein_change else consequence
 
 
 def _grna(variant: Variant, guide: dict[str, Any] | None, gaps: Gaps, refs: References) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from functools import lru_cache
 import networkx as nx
 
 from basket.graph.export_formats import KIND_COLOURS, export_graph
+from basket.plan.guide_design import REASON_CODES
 from basket.plan.umbrella_decision import Plan
 from basket.program.model import Program
 
@@ -88,7 +89,7 @@ def schema_dot(program: Program, plan: Plan) -> str:
                 text = f"{item.variant}\nappendix"
             else:
                 attrs = 'fillcolor="#eeeeee", style="rounded,filled,dashed", fontcolor="#555555"'
-                text = f"{item.variant}\noutside ({item.change_class})"
+                text = f"{item.variant}\noutside: {REASON_CODES.get(item.reason_code, item.reason_code)}"
             lines.append(f"  {v} [label={quote(text)}, {attrs}];")
             lines.append(f"  {b} -> {v}{' [style=dashed]' if not item.in_umbrella else ''};")
         hidden = len(members) - MAX_VARIANTS_PER_BASKET

@@ -111,13 +111,19 @@ def _bystander_summary(guide: Guide) -> str:
     count = len(guide.bystanders)
     noun = "bystander base" if count == 1 else "bystander bases"
     kinds = sorted({b.consequence for b in guide.bystanders})
-    if kinds == ["synonymous"]:
-        return f"{count} {noun}, {'synonymous' if count == 1 else 'all synonymous'}"
+    if kinds == ["synonymous"] and guide.worst_consequence == "synonymous":
+        together = ", also when edited together" if guide.codon_outcomes else ""
+        return f"{count} {noun}, {'synonymous' if count == 1 else 'all synonymous'}{together}"
     details = ", ".join(
         f"{b.c or b.position} {b.consequence}{f' ({b.protein_change})' if b.protein_change else ''}"
         for b in guide.bystanders
     )
-    return f"{count} {noun} ({details})"
+    combined = "".join(
+        f"; edited together, {' and '.join(c or str(p) for c, p in zip(o.c, o.positions, strict=True))} give "
+        f"{o.ref_codon}>{o.alt_codon}, {o.consequence}{f' ({o.protein_change})' if o.protein_change else ''}"
+        for o in guide.codon_outcomes if len(o.positions) > 1  # a single base is already described alone
+    )
+    return f"{count} {noun} ({details}{combined})"
 
 
 def _why_not(editor: Editor, needed: str) -> str:

@@ -36,6 +36,13 @@ NON_SYNONYMOUS: frozenset[str] = frozenset({"missense", "nonsense", "stop_loss",
 KNOWN_SAFE: frozenset[str] = frozenset({"synonymous", "non-coding"})
 # Bases at offsets +1/+2 and -1/-2 from an exon edge are the canonical GT/AG splice sites.
 CANONICAL_SPLICE_OFFSET = 2
+# Least to most severe, for "the worst consequence": the order of Sequence Ontology impact classes
+# (synonymous low; missense moderate; stop gained, start lost, stop lost, splice site high), with a
+# consequence that cannot be assessed ranked above missense, since it may hide a severe one.
+SEVERITY: tuple[str, ...] = (
+    "non-coding", "synonymous", "missense", "unknown (no transcript)", "unknown", "splice_site", "stop_loss",
+    "start_loss", "nonsense",
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,11 @@ def codon_change_consequence(ref_codon: str, alt_codon: str, codon_number: int) 
     return Consequence("missense", f"p.{ref3}{codon_number}{alt3}")
 
 
+def severity(kind: str) -> int:
+    """Rank of a consequence kind in `SEVERITY` (higher is worse)."""
+    return SEVERITY.index(kind)
+
+
 def base_change_consequence(context: SequenceContext, sequence: str, position: int, new_base: str) -> Consequence:
     """Consequence of setting the + strand base at genomic ``position`` to ``new_base``.
 
@@ -81,13 +93,25 @@ def base_change_consequence(context: SequenceContext, sequence: str, position: i
         return Consequence("unknown (no transcript)")
     if not context.is_coding(position):
         return _non_coding_consequence(context, position)
-    codon_number = (context.c_number(position) - 1) // 3 + 1
+    return codon_edit_consequence(context, sequence, {position: new_base})
+
+
+def codon_number_of(context: SequenceContext, position: int) -> int:
+    """The codon (1 = the start codon) of a coding position."""
+    return (context.c_number(position) - 1) // 3 + 1
+
+
+def codon_edit_consequence(context: SequenceContext, sequence: str, edits: dict[int, str]) -> Consequence:
+    """Consequence of setting several + strand bases of one codon at once (genomic position -> new
+    base); every position must be coding and in the same codon. The codon is read from ``sequence``."""
+    codon_number = codon_number_of(context, next(iter(edits)))
     first_c = 3 * (codon_number - 1) + 1
     positions = [context.position_of_c(first_c + k) for k in range(3)]
+    assert set(edits) <= set(positions), "the edits must lie in one codon"
     if not all(context.start <= p <= context.end and context.is_coding(p) for p in positions):
         return Consequence("unknown", None, "the codon runs past the coding bounds or the window")
     ref_codon = "".join(sequence[p - context.start] for p in positions)
-    alt_codon = "".join(new_base if p == position else sequence[p - context.start] for p in positions)
+    alt_codon = "".join(edits.get(p, sequence[p - context.start]) for p in positions)
     if context.gene_strand == "-":
         ref_codon, alt_codon = complement(ref_codon), complement(alt_codon)
     return codon_change_consequence(ref_codon, alt_codon, codon_number)

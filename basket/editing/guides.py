@@ -7,11 +7,19 @@ Guides are designed on the *mutant* sequence (the allele to correct). Protospace
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from itertools import combinations
 from typing import Any, Literal
 
-from basket.editing.consequence import KNOWN_SAFE, base_change_consequence
+from basket.editing.consequence import (
+    KNOWN_SAFE,
+    base_change_consequence,
+    codon_edit_consequence,
+    codon_number_of,
+    severity,
+)
 from basket.editing.editors import Editor
 from basket.editing.sequence import complement, pam_regex, reverse_complement
 from basket.editing.sequence_context import SequenceContext
@@ -46,6 +54,29 @@ class Bystander:
 
 
 @dataclass(frozen=True)
+class CodonOutcome:
+    """The worst of the combined edits of two or more bystanders that share one codon.
+
+    Every non-empty subset of the codon's editable bases is edited together (on the corrected codon,
+    so with the target restored) and the most severe outcome is kept: two adenines of a TAA stop
+    codon are each synonymous alone, but TAA -> TGG (Trp) is a stop loss."""
+
+    codon: int  # codon number, 1 = start codon
+    positions: tuple[int, ...]  # genomic positions of the bases edited together in the worst outcome
+    c: tuple[str | None, ...]  # their c. labels
+    ref_codon: str  # coding strand, 5'->3'
+    alt_codon: str
+    consequence: str
+    protein_change: str | None
+    combinations: int  # how many subsets were enumerated (2^k - 1 for k bystanders in the codon)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["positions"], data["c"] = list(self.positions), list(self.c)
+        return data
+
+
+@dataclass(frozen=True)
 class Guide:
     editor: str
     protospacer: str  # 5'->3' on its own strand
@@ -59,20 +90,42 @@ class Guide:
     in_core_window: bool
     allele_specific: bool
     bystanders: tuple[Bystander, ...]
+    codon_outcomes: tuple[CodonOutcome, ...] = ()  # codons with several bystanders, each its worst combination
+    worst_consequence: str | None = None  # of the bystanders alone and edited together; None without bystanders
+    worst_protein_change: str | None = None
     rank: int = 0
     score: float = 0.0
     notes: tuple[str, ...] = ()
 
     @property
     def has_unsafe_bystander(self) -> bool:
-        """A bystander not known to be synonymous or non-coding (missense, nonsense, unknown...)."""
-        return any(not b.is_known_safe for b in self.bystanders)
+        """Bystander edits, alone or together, that are not known to be synonymous or non-coding."""
+        return self.worst_consequence is not None and self.worst_consequence not in KNOWN_SAFE
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["bystanders"] = [b.to_dict() for b in self.bystanders]
+        data["codon_outcomes"] = [o.to_dict() for o in self.codon_outcomes]
         data["notes"] = list(self.notes)
         return data
+
+
+def editors_reach(editors: Iterable[Editor]) -> int:
+    """Bases needed on each side of a variant for every guide of these editors to be found, with its
+    PAM and the codons of its bystanders, on either strand.
+
+    A guide that puts the target at protospacer position p (inside the outer window lo..hi) reaches
+    p - 1 bases to the PAM-distal side of the target and spacer_length - p + the PAM's length to the
+    PAM side; its bystanders lie at most hi - lo bases from the target and reading their codons takes
+    2 bases more. The largest of these over every editor and position is the flank; a guide on the
+    - strand is the mirror image, so one flank serves both strands.
+    """
+    reach = 0
+    for editor in editors:
+        lo, hi = editor.outer_window
+        pam = max(len(p) for p in editor.pams)
+        reach = max(reach, hi - 1, hi - lo + 2, editor.spacer_length - lo + pam)
+    return reach
 
 
 def find_guides(context: SequenceContext, editor: Editor) -> list[Guide]:
@@ -145,7 +198,9 @@ def _make_guide(
     in_core = editor.window_of(target_position) == "core"
     allele_specific = target_position > editor.spacer_length - SEED_LENGTH
     bystanders = _bystanders(context, editor, seq, strand, spacer_start, target_position)
-    safe = all(b.is_known_safe for b in bystanders)
+    outcomes = codon_outcomes(context, bystanders)
+    worst = _worst(bystanders, outcomes)
+    safe = worst is None or worst[0] in KNOWN_SAFE
     return Guide(
         editor=editor.name,
         protospacer=seq[spacer_start:spacer_end],
@@ -159,6 +214,9 @@ def _make_guide(
         in_core_window=in_core,
         allele_specific=allele_specific,
         bystanders=bystanders,
+        codon_outcomes=outcomes,
+        worst_consequence=worst[0] if worst else None,
+        worst_protein_change=worst[1] if worst else None,
         score=_score(in_core, safe, allele_specific, _centre_distance(target_position, editor), editor),
         notes=context.notes,
     )
@@ -198,6 +256,53 @@ def _bystanders(
     return tuple(found)
 
 
+def codon_outcomes(context: SequenceContext, bystanders: tuple[Bystander, ...]) -> tuple[CodonOutcome, ...]:
+    """For each codon holding two or more coding bystanders, the worst outcome over every non-empty
+    subset of them edited together, judged on the corrected sequence (the target restored)."""
+    by_codon: dict[int, list[Bystander]] = {}
+    for b in bystanders:
+        if context.has_transcript and context.is_coding(b.position):
+            by_codon.setdefault(codon_number_of(context, b.position), []).append(b)
+    outcomes = []
+    for codon, members in sorted(by_codon.items()):
+        if len(members) < 2:
+            continue  # one base alone: its own consequence says it all
+        subsets = [c for size in range(1, len(members) + 1) for c in combinations(members, size)]
+        judged = [(_together(context, subset), subset) for subset in subsets]
+        consequence, subset = max(judged, key=lambda pair: (severity(pair[0].kind), -len(pair[1])))
+        ref_codon, alt_codon = _codons(context, subset)
+        outcomes.append(CodonOutcome(
+            codon=codon, positions=tuple(b.position for b in subset), c=tuple(b.c for b in subset),
+            ref_codon=ref_codon, alt_codon=alt_codon, consequence=consequence.kind,
+            protein_change=consequence.protein_change, combinations=len(subsets),
+        ))
+    return tuple(outcomes)
+
+
+def _together(context: SequenceContext, subset: tuple[Bystander, ...]):
+    edits = {b.position: b.plus_strand_change[-1] for b in subset}
+    return codon_edit_consequence(context, context.sequence, edits)
+
+
+def _codons(context: SequenceContext, subset: tuple[Bystander, ...]) -> tuple[str, str]:
+    """The codon before and after the subset's edits, on the coding strand (empty past the window)."""
+    first_c = 3 * (codon_number_of(context, subset[0].position) - 1) + 1
+    positions = [context.position_of_c(first_c + k) for k in range(3)]
+    if not all(context.start <= p <= context.end for p in positions):
+        return "", ""
+    edits = {b.position: b.plus_strand_change[-1] for b in subset}
+    ref = "".join(context.sequence[p - context.start] for p in positions)
+    alt = "".join(edits.get(p, context.sequence[p - context.start]) for p in positions)
+    return (complement(ref), complement(alt)) if context.gene_strand == "-" else (ref, alt)
+
+
+def _worst(bystanders: tuple[Bystander, ...], outcomes: tuple[CodonOutcome, ...]) -> tuple[str, str | None] | None:
+    """The most severe consequence of the bystanders alone and of each codon's combined edits."""
+    found = [(b.consequence, b.protein_change) for b in bystanders]
+    found += [(o.consequence, o.protein_change) for o in outcomes]
+    return max(found, key=lambda pair: (severity(pair[0]), pair[1] or "")) if found else None
+
+
 def _coding_change(plus_change: str, gene_strand: str | None) -> str | None:
     if gene_strand is None:
         return None
@@ -224,11 +329,13 @@ def _centre_distance(target_position: int, editor: Editor) -> float:
 
 def _sort_key(guide: Guide, editor: Editor) -> tuple[object, ...]:
     unsafe = sum(not b.is_known_safe for b in guide.bystanders)
+    worst = severity(guide.worst_consequence) if guide.worst_consequence else -1
     return (
         not guide.in_core_window,
-        unsafe > 0,
+        guide.has_unsafe_bystander,
         not guide.allele_specific,
         _centre_distance(guide.target_position, editor),
+        worst,
         unsafe,
         len(guide.bystanders),
         guide.strand,

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from basket.editing.assemblies import bare_chromosome
 from basket.foundation.problems import InputError, Problem
 
 _LINE = re.compile(r"\bat line (\d+)")
@@ -54,11 +55,36 @@ def reference_genome(path: Path):
     return open_reference(path, as_raw=True)
 
 
+class ReferenceGenome:
+    """Windows of an indexed reference FASTA by 1-based inclusive coordinates, upper case.
+
+    A chromosome is found under the FASTA's own name for it: `chr2`, `2` or its RefSeq accession
+    (`NC_000002.12`, as NCBI's FASTA names it), and `chrM`/`MT` for the mitochondrion.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._fasta = reference_genome(self.path)
+        self._names = set(self._fasta.keys())
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    def contig(self, chrom: str, accession: str | None = None) -> str | None:
+        """The FASTA's name for a chromosome, or None when the FASTA does not hold it."""
+        bare = bare_chromosome(chrom)
+        names = (accession, chrom, f"chr{bare}", bare) + (("chrMT", "MT") if bare == "M" else ())
+        return next((name for name in names if name and name in self._names), None)
+
+    def length(self, contig: str) -> int:
+        return len(self._fasta[contig])
+
+    def fetch(self, contig: str, first: int, last: int) -> str:
+        """Bases `first`..`last` (1-based, inclusive, inside the contig) on the + strand, upper case."""
+        return self._fasta[contig][first - 1 : last].upper()
+
+
 def contig_name(path: Path, chrom: str) -> str:
-    """The FASTA's name for a chromosome, with or without a 'chr' prefix."""
-    names = set(reference_genome(path).keys())
-    bare = chrom.removeprefix("chr")
-    for candidate in (chrom, f"chr{bare}", bare):
-        if candidate in names:
-            return candidate
-    return chrom
+    """The FASTA's name for a chromosome, with or without a 'chr' prefix (the name itself when absent)."""
+    return ReferenceGenome(path).contig(chrom) or chrom

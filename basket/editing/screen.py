@@ -21,6 +21,7 @@ import pyfaidx
 
 from basket.editing.classify import Classification, classify
 from basket.editing.editors import Editor
+from basket.editing.guides import editors_reach
 from basket.editing.hgvs import change_class, parsed_from_alleles
 from basket.editing.reference_fasta import open_reference
 from basket.editing.sequence_context import SequenceContext
@@ -91,7 +92,7 @@ def screen(
     genome = open_reference(fasta_path, as_raw=True, sequence_always_upper=True)
     contig_lengths = {name: len(record) for name, record in genome.records.items()}
     records = read_variants(variants_file, contig_lengths)
-    flank = max(e.spacer_length + max(map(len, e.pams)) for e in (platform, *others))
+    flank = editors_reach((platform, *others))
     rows, problems = _screen_records(records, genome, platform, others, flank, progress, str(variants_file))
     if problems:
         raise ScreenInputError(problems)

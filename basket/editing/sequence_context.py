@@ -12,14 +12,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-import pyfaidx
-
 from basket.editing.hgvs import HgvsError, ParsedHgvs, parse_hgvs
+from basket.editing.reference_fasta import ReferenceGenome
 from basket.editing.sequence import DNA_BASES, complement, validate_dna
 
 Strand = Literal["+", "-"]
-
-DEFAULT_FLANK = 40  # bases each side: room for a 36-nt spacer plus a 4-nt PAM on either strand
 
 ASSUMED_CODING_NOTE = (
     "No coding bounds were given: the window is assumed to be contiguous coding sequence "
@@ -243,13 +240,13 @@ def context_from_window(
 
 
 def context_from_fasta(
-    fasta: str | Path | pyfaidx.Fasta,
+    fasta: str | Path | ReferenceGenome,
     chrom: str,
     position: int,
     ref: str,
     alt: str,
     *,
-    flank: int = DEFAULT_FLANK,
+    flank: int,
     gene_strand: Strand | None = None,
     variant_c: int | None = None,
     variant_c_offset: int = 0,
@@ -257,20 +254,23 @@ def context_from_fasta(
     coding_end: int | None = None,
     label: str | None = None,
 ) -> SequenceContext:
-    """Build a context from an indexed FASTA around a genomic SNV (alleles on the + strand)."""
-    genome = fasta if isinstance(fasta, pyfaidx.Fasta) else pyfaidx.Fasta(str(fasta), as_raw=True)
-    if chrom not in genome:
+    """Build a context from an indexed FASTA around a genomic SNV (alleles on the + strand).
+
+    ``chrom`` is the FASTA's name of the contig; the window holds ``flank`` bases each side of the
+    variant (`basket.editing.guides.editors_reach` says how many the editors need), fewer at a contig's end.
+    """
+    genome = fasta if isinstance(fasta, ReferenceGenome) else ReferenceGenome(Path(fasta))
+    if genome.contig(chrom) != chrom:
         raise KeyError(f"{label or chrom}: contig {chrom!r} is not in the FASTA")
-    length = len(genome[chrom])
+    length = genome.length(chrom)
     if not 1 <= position <= length:
         raise ValueError(f"{label or chrom}: position {position} is outside {chrom} (1..{length})")
     first = max(1, position - flank)
     last = min(length, position + flank)
-    window = str(genome[chrom][first - 1 : last])
     return SequenceContext(
         chrom=chrom,
         start=first,
-        sequence=window,
+        sequence=genome.fetch(chrom, first, last),
         variant_position=position,
         ref=ref,
         alt=alt,

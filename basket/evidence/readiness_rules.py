@@ -25,10 +25,11 @@ keep passing: a changed document after submission is exactly what to catch).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from basket.evidence.evidence_checks import DocumentFlag, NaturalHistoryCheck, check_documents, check_natural_history
+from basket.foundation.problems import Problem
 from basket.plan.umbrella_decision import Plan, VariantPlan
 from basket.program.load import LoadedProgram
 from basket.program.model import ELEMENTS, VARIANT_STATUSES, Evidence, Program, Variant
@@ -240,8 +241,17 @@ class Context:
 
 
 def assess(loaded: LoadedProgram, plan: Plan) -> Readiness:
-    """Readiness of every variant in `plan` (the plan may be a selection)."""
-    return assess_program(loaded.program, loaded.root, plan)
+    """Readiness of every variant in `plan` (the plan may be a selection), with the program's load
+    warnings (dosing recorded on one side only, windows too narrow) among its warnings."""
+    readiness = assess_program(loaded.program, loaded.root, plan)
+    readiness.warnings.extend(str(_relative(problem, loaded.root)) for problem in loaded.warnings)
+    return readiness
+
+
+def _relative(problem: Problem, root: Path) -> Problem:
+    """The problem with its file named from the program directory, as documents name inputs."""
+    path = Path(problem.file)
+    return replace(problem, file=path.relative_to(root).as_posix()) if path.is_relative_to(root) else problem
 
 
 def assess_program(program: Program, root: Path, plan: Plan) -> Readiness:
@@ -370,10 +380,15 @@ def _classified_pathogenic(context: Context) -> Finding:
                    f"classification pathogenic or likely pathogenic (recorded: {recorded or 'none'})")
 
 
+UNVERIFIED_WINDOW = ("guide designed on a sequence window not verified against a reference genome "
+                     "(name the program's reference, or pass --fasta)")
+
+
 def _platform_correctable(context: Context) -> Finding:
     plan = context.plan
     if plan.classification == "platform":
-        return Finding("platform correctable", MET)
+        flags = (UNVERIFIED_WINDOW,) if plan.sequence == "unverified" else ()
+        return Finding("platform correctable", MET, flags=flags)
     return Finding("platform correctable", MISSING,
                    f"correctable by the platform editor (plan: {plan.classification}; {plan.reason})")
 

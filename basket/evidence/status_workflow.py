@@ -29,12 +29,11 @@ import copy
 import difflib
 import hashlib
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from basket.foundation.atomic_output import replace_file
 from basket.foundation.directory_lock import locked_directory
 from basket.foundation.problems import InputError, Problem
 from basket.program.load import LoadedProgram, load_program
@@ -137,21 +136,20 @@ def _set_status(directory: Path, variant_id: str, new_status: str, dry_run: bool
                                         str(path), str(path)))
     if dry_run:
         return StatusChange(variant_id, current, new_status, str(path), line, True, False, diff)
-    _replace_file(target, updated)
+    replace_file(target, updated)
     try:
         load_program(directory)
     except InputError:
-        _replace_file(target, original)
+        replace_file(target, original)
         raise
     return StatusChange(variant_id, current, new_status, str(path), line, True, True, diff)
 
 
 def _require_gate(loaded: LoadedProgram, variant_id: str) -> None:
     from basket.evidence.readiness_rules import assess
-    from basket.plan.umbrella_decision import Plan, checked_plan
+    from basket.plan.umbrella_decision import checked_plan
 
-    plan = checked_plan(loaded)
-    one = Plan(plan.umbrella, plan.platform_editor, [plan.get(variant_id)])
+    one = checked_plan(loaded).only([variant_id])
     verdict = assess(loaded, one).get(variant_id)
     if not verdict.gate.passed:
         raise TransitionRefused(
@@ -236,19 +234,3 @@ def _check_only_status_changed(old_text: str, new_text: str, path: tuple[object,
     if after != expected:
         raise InputError([Problem(display, 0, "status", "refusing to write: the edit would change more than the "
                                   "status (please report this); edit it by hand")])
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    """Atomic replace that keeps the file's permissions."""
-    mode = path.stat().st_mode & 0o7777
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

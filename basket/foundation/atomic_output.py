@@ -80,6 +80,20 @@ def new_temporary_directory(parent: Path, prefix: str) -> Path:
 _ATTEMPTS = 100  # random names tried before giving up (as tempfile does)
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace an existing file atomically (a temporary sibling with its mode, fsync, os.replace)."""
+    fd, temp = new_temporary_file(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
 @contextmanager
 def replace_directory(target: Path, inputs: Iterable[Path | None] = ()) -> Iterator[Path]:
     """Yield an empty staging directory; on success it replaces `target` whole.

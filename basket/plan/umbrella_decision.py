@@ -7,16 +7,18 @@ the umbrella decision and a reason a regulatory writer can quote.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_args
 
 from basket.editing.classify import Status as EditingClassification
 from basket.foundation.garbage_collector import collector_paused
-from basket.foundation.problems import InputError
+from basket.foundation.problems import InputError, Problem
 from basket.plan.guide_design import design_variant
 from basket.program.load import LoadedProgram
 from basket.program.model import Program, Variant
+from basket.program.reference import NO_REFERENCE, ProgramReference, program_reference
 from basket.program.variant_sequence import DesignError
 
 # what the plan says of a variant: the sequence engine's classification, or outside every covered disease
@@ -26,6 +28,7 @@ CLASSIFICATIONS: tuple[str, ...] = (*get_args(EditingClassification), "not_cover
 @dataclass(frozen=True)
 class VariantPlan:
     variant: str
+    reason_code: str  # short machine reason (basket.plan.guide_design.REASON_CODES); `reason` says it in full
     gene: str
     disease: str | None
     disease_name: str | None
@@ -39,6 +42,7 @@ class VariantPlan:
     in_umbrella: bool
     reason: str
     status: str
+    sequence: str = "none"  # verified | unverified (window not checked against a reference) | reference | none
     guide: dict[str, Any] | None = None
     guides: list[dict[str, Any]] = field(default_factory=list)
 
@@ -69,6 +73,18 @@ class Plan:
     umbrella: str
     platform_editor: str
     variants: list[VariantPlan]
+    reference: str = "none"  # label of the reference FASTA the plan was made with, e.g. "GRCh38 (hg38.fa)"
+    reference_warning: str | None = None  # the program names a reference this machine does not have
+
+    def only(self, variant_ids: Iterable[str]) -> Plan:
+        """The same plan restricted to these variants (in plan order)."""
+        wanted = set(variant_ids)
+        return replace(self, variants=[v for v in self.variants if v.variant in wanted])
+
+    @property
+    def unverified(self) -> list[VariantPlan]:
+        """Variants designed on a window no reference has confirmed."""
+        return [v for v in self.variants if v.sequence == "unverified"]
 
     @property
     def inside(self) -> list[VariantPlan]:
@@ -99,17 +115,29 @@ class Plan:
         }
 
 
-def make_plan(program: Program, only: set[str] | None = None, fasta: Path | None = None) -> Plan:
-    """Plan every variant (or those whose ids are in `only`), in program order."""
+def make_plan(program: Program, only: set[str] | None = None, reference: ProgramReference = NO_REFERENCE,
+              errors: list[DesignError] | None = None) -> Plan:
+    """Plan every variant (or those whose ids are in `only`), in program order.
+
+    A variant whose HGVS or sequence cannot be used raises DesignError, or, when `errors` is a list,
+    is added to it and left out of the plan (so a caller can report every such variant at once)."""
     variants = [v for v in program.variants if only is None or v.id in only]
+    planned = []
     with collector_paused():  # many small acyclic objects, as in loading
-        planned = [plan_variant(program, v, fasta) for v in variants]
-    return Plan(umbrella=program.umbrella.id, platform_editor=program.platform.editor, variants=planned)
+        for variant in variants:
+            try:
+                planned.append(plan_variant(program, variant, reference))
+            except DesignError as error:
+                if errors is None:
+                    raise
+                errors.append(error)
+    return Plan(umbrella=program.umbrella.id, platform_editor=program.platform.editor, variants=planned,
+                reference=reference.label if reference.fasta else "none", reference_warning=reference.warning)
 
 
-def plan_variant(program: Program, variant: Variant, fasta: Path | None = None) -> VariantPlan:
+def plan_variant(program: Program, variant: Variant, reference: ProgramReference = NO_REFERENCE) -> VariantPlan:
     disease = program.disease_of(variant)
-    design = design_variant(program, variant, fasta)
+    design = design_variant(program, variant, reference)
     covered = disease is not None and disease.id in program.umbrella.diseases
     in_umbrella = covered and design.classification == "platform"
     if not covered:
@@ -117,11 +145,12 @@ def plan_variant(program: Program, variant: Variant, fasta: Path | None = None) 
             f"{disease.name} ({disease.id}) is not covered by the umbrella." if disease
             else f"No disease of the program is caused by {variant.gene}."
         )
-        classification = "not_covered"
+        classification, code = "not_covered", "not_covered"
     else:
-        reason, classification = design.reason, design.classification
+        reason, classification, code = design.reason, design.classification, design.reason_code
     return VariantPlan(
         variant=variant.id,
+        reason_code=code,
         gene=variant.gene,
         disease=disease.id if disease else None,
         disease_name=disease.name if disease else None,
@@ -135,22 +164,30 @@ def plan_variant(program: Program, variant: Variant, fasta: Path | None = None) 
         in_umbrella=in_umbrella,
         reason=reason,
         status=variant.status,
+        sequence=design.sequence,
         guide=design.best_guide,
         guides=design.guides,
     )
 
 
-def checked_plan(loaded: LoadedProgram, fasta: Path | None = None) -> Plan:
-    """The plan; a variant whose HGVS or sequence cannot be used is an input error with file:line."""
-    from basket.editing.reference_fasta import reference_genome
+def checked_plan(loaded: LoadedProgram, fasta: Path | None = None,
+                 reference: ProgramReference | None = None, only: set[str] | None = None) -> Plan:
+    """The plan on the program's reference (or `fasta`, which overrides it, or `reference` when the
+    caller has resolved it already); every variant whose HGVS or sequence cannot be used (a window
+    that differs from the reference, an hgvs_g the reference contradicts) is an input error with file:line.
+    `only` limits the plan to those variant ids."""
+    if reference is None:
+        reference = program_reference(loaded, fasta)
+    errors: list[DesignError] = []
+    plan = make_plan(loaded.program, only, reference, errors)
+    if errors:
+        raise InputError([design_problem(loaded, error) for error in errors])
+    return plan
 
-    if fasta is not None:
-        reference_genome(fasta)  # a FASTA that cannot be used is reported even when no variant needs it
-    try:
-        return make_plan(loaded.program, fasta=fasta)
-    except DesignError as error:
-        index = [v.id for v in loaded.program.variants].index(error.variant)
-        raise InputError([loaded.locator.problem(("variants", index, error.field), str(error))]) from None
+
+def design_problem(loaded: LoadedProgram, error: DesignError) -> Problem:
+    index = loaded.program.variant_index[error.variant]
+    return loaded.locator.problem(("variants", index, *error.path), str(error))
 
 
 __all__ = ["Plan", "VariantPlan", "checked_plan", "make_plan", "plan_variant"]

@@ -40,6 +40,34 @@ def check_program(program: Program, root: Path, locator) -> list[Problem]:
     return problems
 
 
+DOSED = ("dosed", "follow_up")
+
+
+def program_warnings(program: Program, locator) -> list[Problem]:
+    """What loads but looks wrong: dosing recorded on one side only, windows too narrow for the editors."""
+    from basket.program.sequence_checks import narrow_window_warnings
+
+    return list(_dosing_disagreements(program, locator.problem)) + narrow_window_warnings(program, locator.problem)
+
+
+def _dosing_disagreements(program: Program, report: Report) -> Iterator[Problem]:
+    """A variant dosed while none of the patients carrying it is (or the other way round)."""
+    for index, variant in enumerate(program.variants):
+        carriers = program.patients_by_variant.get(variant.id, [])
+        if variant.status in DOSED and carriers and not any(p.status in DOSED for p in carriers):
+            statuses = ", ".join(f"{p.id} is {p.status}" for p in carriers)
+            yield report(("variants", index, "status"),
+                         f"{variant.id} is {variant.status} but no patient carrying it is dosed ({statuses}); "
+                         "update the patient's status, or the variant's")
+    for index, patient in enumerate(program.patients):
+        variants = [program.variants_by_id[a.variant] for a in patient.genotype if a.variant in program.variants_by_id]
+        if patient.status in DOSED and variants and not any(v.status in DOSED for v in variants):
+            statuses = ", ".join(dict.fromkeys(f"{v.id} is {v.status}" for v in variants))
+            yield report(("patients", index, "status"),
+                         f"{patient.id} is {patient.status} but none of the variants it carries is dosed "
+                         f"({statuses}); update the variant's status (`basket status`), or the patient's")
+
+
 def _duplicates(program: Program, report: Report) -> Iterator[Problem]:
     keyed: dict[str, Iterable[str]] = {
         "editors": (e.name for e in program.editors),

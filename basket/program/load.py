@@ -22,7 +22,8 @@ from basket.foundation.problems import InputError, Problem, format_path
 from basket.program.model import Program
 from basket.program.yaml_source import YamlDocument, parse_yaml_bytes
 
-SINGLE_SECTIONS = ("umbrella", "platform")
+SINGLE_SECTIONS = ("umbrella", "platform", "reference")
+REQUIRED_SECTIONS = ("umbrella", "platform")
 LIST_SECTIONS = ("editors", "diseases", "genes", "variants", "patients", "evidence")
 SECTIONS = SINGLE_SECTIONS + LIST_SECTIONS
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -60,6 +61,7 @@ class LoadedProgram:
     root: Path
     inputs: dict[str, str]  # display path relative to root -> sha256
     locator: Locator
+    warnings: list[Problem] = field(default_factory=list)  # loads, but looks wrong (`basket validate` prints them)
 
 
 def program_files(root: Path) -> list[Path]:
@@ -96,12 +98,13 @@ def _load_program(root: Path) -> LoadedProgram:
         raise InputError(problems)
     locator.default_file = str(root)
     program = _validate(merged, locator)
-    from basket.program.cross_references import check_program  # imported here: it pulls in the editing engine
+    # imported here: it pulls in the editing engine
+    from basket.program.cross_references import check_program, program_warnings
 
     problems = check_program(program, root, locator)
     if problems:
         raise InputError(problems)
-    return LoadedProgram(program, root, inputs, locator)
+    return LoadedProgram(program, root, inputs, locator, program_warnings(program, locator))
 
 
 def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[str, str], list[Problem]]:
@@ -201,7 +204,7 @@ def _merge_section(merged: dict, locator: Locator, doc: YamlDocument, key: str, 
 def _validate(merged: dict[str, Any], locator: Locator) -> Program:
     problems = [
         locator.problem((section,), f"missing section `{section}:`")
-        for section in SINGLE_SECTIONS
+        for section in REQUIRED_SECTIONS
         if section not in merged
     ]
     if problems:

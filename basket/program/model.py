@@ -8,6 +8,7 @@ not a silently ignored value. Cross-references between objects are checked in
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 from functools import cached_property
@@ -16,6 +17,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator, model_validator
 
+from basket.editing.assemblies import Build
 from basket.editing.editors import Editor
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$", max_length=120)]
@@ -190,10 +192,25 @@ class SequenceWindow(Strict):
     coding_start: StrictInt | None = Field(default=None, ge=1)
     coding_end: StrictInt | None = Field(default=None, ge=1)
     source: Text
+    # Provenance written by `basket window` (optional for a window taken from a genome browser).
+    build: Build | None = Field(default=None, description="assembly the sequence was read from")
+    fasta: Text | None = Field(default=None, description="file name of the reference FASTA it was read from")
+    contig: Text | None = Field(default=None, description="the FASTA's name of the chromosome")
+    sha256: Sha256 | None = Field(default=None, description="sha256 of the sequence (upper case ASCII)")
 
     @property
     def end(self) -> int:
         return self.start + len(self.sequence) - 1
+
+    @model_validator(mode="after")
+    def _checksum_matches(self) -> SequenceWindow:
+        if self.sha256 is not None and self.sha256 != sequence_sha256(self.sequence):
+            raise ValueError(
+                f"the window's sha256 {self.sha256[:12]}… does not match its sequence "
+                f"({sequence_sha256(self.sequence)[:12]}…): the sequence was edited after it was fetched; "
+                "fetch it again with `basket window` rather than editing bases by hand"
+            )
+        return self
 
     @model_validator(mode="after")
     def _coding_bounds_inside(self) -> SequenceWindow:
@@ -204,6 +221,33 @@ class SequenceWindow(Strict):
         if self.variant_position is not None and not self.start <= self.variant_position <= self.end:
             raise ValueError(f"variant_position {self.variant_position} is outside the window {self.start}-{self.end}")
         return self
+
+
+def sequence_sha256(sequence: str) -> str:
+    """The checksum recorded with a fetched window: sha256 of its bases in upper case."""
+    return hashlib.sha256(sequence.upper().encode("ascii")).hexdigest()
+
+
+class Reference(Strict):
+    """The reference genome every command of the program designs on and checks windows against.
+
+    The FASTA is named by `fasta` (a path, relative to the program directory) or by `fasta_env`
+    (an environment variable holding the path, which wins when set), so that a multi-gigabyte file
+    stays out of version control; `--fasta` on a command overrides both.
+    """
+
+    build: Build
+    fasta: Text | None = Field(default=None, description="path of the FASTA (relative: to the program directory)")
+    fasta_env: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=100)] | None = Field(
+        default=None, description="environment variable whose value is the FASTA's path")
+    source: Text | None = Field(default=None, description="where the FASTA comes from (release, download)")
+
+    @field_validator("fasta")
+    @classmethod
+    def _plain_path(cls, value: str | None) -> str | None:
+        if value is not None and any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise ValueError("the FASTA path cannot contain control characters (NUL, line breaks, ...)")
+        return value
 
 
 class GuideRNA(Strict):
@@ -543,6 +587,7 @@ class Program(Strict):
 
     umbrella: Umbrella
     platform: Platform
+    reference: Reference | None = None
     editors: list[Editor] = Field(default_factory=list)
     diseases: list[Disease] = Field(default_factory=list)
     genes: list[Gene] = Field(default_factory=list)
@@ -553,6 +598,11 @@ class Program(Strict):
     @cached_property
     def variants_by_id(self) -> dict[str, Variant]:
         return {v.id: v for v in self.variants}
+
+    @cached_property
+    def variant_index(self) -> dict[str, int]:
+        """Variant id -> its index in `variants` (the locator's path of its fields)."""
+        return {v.id: index for index, v in enumerate(self.variants)}
 
     @cached_property
     def genes_by_symbol(self) -> dict[str, Gene]:
@@ -568,6 +618,13 @@ class Program(Strict):
         from basket.editing.editors import load_catalogue
 
         return {**load_catalogue(), **{e.name: e for e in self.editors}}
+
+    @cached_property
+    def editors_reach(self) -> int:
+        """Bases each side of a variant that the guides of every editor in play (catalogue and program) need."""
+        from basket.editing.guides import editors_reach
+
+        return editors_reach(self.editors_by_name.values())
 
     @property
     def platform_editor(self) -> Editor:

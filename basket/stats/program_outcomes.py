@@ -2,33 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from basket.foundation.problems import InputError, Problem
-from basket.program.load import load_program
+from basket.program.load import LoadedProgram, load_program
 from basket.program.model import Program, SampleSizePlan
 from basket.stats.basket_design import basket_baselines, design_notes, natural_history_of
 
+DOSED_STATUSES = ("dosed", "follow_up")
+
 
 def analyze_program(directory: Path, outcomes: Path, biomarkers: Path | None = None, level: float = 0.95,
-                    adjustment: str | None = None):
+                    adjustment: str | None = None, fasta: Path | None = None,
+                    warn: Callable[[str], None] | None = None):
     """The outcomes CSV against the program's natural history, with the program's prespecified analysis.
 
     The primary family is every designable basket of the umbrella (whatever the CSV holds), tested
-    at the program's family-wise alpha with its adjustment (``adjustment`` overrides it).
+    at the program's family-wise alpha with its adjustment (``adjustment`` overrides it). `warn` hears
+    about outcomes that are analysed but suspect: a variant never dosed, or one outside the umbrella
+    (planned on the program's reference, or `fasta`).
     """
     from basket.stats import analyze_outcomes, read_biomarkers, read_outcomes
     from basket.stats.outcomes_io import OutcomesFormatError
 
-    program = load_program(directory).program
+    loaded = load_program(directory)
+    program = loaded.program
     try:
         records = read_outcomes(outcomes)
         markers = read_biomarkers(biomarkers) if biomarkers else ()
     except OutcomesFormatError as error:
         raise InputError([_problem(text) for text in error.problems]) from None
     basket_of, problems = _baskets(program, records, outcomes)
+    if warn is not None and not problems:
+        for problem in _suspect_outcomes(loaded, records, outcomes, fasta):
+            warn(str(problem))
     designable, skipped = basket_baselines(program)
     reasons = {s.basket: s.reason for s in skipped}
     for basket in sorted(set(basket_of.values()) & set(reasons)):
@@ -72,6 +82,26 @@ def _baskets(program: Program, records, path: Path) -> tuple[dict[str, str], lis
         if disease is not None:
             basket_of[record.variant] = disease.id
     return basket_of, problems
+
+
+def _suspect_outcomes(loaded: LoadedProgram, records, path: Path, fasta: Path | None) -> list[Problem]:
+    """Outcomes for a variant that was never dosed, or that sits outside the umbrella (first row of each)."""
+    from basket.plan.umbrella_decision import checked_plan
+
+    first_row: dict[str, int] = {}
+    for record in records:
+        first_row.setdefault(record.variant, record.line)
+    plan = checked_plan(loaded, fasta, only=set(first_row))
+    found = []
+    for item in plan.variants:
+        line = first_row[item.variant]
+        if item.status not in DOSED_STATUSES:
+            found.append(Problem(str(path), line, "variant", f"{item.variant} has outcomes but was never dosed "
+                                 f"(status {item.status})"))
+        if not item.in_umbrella:
+            found.append(Problem(str(path), line, "variant", f"{item.variant} is outside the umbrella "
+                                 f"({item.reason_code}): its outcomes are not evidence for the platform"))
+    return found
 
 
 def _problem(text: str) -> Problem:

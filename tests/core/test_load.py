@@ -26,7 +26,7 @@ def test_example_program_loads(example: Path):
 def test_sections_may_be_split_and_merged_across_files(minimal: Path):
     extra = minimal / "more" / "extra-variant.yml"
     extra.parent.mkdir()
-    extra.write_text("variants:\n  - id: CPS1-EXTRA\n    gene: CPS1\n    hgvs_c: c.1003C>T\n    source: test\n")
+    extra.write_text("variants:\n  - id: CPS1-EXTRA\n    gene: CPS1\n    hgvs_c: c.1010A>G\n    source: test\n")
     program = load_program(minimal).program
     assert [v.id for v in program.variants] == ["CPS1-EXTRA", "CPS1-Q335X", "CPS1-E714X"]
 

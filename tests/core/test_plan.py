@@ -66,9 +66,9 @@ def test_cbe_variant_needs_another_editor(minimal: Path):
 def test_plan_formats(example: Path):
     runner = CliRunner()
     csv = runner.invoke(main, ["plan", str(example), "--format", "csv"]).stdout
-    assert csv.splitlines()[0].startswith("variant,gene,disease")
+    assert csv.splitlines()[0].startswith("reason_code,variant,gene,disease")
     md = runner.invoke(main, ["plan", str(example), "--format", "md"]).stdout
-    assert md.startswith("| variant |")
+    assert md.startswith("| reason_code | variant |")
     table = runner.invoke(main, ["plan", str(example)]).stdout
     assert "variants inside the umbrella" in table
 

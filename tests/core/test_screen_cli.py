@@ -1,4 +1,4 @@
-"""`basket screen` on a small FASTA built from the real CPS1 window (shared/data/cps1-q335x.yaml)."""
+"""`basket screen` on a small FASTA built from the real CPS1 window (UCSC GRCh38/hg38 chr2:210591821-210591930)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from basket.cli import main
 
-# hg38 chr2:210591821-210591930, + strand (UCSC, via shared/data/cps1-q335x.yaml)
+# hg38 chr2:210591821-210591930, + strand (UCSC Genome Browser)
 CPS1_WINDOW = ("TTCTCTCCAGAGGGCAGAATCAGCCTGTTTTGAATATCACAAACAAACAGGCTTTCATTACTGCTCAGAATCATGGCTATGCCTTGGACAACACC"
                "CTCCCTGCTGGCTGG")
 OFFSET = 210591821 - 1

@@ -7,8 +7,8 @@ import pytest
 from basket.editing.editors import Editor, load_catalogue
 from basket.editing.sequence_context import SequenceContext, context_from_window
 
-# Facts copied from /work/shared/data/cps1-q335x.yaml (infant KJ's CPS1 variant; NEJM 2025;392:2235-43,
-# doi:10.1056/NEJMoa2504747; window from the UCSC hg38 browser; transcript NM_001875.5, gene on the +
+# Infant KJ's CPS1 variant (NEJM 2025;392:2235-43,
+# doi:10.1056/NEJMoa2504747); window from the UCSC Genome Browser, GRCh38/hg38 chr2:210591821-210591930; transcript NM_001875.5, gene on the +
 # strand of chr2). Base 66 of the window is c.1003 (reference C), the first base of codon 335 (CAG, Gln).
 CPS1_CHROM = "chr2"
 CPS1_START = 210591821

@@ -191,6 +191,9 @@ def test_cps1_q335x_kj_guide(q335x_context: SequenceContext, ngc_editor: Editor)
         "in_core_window": True,
         "allele_specific": False,
         "bystanders": None,
+        "codon_outcomes": [],  # the two bystanders are in different codons (334 and 336)
+        "worst_consequence": "synonymous",
+        "worst_protein_change": "p.Asn336=",
         "rank": 1,
         "score": best.score,
         "notes": None,

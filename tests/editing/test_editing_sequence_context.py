@@ -123,8 +123,8 @@ def test_context_from_fasta(tmp_path: Path) -> None:
     clipped = context_from_fasta(fasta, "chr2_part", 3, "C", "T", flank=10)
     assert clipped.start == 1 and clipped.sequence == CPS1_WINDOW[:13]
     with pytest.raises(SequenceMismatchError, match="has C at chr2_part:66"):
-        context_from_fasta(fasta, "chr2_part", 66, "A", "G")
+        context_from_fasta(fasta, "chr2_part", 66, "A", "G", flank=10)
     with pytest.raises(KeyError, match="not in the FASTA"):
-        context_from_fasta(fasta, "chrZ", 66, "C", "T")
+        context_from_fasta(fasta, "chrZ", 66, "C", "T", flank=10)
     with pytest.raises(ValueError, match="outside chr2_part"):
-        context_from_fasta(fasta, "chr2_part", 1000, "C", "T")
+        context_from_fasta(fasta, "chr2_part", 1000, "C", "T", flank=10)

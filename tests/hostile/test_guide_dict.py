@@ -8,7 +8,7 @@ from pathlib import Path
 from basket.editing.guides import find_guides
 from basket.plan.guide_design import guide_dict
 from basket.program.load import load_program
-from basket.program.variant_sequence import variant_context
+from basket.program.variant_sequence import variant_sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from synthetic import write_program
@@ -20,7 +20,7 @@ def test_guide_dict_equals_to_dict(tmp_path: Path, example: Path):
     for directory in (example, tmp_path / "syn"):
         program = load_program(directory).program
         for variant in program.variants:
-            context = variant_context(program, variant)
+            context = variant_sequence(program, variant).context
             if context is None:
                 continue
             for editor in program.editors_by_name.values():

@@ -54,8 +54,10 @@ def test_bad_options_are_bad_input(fasta, args, message):
 def test_unknown_variant_and_missing_reference(fasta):
     result = CliRunner().invoke(main, ["offtargets", str(EXAMPLE), "CPS1-Q999X", "--fasta", str(fasta)])
     assert result.exit_code == 2 and "unknown variant 'CPS1-Q999X'" in result.output
-    result = CliRunner().invoke(main, ["offtargets", str(EXAMPLE), "CPS1-Q335X"])
-    assert result.exit_code == 2 and "--fasta: no reference FASTA" in result.output
+    result = CliRunner().invoke(main, ["offtargets", str(EXAMPLE), "CPS1-Q335X"], env={"BASKET_GRCH38": ""})
+    # the example names its GRCh38 reference through $BASKET_GRCH38: unset, there is nothing to search
+    assert result.exit_code == 2 and "the GRCh38 reference is not available: $BASKET_GRCH38 is not set" in \
+        result.output and "--fasta" in result.output
 
 
 def test_interrupted_search_writes_nothing(tmp_path, fasta, monkeypatch):

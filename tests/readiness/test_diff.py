@@ -52,7 +52,7 @@ def test_removed_variant_lists_its_old_appendix_and_patients(versions) -> None:
     replace_text(new / "patients.yaml", "  - id: PT-002\n    disease: OMIM:237300\n    genotype:\n"
                  "      - {variant: CPS1-Q335X-B, origin: unknown}\n", "")
     text = (new / "variants.yaml").read_text()
-    start = text.index("  # same change under a second id")
+    start = text.index("  # a second (hypothetical")
     end = text.index("  - id: CPS1-E714X")
     (new / "variants.yaml").write_text(text[:start] + text[end:])
     diff = diff_programs(old, new)

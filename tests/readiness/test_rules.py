@@ -8,7 +8,7 @@ import pytest
 
 from basket.evidence.evidence_checks import CHANGED, UNHASHED, check_natural_history
 from basket.evidence.evidence_checks import MISSING as DOC_MISSING
-from basket.evidence.readiness_rules import MET, MISSING, NOT_YET, PARTIAL, RULES, kind_elements
+from basket.evidence.readiness_rules import MET, MISSING, NOT_YET, PARTIAL, RULES, UNVERIFIED_WINDOW, kind_elements
 from basket.program.model import Disease
 
 from .conftest import add_evidence, drop_evidence, evidence, judge, variant
@@ -237,7 +237,7 @@ def test_complete_item_wins_over_a_planned_one(ready: Path) -> None:
 def test_document_with_matching_hash_is_fine(ready: Path) -> None:
     report = judge(ready)
     assert report.documents == {}
-    assert element(report, 2).flags == []
+    assert element(report, 2).flags == [UNVERIFIED_WINDOW]  # no document flag; the window, unverified, is flagged
 
 
 def test_changed_document_is_flagged_and_partial(ready: Path) -> None:

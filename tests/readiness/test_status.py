@@ -159,7 +159,7 @@ def test_variant_in_a_second_file_is_found_by_the_locator(ready: Path) -> None:
 
 
 def test_flow_style_variant_without_status_is_refused(ready: Path) -> None:
-    (ready / "flow.yaml").write_text("variants:\n  - {id: CPS1-FLOW, gene: CPS1, hgvs_c: 'NM_001875.5:c.2140G>T', "
+    (ready / "flow.yaml").write_text("variants:\n  - {id: CPS1-FLOW, gene: CPS1, hgvs_c: 'NM_001875.5:c.2150G>T', "
                                      "source: test}\n")
     before = (ready / "flow.yaml").read_bytes()
     with pytest.raises(InputError, match="flow style"):
@@ -168,7 +168,7 @@ def test_flow_style_variant_without_status_is_refused(ready: Path) -> None:
 
 
 def test_flow_style_with_status_is_edited_in_place(ready: Path) -> None:
-    (ready / "flow.yaml").write_text("variants:\n  - {id: CPS1-FLOW, gene: CPS1, hgvs_c: 'NM_001875.5:c.2140G>T', "
+    (ready / "flow.yaml").write_text("variants:\n  - {id: CPS1-FLOW, gene: CPS1, hgvs_c: 'NM_001875.5:c.2150G>T', "
                                      "status: proposed, source: test}\n")
     set_status(ready, "CPS1-FLOW", "assessed")
     assert "status: assessed, source: test}" in (ready / "flow.yaml").read_text()

@@ -1,0 +1,272 @@
+"""`basket window`: each variant's sequence window read from the program's reference and written
+into its YAML file, with where it came from.
+
+A window spans `Program.editors_reach` bases each side of the variant (fewer at a contig's end):
+enough for every guide of every editor in play (catalogue and program), with its PAM and the
+codons of its bystanders, on both strands. It records its provenance: build, the FASTA's file name,
+the FASTA's name of the contig and the sha256 of the sequence (checked whenever the program loads).
+
+An existing window that equals the reference base for base and covers that reach is kept (the
+provenance keys it lacks are added under it). One that differs, or is too narrow, is replaced
+only with `force`; otherwise it is refused and the difference shown. Each file is checked to be
+unchanged since loading, edited surgically (`basket.program.window_yaml`), replaced atomically with
+its permissions, and the whole program must load afterwards, else every file is put back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from basket.editing.reference_fasta import ReferenceGenome
+from basket.editing.sequence import complement
+from basket.foundation.atomic_output import replace_file
+from basket.foundation.problems import InputError, Problem
+from basket.program.load import LoadedProgram, load_program
+from basket.program.model import Variant, sequence_sha256
+from basket.program.reference import ProgramReference, required_reference
+from basket.program.variant_sequence import DesignError, locate, parse_variant, window_difference
+from basket.program.window_yaml import (
+    WindowEdit,
+    WindowEditRefused,
+    apply_edits,
+    check_only_windows_changed,
+    window_edit,
+)
+
+Action = Literal["added", "replaced", "verified", "provenance", "refused", "skipped"]
+WRITES: tuple[Action, ...] = ("added", "replaced", "provenance")
+PROVENANCE = ("build", "fasta", "contig", "sha256")
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    """What happened to one variant's window."""
+
+    variant: str
+    action: Action
+    message: str  # a sentence: the window written, or why nothing was
+    file: str = ""
+    line: int = 0
+    diff: str = ""  # unified diff of the change (made, or refused)
+    window: dict[str, Any] | None = None  # the window fetched from the reference
+
+    @property
+    def problem(self) -> bool:
+        """Refused, or skipped for a reason the user must act on (an indel needs no window)."""
+        return self.action == "refused" or (self.action == "skipped" and self.window is None
+                                            and not self.message.startswith("not a single-base"))
+
+
+@dataclass(frozen=True)
+class WindowUpdate:
+    reference: str
+    reach: int
+    results: list[WindowResult]
+    written: list[str] = field(default_factory=list)  # files replaced (none on a dry run)
+
+    @property
+    def problems(self) -> list[WindowResult]:
+        return [r for r in self.results if r.problem]
+
+
+def update_windows(directory: Path, variant_ids: list[str], all_variants: bool = False, fasta: Path | None = None,
+                   force: bool = False, dry_run: bool = False) -> WindowUpdate:
+    """Fetch and write the windows of `variant_ids` (or of every variant with `all_variants`).
+
+    InputError: bad input (unknown variant, no reference, an hgvs_g the reference contradicts, a file
+    changed since it was read); nothing is written then."""
+    loaded = load_program(directory)
+    reference = required_reference(loaded, fasta)
+    variants = _chosen(loaded, variant_ids, all_variants)
+    genome = reference.genome
+    assert genome is not None
+    planned: list[tuple[Variant, WindowResult]] = []
+    errors: list[Problem] = []
+    for variant in variants:
+        try:
+            planned.append((variant, _decide(loaded, variant, genome, reference, force)))
+        except DesignError as error:
+            errors.append(loaded.locator.problem(("variants", loaded.program.variant_index[error.variant],
+                                                  *error.path), str(error)))
+    if errors:
+        raise InputError(errors)
+    results, texts = _edit_files(loaded, planned)
+    written: list[str] = []
+    if not dry_run and texts:
+        written = _write_all(loaded, texts)
+    return WindowUpdate(reference.label, loaded.program.editors_reach, results, written)
+
+
+def _chosen(loaded: LoadedProgram, variant_ids: list[str], all_variants: bool) -> list[Variant]:
+    program = loaded.program
+    if all_variants:
+        return list(program.variants)
+    if not variant_ids:
+        raise InputError([Problem(str(loaded.root), 0, "VARIANT", "name one or more variants, or pass --all")])
+    unknown = [v for v in variant_ids if v not in program.variants_by_id]
+    if unknown:
+        hints = {v: difflib.get_close_matches(v, list(program.variants_by_id), n=1) for v in unknown}
+        raise InputError([Problem(str(loaded.root), 0, "VARIANT", f"unknown variant {v!r}"
+                                  + (f"; did you mean {hints[v][0]}?" if hints[v] else "")) for v in unknown])
+    return [program.variants_by_id[v] for v in dict.fromkeys(variant_ids)]
+
+
+def _decide(loaded: LoadedProgram, variant: Variant, genome: ReferenceGenome, reference: ProgramReference,
+            force: bool) -> WindowResult:
+    """What to do with one variant's window (no file touched yet)."""
+    program = loaded.program
+    parsed = parse_variant(variant)
+    if not parsed.is_snv:
+        return WindowResult(variant.id, "skipped", "not a single-base substitution: no guide is designed on it, "
+                            "so it needs no window")
+    gene = program.genes_by_symbol[variant.gene]
+    position, contig, why = _position(program, variant, genome, reference)
+    if position is None or contig is None:
+        return WindowResult(variant.id, "skipped", why or "")
+    length = genome.length(contig)
+    if not 1 <= position <= length:
+        raise DesignError(variant.id, "hgvs_g", f"position {position:,} is outside {contig} (1..{length:,}) in the "
+                          f"reference {reference.label}: the HGVS g. does not belong to this reference")
+    expected = parsed.ref if gene.strand == "+" else complement(parsed.ref or "")
+    found = genome.fetch(contig, position, position)
+    if found != expected:
+        raise DesignError(variant.id, "hgvs_g", f"the reference {reference.label} has {found} at {contig}:{position:,} "
+                          f"but {variant.hgvs_c} needs {expected} on the + strand")
+    reach = program.editors_reach
+    first, last = max(1, position - reach), min(length, position + reach)
+    fetched = _fetched(variant, gene.chrom, contig, first, genome.fetch(contig, first, last), reference)
+    return _compare(variant, fetched, genome, contig, reference, (first, last), force)
+
+
+def _position(program, variant: Variant, genome: ReferenceGenome,
+              reference: ProgramReference) -> tuple[int | None, str | None, str | None]:
+    """The variant's 1-based position and the FASTA's contig: from hgvs_g, else the window's
+    variant_position; or why there is none."""
+    window = variant.window
+    if not variant.hgvs_g and window is not None and window.variant_position is not None:
+        contig = genome.contig(window.contig or window.chrom)
+        if contig is None:
+            return None, None, f"The reference {reference.label} has no sequence named {window.chrom}."
+        return window.variant_position, contig, None
+    locus = locate(variant, program.genes_by_symbol[variant.gene], genome, reference.label)
+    return (locus.position if locus.contig else None), locus.contig, locus.why
+
+
+def _fetched(variant: Variant, chrom: str, contig: str, first: int, sequence: str,
+             reference: ProgramReference) -> dict[str, Any]:
+    """The window block as written: what the window is, then where it came from."""
+    old = variant.window
+    window: dict[str, Any] = {"chrom": chrom, "start": first}
+    if old is not None and old.variant_position is not None:
+        window["variant_position"] = old.variant_position
+    window["sequence"] = sequence
+    if old is not None and old.coding_start is not None:
+        window["coding_start"], window["coding_end"] = old.coding_start, old.coding_end
+    fasta = reference.fasta.name if reference.fasta else ""
+    build = f"{reference.build} " if reference.build else ""
+    window["source"] = (f"{build}reference FASTA {fasta}, {contig}:{first}-{first + len(sequence) - 1} (+ strand), "
+                        "read by basket window")
+    if reference.build:
+        window["build"] = reference.build
+    window.update({"fasta": fasta, "contig": contig, "sha256": sequence_sha256(sequence)})
+    return window
+
+
+def _compare(variant: Variant, fetched: dict[str, Any], genome: ReferenceGenome, contig: str,
+             reference: ProgramReference, span: tuple[int, int], force: bool) -> WindowResult:
+    old = variant.window
+    where = f"{contig}:{span[0]:,}-{span[1]:,}, {span[1] - span[0] + 1} bases"
+    if old is None:
+        return WindowResult(variant.id, "added", f"window added ({where})", window=fetched)
+    difference = window_difference(old, genome, contig, reference.label)
+    narrow = old.start > span[0] or old.end < span[1]
+    if difference is None and not narrow:
+        provenance = {**fetched, "sha256": sequence_sha256(old.sequence)}  # the checksum of the window kept
+        missing = {key: provenance[key] for key in PROVENANCE if key in provenance and getattr(old, key) is None}
+        if not missing:
+            return WindowResult(variant.id, "verified", "the window equals the reference and covers the editors' reach")
+        kept = {**old.model_dump(exclude_none=True), **missing}
+        return WindowResult(variant.id, "provenance", f"the window equals the reference; added {', '.join(missing)}",
+                            window=kept)
+    why = difference or (f"the window {old.chrom}:{old.start:,}-{old.end:,} is narrower than the editors in play need "
+                         f"({where})")
+    if force:
+        return WindowResult(variant.id, "replaced", f"window replaced ({where}): {why}", window=fetched)
+    return WindowResult(variant.id, "refused", f"{why}; pass --force to replace the window", window=fetched)
+
+
+def _edit_files(loaded: LoadedProgram,
+                planned: list[tuple[Variant, WindowResult]]) -> tuple[list[WindowResult], dict[Path, tuple[bytes, str]]]:
+    """Every result with its file, line and diff; the new text of every file that changes."""
+    by_file: dict[str, list[tuple[int, Variant, WindowResult]]] = {}
+    for order, (variant, result) in enumerate(planned):
+        by_file.setdefault(_origin(loaded, variant).document.file, []).append((order, variant, result))
+    results: list[WindowResult | None] = [None] * len(planned)
+    texts: dict[Path, tuple[bytes, str]] = {}
+    for display, items in by_file.items():
+        path = Path(display)
+        raw = _read_unchanged(loaded, path)
+        text = raw.decode("utf-8")
+        bom = "\ufeff" if text.startswith("\ufeff") else ""
+        lines = text[len(bom):].splitlines(keepends=True)
+        edits: list[WindowEdit] = []
+        for order, variant, result in items:
+            results[order], edit = _edit_one(loaded, variant, result, lines)
+            if edit is not None and result.action in WRITES:
+                edits.append(edit)
+        if edits:
+            new_body = apply_edits(lines, edits)
+            check_only_windows_changed(text[len(bom):], new_body, edits, display)
+            texts[path] = (raw, bom + new_body)
+    return [r for r in results if r is not None], texts
+
+
+def _edit_one(loaded: LoadedProgram, variant: Variant, result: WindowResult,
+              lines: list[str]) -> tuple[WindowResult, WindowEdit | None]:
+    origin = _origin(loaded, variant)
+    line = origin.document.line_of(origin.path)
+    located = WindowResult(result.variant, result.action, result.message, origin.document.file, line,
+                           window=result.window)
+    if result.window is None:
+        return located, None
+    try:
+        edit = window_edit(lines, origin.document.lines, origin.path, result.window,
+                           keep_existing=result.action == "provenance")
+    except WindowEditRefused as refusal:
+        return WindowResult(result.variant, "refused", str(refusal), origin.document.file, line), None
+    after = apply_edits(lines, [edit]).splitlines(keepends=True)
+    diff = "".join(difflib.unified_diff(lines, after, origin.document.file, origin.document.file, n=1))
+    return WindowResult(result.variant, result.action, result.message, origin.document.file,
+                        line, diff, result.window), edit
+
+
+def _origin(loaded: LoadedProgram, variant: Variant):
+    return loaded.locator.origins[("variants", loaded.program.variant_index[variant.id])]
+
+
+def _read_unchanged(loaded: LoadedProgram, path: Path) -> bytes:
+    raw = path.read_bytes()
+    full, root = path.resolve(), loaded.root.resolve()
+    relative = full.relative_to(root).as_posix() if full.is_relative_to(root) else None
+    if relative is None or loaded.inputs.get(relative) != hashlib.sha256(raw).hexdigest():
+        raise InputError([Problem(str(path), 0, "", "file changed while the windows were being fetched; run again")])
+    return raw
+
+
+def _write_all(loaded: LoadedProgram, texts: dict[Path, tuple[bytes, str]]) -> list[str]:
+    """Replace every changed file; if the program no longer loads, put every file back and re-raise."""
+    done: list[tuple[Path, bytes]] = []
+    try:
+        for path, (old, new) in texts.items():
+            replace_file(path, new.encode("utf-8"))
+            done.append((path, old))
+        load_program(loaded.root)
+    except BaseException:
+        for path, old in done:
+            replace_file(path, old)
+        raise
+    return [str(path) for path in texts]
