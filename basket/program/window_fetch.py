@@ -10,7 +10,8 @@ An existing window that equals the reference base for base and covers that reach
 provenance keys it lacks are added under it). One that differs, or is too narrow, is replaced
 only with `force`; otherwise it is refused and the difference shown. Each file is checked to be
 unchanged since loading, edited surgically (`basket.program.window_yaml`), replaced atomically with
-its permissions, and the whole program must load afterwards, else every file is put back.
+its permissions, and the whole program must load afterwards, else every file is put back; all of it
+under the program directory's lock (`basket.foundation.directory_lock`, shared with `basket status`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, Literal
 from basket.editing.reference_fasta import ReferenceGenome
 from basket.editing.sequence import complement
 from basket.foundation.atomic_output import replace_file
+from basket.foundation.directory_lock import locked_directory
 from basket.foundation.problems import InputError, Problem
 from basket.program.load import LoadedProgram, load_program
 from basket.program.model import Variant, sequence_sha256
@@ -78,7 +80,14 @@ def update_windows(directory: Path, variant_ids: list[str], all_variants: bool =
     """Fetch and write the windows of `variant_ids` (or of every variant with `all_variants`).
 
     InputError: bad input (unknown variant, no reference, an hgvs_g the reference contradicts, a file
-    changed since it was read); nothing is written then."""
+    changed since it was read); nothing is written then. Runs under the program directory's lock, as
+    `basket status` does, so concurrent edits of the program wait for each other and none is lost."""
+    with locked_directory(Path(directory)):
+        return _update_windows(Path(directory), variant_ids, all_variants, fasta, force, dry_run)
+
+
+def _update_windows(directory: Path, variant_ids: list[str], all_variants: bool, fasta: Path | None, force: bool,
+                    dry_run: bool) -> WindowUpdate:
     loaded = load_program(directory)
     reference = required_reference(loaded, fasta)
     variants = _chosen(loaded, variant_ids, all_variants)
@@ -262,8 +271,9 @@ def _write_all(loaded: LoadedProgram, texts: dict[Path, tuple[bytes, str]]) -> l
     done: list[tuple[Path, bytes]] = []
     try:
         for path, (old, new) in texts.items():
-            replace_file(path, new.encode("utf-8"))
-            done.append((path, old))
+            target = path.resolve()  # a symbolic link is edited where it points, and stays a link
+            replace_file(target, new.encode("utf-8"))
+            done.append((target, old))
         load_program(loaded.root)
     except BaseException:
         for path, old in done:

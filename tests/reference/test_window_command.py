@@ -125,3 +125,19 @@ def test_the_written_program_loads_and_plans_the_same(program: Path, tmp_path: P
     run("window", str(copy), "--all", code=1)
     after = run("plan", str(copy), "--format", "csv").stdout
     assert before.replace(",reference,", ",verified,") == after
+
+
+def test_window_and_status_runs_at_the_same_time_keep_every_edit(program: Path):
+    """`basket window` takes the program's lock as `basket status` does: started together on one file,
+    every window and the status change are all kept."""
+    import subprocess
+    import sys
+
+    commands = [[sys.executable, "-m", "basket", "window", str(program), "CPS1-Q335X", "CPS1-E714X", "TESTM-MIRROR"],
+                [sys.executable, "-m", "basket", "status", str(program), "CPS1-Q335X", "appendix_drafted"]]
+    processes = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    variants = load_program(program).program.variants_by_id
+    assert all(variants[v].window is not None for v in ("CPS1-Q335X", "CPS1-E714X", "TESTM-MIRROR"))
+    assert variants["CPS1-Q335X"].status == "appendix_drafted"
