@@ -55,7 +55,8 @@ def write_program(directory: Path, n_variants: int, seed: int = 7) -> dict[str, 
     _write(directory / "umbrella.yaml", _umbrella())
     _write(directory / "platform.yaml", _platform())
     _write(directory / "diseases.yaml", _diseases())
-    variants = [_variant(i, rng) for i in range(n_variants)]
+    used: set[tuple[str, ...]] = set()  # one allele is recorded under one id (the loader refuses repeats)
+    variants = [_variant(i, rng, used) for i in range(n_variants)]
     for chunk, start in enumerate(range(0, n_variants, VARIANTS_PER_FILE)):
         lines = ["variants:"]
         for variant in variants[start : start + VARIANTS_PER_FILE]:
@@ -170,7 +171,7 @@ def _diseases() -> list[str]:
     return lines
 
 
-def _variant(index: int, rng: random.Random) -> dict:
+def _variant(index: int, rng: random.Random, used: set[tuple[str, ...]]) -> dict:
     gene = GENES[index % len(GENES)] if index < len(GENES) else rng.choice(GENES)
     symbol, _, transcript, chrom, accession, strand, disease, *_ = gene
     c_pos = rng.randint(1, 4_500)
@@ -178,17 +179,26 @@ def _variant(index: int, rng: random.Random) -> dict:
     lines = [f"  - id: {variant_id}", f"    gene: {symbol}"]
     window = None
     if rng.random() < 0.05:
+        while (symbol, str(c_pos), "del") in used:
+            c_pos += 4_500  # past the CDS lengths drawn above: a fictional but distinct position
+        used.add((symbol, str(c_pos), "del"))
         hgvs_c = f"{transcript}:c.{c_pos}del"
         lines.append(f"    hgvs_c: {hgvs_c}")
         kind = "deletion"
     else:
         ref, alt, _ = rng.choices(SNV_KINDS, weights=[k[2] for k in SNV_KINDS])[0]
+        while (symbol, str(c_pos), ref, alt) in used:
+            c_pos += 4_500
+        used.add((symbol, str(c_pos), ref, alt))
         hgvs_c = f"{transcript}:c.{c_pos}{ref}>{alt}"
         lines.append(f"    hgvs_c: {hgvs_c}")
         kind = "snv"
         if rng.random() < 0.7:
             plus_ref, plus_alt = (ref, alt) if strand == "+" else (ref.translate(COMPLEMENT), alt.translate(COMPLEMENT))
             start = rng.randint(1_000_000, 200_000_000)
+            while (chrom, str(start)) in used:
+                start += 1
+            used.add((chrom, str(start)))
             bases = rng.choices("ACGT", k=WINDOW)
             bases[VARIANT_OFFSET] = plus_ref
             window = "".join(bases)

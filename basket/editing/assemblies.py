@@ -9,6 +9,7 @@ The mitochondrial genome (NC_012920.1, the revised Cambridge Reference Sequence)
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 Build = Literal["GRCh38", "GRCh37"]
@@ -37,6 +38,7 @@ def bare_chromosome(chrom: str) -> str:
     return "M" if bare == "MT" else bare
 
 
+@lru_cache(maxsize=256)
 def accession_chromosome(accession: str) -> tuple[str, tuple[Build, ...]] | None:
     """The chromosome (bare, e.g. `2`) of a RefSeq chromosome accession and the builds it belongs to;
     None for an accession that is not a GRCh37/GRCh38 chromosome (a different version, a scaffold)."""

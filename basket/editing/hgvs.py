@@ -111,10 +111,12 @@ class Correction:
     reason: str
 
 
+@lru_cache(maxsize=65_536)  # bounded
 def parse_hgvs(text: str) -> ParsedHgvs:
     """Parse ``NM_001875.5:c.1003C>T``, or a bare ``c.1003C>T``, into a :class:`ParsedHgvs`.
 
-    Raises :class:`HgvsError` quoting the string and the 1-based column of the problem.
+    Raises :class:`HgvsError` quoting the string and the 1-based column of the problem. Results
+    are cached (they are frozen): validation, planning and `basket window` parse the same strings.
     """
     stripped = text.strip()
     return _fast_parse(stripped) or _parse_slow(stripped)

@@ -65,7 +65,8 @@ class ReferenceGenome:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._fasta = reference_genome(self.path)
-        self._names = set(self._fasta.keys())
+        self._lengths = {name: record.rlen for name, record in self._fasta.faidx.index.items()}
+        self._contigs: dict[tuple[str, str | None], str | None] = {}
 
     @property
     def file_name(self) -> str:
@@ -73,18 +74,28 @@ class ReferenceGenome:
 
     def contig(self, chrom: str, accession: str | None = None) -> str | None:
         """The FASTA's name for a chromosome, or None when the FASTA does not hold it."""
-        bare = bare_chromosome(chrom)
-        names = (accession, chrom, f"chr{bare}", bare) + (("chrMT", "MT") if bare == "M" else ())
-        return next((name for name in names if name and name in self._names), None)
+        key = (chrom, accession)
+        if key not in self._contigs:
+            bare = bare_chromosome(chrom)
+            names = (accession, chrom, f"chr{bare}", bare) + (("chrMT", "MT") if bare == "M" else ())
+            self._contigs[key] = next((name for name in names if name and name in self._lengths), None)
+        return self._contigs[key]
 
     def length(self, contig: str) -> int:
-        return len(self._fasta[contig])
+        return self._lengths[contig]
 
     def fetch(self, contig: str, first: int, last: int) -> str:
         """Bases `first`..`last` (1-based, inclusive, inside the contig) on the + strand, upper case."""
-        return self._fasta[contig][first - 1 : last].upper()
+        return self._fasta.faidx.fetch(contig, first, last).upper()
 
 
-def contig_name(path: Path, chrom: str) -> str:
-    """The FASTA's name for a chromosome, with or without a 'chr' prefix (the name itself when absent)."""
-    return ReferenceGenome(path).contig(chrom) or chrom
+@lru_cache(maxsize=4)
+def open_genome(path: Path) -> ReferenceGenome:
+    """The reference at `path`, opened once per process (its index and contig names read once)."""
+    return ReferenceGenome(path)
+
+
+def forget_references() -> None:
+    """Close every reference opened so far (tests and benchmarks that write many FASTA files)."""
+    open_genome.cache_clear()
+    reference_genome.cache_clear()

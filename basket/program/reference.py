@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from basket.editing.reference_fasta import ReferenceGenome, reference_genome
+from basket.editing.reference_fasta import ReferenceGenome, open_genome, reference_genome
 from basket.foundation.problems import InputError, Problem
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class ProgramReference:
 
     @property
     def genome(self) -> ReferenceGenome | None:
-        return ReferenceGenome(self.fasta) if self.fasta is not None else None
+        return open_genome(self.fasta) if self.fasta is not None else None
 
     @property
     def label(self) -> str:

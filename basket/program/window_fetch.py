@@ -10,7 +10,8 @@ An existing window that equals the reference base for base and covers that reach
 provenance keys it lacks are added under it). One that differs, or is too narrow, is replaced
 only with `force`; otherwise it is refused and the difference shown. Each file is checked to be
 unchanged since loading, edited surgically (`basket.program.window_yaml`), replaced atomically with
-its permissions, and the whole program must load afterwards, else every file is put back; all of it
+its permissions, and the program loaded again must equal the old one with only those windows replaced,
+else every file is put back; all of it
 under the program directory's lock (`basket.foundation.directory_lock`, shared with `basket status`).
 """
 
@@ -20,22 +21,21 @@ import difflib
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from basket.editing.reference_fasta import ReferenceGenome
 from basket.editing.sequence import complement
 from basket.foundation.atomic_output import replace_file
 from basket.foundation.directory_lock import locked_directory
 from basket.foundation.problems import InputError, Problem
 from basket.program.load import LoadedProgram, load_program
-from basket.program.model import Variant, sequence_sha256
+from basket.program.model import Gene, Program, SequenceWindow, Variant, sequence_sha256
 from basket.program.reference import ProgramReference, required_reference
 from basket.program.variant_sequence import DesignError, locate, parse_variant, window_difference
 from basket.program.window_yaml import (
     WindowEdit,
     WindowEditRefused,
     apply_edits,
-    check_only_windows_changed,
+    edit_diff,
     window_edit,
 )
 
@@ -44,8 +44,7 @@ WRITES: tuple[Action, ...] = ("added", "replaced", "provenance")
 PROVENANCE = ("build", "fasta", "contig", "sha256")
 
 
-@dataclass(frozen=True)
-class WindowResult:
+class WindowResult(NamedTuple):  # one per variant: a tuple costs a third of a frozen dataclass
     """What happened to one variant's window."""
 
     variant: str
@@ -55,12 +54,13 @@ class WindowResult:
     line: int = 0
     diff: str = ""  # unified diff of the change (made, or refused)
     window: dict[str, Any] | None = None  # the window fetched from the reference
+    skipped: str | None = None  # why a variant was skipped: not_substitution, no_position, no_contig
 
     @property
     def problem(self) -> bool:
-        """Refused, or skipped for a reason the user must act on (an indel needs no window)."""
-        return self.action == "refused" or (self.action == "skipped" and self.window is None
-                                            and not self.message.startswith("not a single-base"))
+        """Refused, or skipped for a reason the user must act on (a variant that is not a substitution
+        needs no window)."""
+        return self.action == "refused" or self.skipped in ("no_position", "no_contig")
 
 
 @dataclass(frozen=True)
@@ -90,24 +90,31 @@ def _update_windows(directory: Path, variant_ids: list[str], all_variants: bool,
                     dry_run: bool) -> WindowUpdate:
     loaded = load_program(directory)
     reference = required_reference(loaded, fasta)
-    variants = _chosen(loaded, variant_ids, all_variants)
-    genome = reference.genome
-    assert genome is not None
+    planned = decide_windows(loaded, _chosen(loaded, variant_ids, all_variants), reference, force)
+    results, texts = _edit_files(loaded, planned)
+    written: list[str] = []
+    if not dry_run and texts:
+        windows = {r.variant: r.window for r in results if r.action in WRITES and r.window is not None}
+        written = _write_all(loaded, texts, windows)
+    return WindowUpdate(reference.label, loaded.program.editors_reach, results, written)
+
+
+def decide_windows(loaded: LoadedProgram, variants: list[Variant], reference: ProgramReference,
+                   force: bool = False) -> list[tuple[Variant, WindowResult]]:
+    """Each variant's window read from the reference and what to do with it (no file touched);
+    InputError listing every variant whose hgvs_g the reference contradicts."""
+    reader = WindowReader(loaded.program, reference, force)
     planned: list[tuple[Variant, WindowResult]] = []
     errors: list[Problem] = []
     for variant in variants:
         try:
-            planned.append((variant, _decide(loaded, variant, genome, reference, force)))
+            planned.append((variant, reader.decide(variant)))
         except DesignError as error:
             errors.append(loaded.locator.problem(("variants", loaded.program.variant_index[error.variant],
                                                   *error.path), str(error)))
     if errors:
         raise InputError(errors)
-    results, texts = _edit_files(loaded, planned)
-    written: list[str] = []
-    if not dry_run and texts:
-        written = _write_all(loaded, texts)
-    return WindowUpdate(reference.label, loaded.program.editors_reach, results, written)
+    return planned
 
 
 def _chosen(loaded: LoadedProgram, variant_ids: list[str], all_variants: bool) -> list[Variant]:
@@ -124,88 +131,88 @@ def _chosen(loaded: LoadedProgram, variant_ids: list[str], all_variants: bool) -
     return [program.variants_by_id[v] for v in dict.fromkeys(variant_ids)]
 
 
-def _decide(loaded: LoadedProgram, variant: Variant, genome: ReferenceGenome, reference: ProgramReference,
-            force: bool) -> WindowResult:
-    """What to do with one variant's window (no file touched yet)."""
-    program = loaded.program
-    parsed = parse_variant(variant)
-    if not parsed.is_snv:
-        return WindowResult(variant.id, "skipped", "not a single-base substitution: no guide is designed on it, "
-                            "so it needs no window")
-    gene = program.genes_by_symbol[variant.gene]
-    position, contig, why = _position(program, variant, genome, reference)
-    if position is None or contig is None:
-        return WindowResult(variant.id, "skipped", why or "")
-    length = genome.length(contig)
-    if not 1 <= position <= length:
-        raise DesignError(variant.id, "hgvs_g", f"position {position:,} is outside {contig} (1..{length:,}) in the "
-                          f"reference {reference.label}: the HGVS g. does not belong to this reference")
-    expected = parsed.ref if gene.strand == "+" else complement(parsed.ref or "")
-    found = genome.fetch(contig, position, position)
-    if found != expected:
-        raise DesignError(variant.id, "hgvs_g", f"the reference {reference.label} has {found} at {contig}:{position:,} "
-                          f"but {variant.hgvs_c} needs {expected} on the + strand")
-    reach = program.editors_reach
-    first, last = max(1, position - reach), min(length, position + reach)
-    fetched = _fetched(variant, gene.chrom, contig, first, genome.fetch(contig, first, last), reference)
-    return _compare(variant, fetched, genome, contig, reference, (first, last), force)
+class WindowReader:
+    """Reads variants' windows from one reference; what is the same for every variant is worked out once."""
 
+    def __init__(self, program: Program, reference: ProgramReference, force: bool = False):
+        genome = reference.genome
+        assert genome is not None, "a window is read from a reference"
+        self.program, self.genome, self.force = program, genome, force
+        self.label, self.build, self.reach = reference.label, reference.build, program.editors_reach
+        self.fasta = reference.fasta.name if reference.fasta else ""
 
-def _position(program, variant: Variant, genome: ReferenceGenome,
-              reference: ProgramReference) -> tuple[int | None, str | None, str | None]:
-    """The variant's 1-based position and the FASTA's contig: from hgvs_g, else the window's
-    variant_position; or why there is none."""
-    window = variant.window
-    if not variant.hgvs_g and window is not None and window.variant_position is not None:
-        contig = genome.contig(window.contig or window.chrom)
-        if contig is None:
-            return None, None, f"The reference {reference.label} has no sequence named {window.chrom}."
-        return window.variant_position, contig, None
-    locus = locate(variant, program.genes_by_symbol[variant.gene], genome, reference.label)
-    return (locus.position if locus.contig else None), locus.contig, locus.why
+    def decide(self, variant: Variant) -> WindowResult:
+        """What to do with one variant's window (no file touched yet)."""
+        parsed = parse_variant(variant)
+        if not parsed.is_snv:
+            return WindowResult(variant.id, "skipped", "not a single-base substitution: no guide is designed on it, "
+                                "so it needs no window", skipped="not_substitution")
+        gene = self.program.genes_by_symbol[variant.gene]
+        position, contig, why, missing = self._position(variant, gene)
+        if position is None or contig is None:
+            return WindowResult(variant.id, "skipped", why or "", skipped=missing)
+        length = self.genome.length(contig)
+        if not 1 <= position <= length:
+            raise DesignError(variant.id, "hgvs_g", f"position {position:,} is outside {contig} (1..{length:,}) in "
+                              f"the reference {self.label}: the HGVS g. does not belong to this reference")
+        first, last = max(1, position - self.reach), min(length, position + self.reach)
+        sequence = self.genome.fetch(contig, first, last)
+        expected = parsed.ref if gene.strand == "+" else complement(parsed.ref or "")
+        if sequence[position - first] != expected:
+            raise DesignError(variant.id, "hgvs_g", f"the reference {self.label} has {sequence[position - first]} at "
+                              f"{contig}:{position:,} but {variant.hgvs_c} needs {expected} on the + strand")
+        return self._compare(variant, self._window(variant, gene.chrom, contig, first, sequence), contig, (first, last))
 
+    def _position(self, variant: Variant, gene: Gene) -> tuple[int | None, str | None, str | None, str | None]:
+        """The variant's 1-based position and the FASTA's contig: from hgvs_g, else the window's
+        variant_position; or why there is none (a sentence and a reason code)."""
+        window = variant.window
+        if not variant.hgvs_g and window is not None and window.variant_position is not None:
+            contig = self.genome.contig(window.contig or window.chrom)
+            if contig is None:
+                return None, None, f"The reference {self.label} has no sequence named {window.chrom}.", "no_contig"
+            return window.variant_position, contig, None, None
+        locus = locate(variant, gene, self.genome, self.label)
+        return (locus.position if locus.contig else None), locus.contig, locus.why, locus.missing
 
-def _fetched(variant: Variant, chrom: str, contig: str, first: int, sequence: str,
-             reference: ProgramReference) -> dict[str, Any]:
-    """The window block as written: what the window is, then where it came from."""
-    old = variant.window
-    window: dict[str, Any] = {"chrom": chrom, "start": first}
-    if old is not None and old.variant_position is not None:
-        window["variant_position"] = old.variant_position
-    window["sequence"] = sequence
-    if old is not None and old.coding_start is not None:
-        window["coding_start"], window["coding_end"] = old.coding_start, old.coding_end
-    fasta = reference.fasta.name if reference.fasta else ""
-    build = f"{reference.build} " if reference.build else ""
-    window["source"] = (f"{build}reference FASTA {fasta}, {contig}:{first}-{first + len(sequence) - 1} (+ strand), "
-                        "read by basket window")
-    if reference.build:
-        window["build"] = reference.build
-    window.update({"fasta": fasta, "contig": contig, "sha256": sequence_sha256(sequence)})
-    return window
+    def _window(self, variant: Variant, chrom: str, contig: str, first: int, sequence: str) -> dict[str, Any]:
+        """The window block as written: what the window is, then where it came from."""
+        old = variant.window
+        window: dict[str, Any] = {"chrom": chrom, "start": first}
+        if old is not None and old.variant_position is not None:
+            window["variant_position"] = old.variant_position
+        window["sequence"] = sequence
+        if old is not None and old.coding_start is not None:
+            window["coding_start"], window["coding_end"] = old.coding_start, old.coding_end
+        build = f"{self.build} " if self.build else ""
+        window["source"] = (f"{build}reference FASTA {self.fasta}, {contig}:{first}-{first + len(sequence) - 1} "
+                            "(+ strand), read by basket window")
+        if self.build:
+            window["build"] = self.build
+        window["fasta"], window["contig"], window["sha256"] = self.fasta, contig, sequence_sha256(sequence)
+        return window
 
-
-def _compare(variant: Variant, fetched: dict[str, Any], genome: ReferenceGenome, contig: str,
-             reference: ProgramReference, span: tuple[int, int], force: bool) -> WindowResult:
-    old = variant.window
-    where = f"{contig}:{span[0]:,}-{span[1]:,}, {span[1] - span[0] + 1} bases"
-    if old is None:
-        return WindowResult(variant.id, "added", f"window added ({where})", window=fetched)
-    difference = window_difference(old, genome, contig, reference.label)
-    narrow = old.start > span[0] or old.end < span[1]
-    if difference is None and not narrow:
-        provenance = {**fetched, "sha256": sequence_sha256(old.sequence)}  # the checksum of the window kept
-        missing = {key: provenance[key] for key in PROVENANCE if key in provenance and getattr(old, key) is None}
-        if not missing:
-            return WindowResult(variant.id, "verified", "the window equals the reference and covers the editors' reach")
-        kept = {**old.model_dump(exclude_none=True), **missing}
-        return WindowResult(variant.id, "provenance", f"the window equals the reference; added {', '.join(missing)}",
-                            window=kept)
-    why = difference or (f"the window {old.chrom}:{old.start:,}-{old.end:,} is narrower than the editors in play need "
-                         f"({where})")
-    if force:
-        return WindowResult(variant.id, "replaced", f"window replaced ({where}): {why}", window=fetched)
-    return WindowResult(variant.id, "refused", f"{why}; pass --force to replace the window", window=fetched)
+    def _compare(self, variant: Variant, fetched: dict[str, Any], contig: str, span: tuple[int, int]) -> WindowResult:
+        old = variant.window
+        where = f"{contig}:{span[0]:,}-{span[1]:,}, {span[1] - span[0] + 1} bases"
+        if old is None:
+            return WindowResult(variant.id, "added", f"window added ({where})", window=fetched)
+        difference = window_difference(old, self.genome, contig, self.label)
+        narrow = old.start > span[0] or old.end < span[1]
+        if difference is None and not narrow:
+            provenance = {**fetched, "sha256": sequence_sha256(old.sequence)}  # the checksum of the window kept
+            missing = {key: provenance[key] for key in PROVENANCE if key in provenance and getattr(old, key) is None}
+            if not missing:
+                return WindowResult(variant.id, "verified",
+                                    "the window equals the reference and covers the editors' reach")
+            kept = {**old.model_dump(exclude_none=True), **missing}
+            return WindowResult(variant.id, "provenance",
+                                f"the window equals the reference; added {', '.join(missing)}", window=kept)
+        why = difference or (f"the window {old.chrom}:{old.start:,}-{old.end:,} is narrower than the editors in play "
+                             f"need ({where})")
+        if self.force:
+            return WindowResult(variant.id, "replaced", f"window replaced ({where}): {why}", window=fetched)
+        return WindowResult(variant.id, "refused", f"{why}; pass --force to replace the window", window=fetched)
 
 
 def _edit_files(loaded: LoadedProgram,
@@ -228,29 +235,22 @@ def _edit_files(loaded: LoadedProgram,
             if edit is not None and result.action in WRITES:
                 edits.append(edit)
         if edits:
-            new_body = apply_edits(lines, edits)
-            check_only_windows_changed(text[len(bom):], new_body, edits, display)
-            texts[path] = (raw, bom + new_body)
+            texts[path] = (raw, bom + apply_edits(lines, edits))
     return [r for r in results if r is not None], texts
 
 
 def _edit_one(loaded: LoadedProgram, variant: Variant, result: WindowResult,
               lines: list[str]) -> tuple[WindowResult, WindowEdit | None]:
     origin = _origin(loaded, variant)
-    line = origin.document.line_of(origin.path)
-    located = WindowResult(result.variant, result.action, result.message, origin.document.file, line,
-                           window=result.window)
+    located = result._replace(file=origin.document.file, line=origin.document.line_of(origin.path))
     if result.window is None:
         return located, None
     try:
         edit = window_edit(lines, origin.document.lines, origin.path, result.window,
                            keep_existing=result.action == "provenance")
     except WindowEditRefused as refusal:
-        return WindowResult(result.variant, "refused", str(refusal), origin.document.file, line), None
-    after = apply_edits(lines, [edit]).splitlines(keepends=True)
-    diff = "".join(difflib.unified_diff(lines, after, origin.document.file, origin.document.file, n=1))
-    return WindowResult(result.variant, result.action, result.message, origin.document.file,
-                        line, diff, result.window), edit
+        return located._replace(action="refused", message=str(refusal), window=None), None
+    return located._replace(diff=edit_diff(lines, edit, origin.document.file)), edit
 
 
 def _origin(loaded: LoadedProgram, variant: Variant):
@@ -266,17 +266,30 @@ def _read_unchanged(loaded: LoadedProgram, path: Path) -> bytes:
     return raw
 
 
-def _write_all(loaded: LoadedProgram, texts: dict[Path, tuple[bytes, str]]) -> list[str]:
-    """Replace every changed file; if the program no longer loads, put every file back and re-raise."""
+def _write_all(loaded: LoadedProgram, texts: dict[Path, tuple[bytes, str]],
+               windows: dict[str, dict[str, Any]]) -> list[str]:
+    """Replace every changed file, then load the program again: it must equal the old one with only
+    `windows` replaced. Otherwise (or if it no longer loads) every file is put back, and the error raised."""
     done: list[tuple[Path, bytes]] = []
     try:
         for path, (old, new) in texts.items():
             target = path.resolve()  # a symbolic link is edited where it points, and stays a link
             replace_file(target, new.encode("utf-8"))
             done.append((target, old))
-        load_program(loaded.root)
+        _require_only_windows_changed(loaded, load_program(loaded.root).program, windows)
     except BaseException:
         for path, old in done:
             replace_file(path, old)
         raise
     return [str(path) for path in texts]
+
+
+def _require_only_windows_changed(loaded: LoadedProgram, after: Program, windows: dict[str, dict[str, Any]]) -> None:
+    before = loaded.program
+    sections = [name for name in Program.model_fields if name != "variants"]
+    same = all(getattr(before, name) == getattr(after, name) for name in sections)
+    expected = [v.model_copy(update={"window": SequenceWindow.model_validate(windows[v.id])}) if v.id in windows
+                else v for v in before.variants]
+    if not same or expected != after.variants:
+        raise InputError([Problem(str(loaded.root), 0, "window", "refusing to keep the edit: it changed more than "
+                                  "the windows (please report this); the files were put back")])

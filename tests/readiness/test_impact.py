@@ -39,7 +39,7 @@ def test_natural_history_reaches_the_basket(ready: Path) -> None:
 def test_example_lnp_change(example) -> None:
     result = CliRunner().invoke(main, ["impact", str(EXAMPLE), "component:lnp", "--format", "json"])
     assert result.exit_code == 0
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["appendices"] == ["CPS1-Q335X"] and data["patients"] == ["PT-001"]
 
 

@@ -104,7 +104,7 @@ def test_example_program_keeps_every_other_byte(example_copy: Path) -> None:
     path = example_copy / "variants.yaml"
     before = path.read_bytes()
     change = set_status(example_copy, "CPS1-Q335X", "follow_up")
-    assert change.file.endswith("variants.yaml") and change.line == 7
+    assert change.file.endswith("variants.yaml") and change.line == 8
     assert changed_lines(before, path.read_bytes()) == [(b"    status: dosed\n", b"    status: follow_up\n")]
 
 

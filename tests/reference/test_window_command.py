@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from basket.cli import main
 from basket.program.load import load_program
@@ -141,3 +143,32 @@ def test_window_and_status_runs_at_the_same_time_keep_every_edit(program: Path):
     variants = load_program(program).program.variants_by_id
     assert all(variants[v].window is not None for v in ("CPS1-Q335X", "CPS1-E714X", "TESTM-MIRROR"))
     assert variants["CPS1-Q335X"].status == "appendix_drafted"
+
+
+def test_an_edit_that_would_change_anything_else_is_put_back(program: Path, monkeypatch):
+    """The program loaded after writing must equal the old one with only the windows replaced: an
+    edit that (through a bug) also dropped a line is undone and reported."""
+    from basket.foundation.problems import InputError
+    from basket.program import window_fetch
+    from basket.program.window_fetch import update_windows
+
+    def dropping_a_line(lines, edits):
+        return window_yaml.apply_edits(lines, edits).replace("    status: assessed   # a comment that must survive\n", "")
+
+    from basket.program import window_yaml
+
+    before = (program / "variants.yaml").read_bytes()
+    monkeypatch.setattr(window_fetch, "apply_edits", dropping_a_line)
+    with pytest.raises(InputError, match="changed more than the windows"):
+        update_windows(program, ["CPS1-Q335X"])
+    assert (program / "variants.yaml").read_bytes() == before
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_every_value_written_reads_back_unchanged(value: str):
+    import yaml
+
+    from basket.program.window_yaml import yaml_scalar
+
+    assert yaml.safe_load(f"key: {yaml_scalar(value)}\n") == {"key": value}

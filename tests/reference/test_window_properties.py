@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from basket.editing.editors import Editor
 from basket.editing.guides import Guide, editors_reach, find_guides
-from basket.editing.reference_fasta import ReferenceGenome, reference_genome
+from basket.editing.reference_fasta import ReferenceGenome, forget_references
 from basket.editing.sequence import complement, reverse_complement
 from basket.editing.sequence_context import SequenceContext, context_from_fasta
 
@@ -105,7 +105,7 @@ def test_a_window_of_the_editors_reach_finds_every_guide_the_whole_contig_holds(
     window = context_from_fasta(fasta, "chrT", position, ref, alt, flank=reach, gene_strand=strand, variant_c=c)
     whole = SequenceContext("chrT", 1, contig, position, ref, alt, strand, c)
     assert comparable(find_guides(window, editor)) == comparable(find_guides(whole, editor))
-    reference_genome.cache_clear()
+    forget_references()
 
 
 @settings(max_examples=80, deadline=None)
@@ -134,7 +134,7 @@ def test_the_minus_strand_copy_of_a_contig_gives_the_mirrored_guides(locus):
                 tuple(sorted((b.position, b.c, b.consequence) for b in g.bystanders)))
 
     assert sorted(reflected(g) for g in find_guides(plus, editor)) == sorted(plain(g) for g in find_guides(minus, editor))
-    reference_genome.cache_clear()
+    forget_references()
 
 
 def test_the_reach_covers_the_longest_spacer_and_pam_in_play():

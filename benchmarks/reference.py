@@ -1,0 +1,182 @@
+"""Benchmark reading and checking windows against a reference: `basket window --all` and `basket validate`.
+
+Usage: python benchmarks/reference.py [--n 10000] [--contig-length 1500000] [--seed 7]
+
+Writes a seeded synthetic genome (one contig per gene chromosome of benchmarks/synthetic.py, random
+bases) and a synthetic program of N variants (benchmarks/synthetic.py, its windows dropped and its
+SNVs re-placed so that their HGVS g. matches the genome), which names the FASTA in `reference:`.
+Then, in one run:
+
+  pyfaidx alone      reading the same windows (the editors' reach each side of each variant) with
+                     pyfaidx.Fasta(as_raw=True, sequence_always_upper=True): the baseline
+  window stage       basket.program.window_fetch.decide_windows on the loaded program: each variant placed,
+                     its reference base checked, its window read and compared with what the YAML holds
+  verify stage       basket.program.sequence_checks.check_against_reference once the windows are written:
+                     every base of every window compared with the reference
+  basket window --all / basket validate   the commands as a user runs them, each in a fresh process
+                     (loading the YAML, and for window the surgical edit, the check and the reload)
+
+The stage ratios (stage / pyfaidx alone) measure what basket adds to reading the sequence; the
+command times add loading the program, which `benchmarks/run.py` measures on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyfaidx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout: the repository root holds the basket package
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import GENES, write_program
+
+COMPLEMENT = str.maketrans("ACGT", "TGCA")
+TRANSITION = {"A": "G", "G": "A", "C": "T", "T": "C"}
+VARIANT = re.compile(r"^  - id: (?P<id>\S+)\n    gene: (?P<gene>\S+)\n", re.MULTILINE)
+
+
+def write_genome(path: Path, length: int, rng: random.Random) -> dict[str, str]:
+    contigs = {chrom: "".join(rng.choices("ACGT", k=length)) for chrom in dict.fromkeys(g[3] for g in GENES)}
+    with path.open("w") as handle:
+        for name, sequence in contigs.items():
+            handle.write(f">{name}\n")
+            handle.writelines(sequence[i:i + 60] + "\n" for i in range(0, len(sequence), 60))
+    pyfaidx.Faidx(str(path))  # the .fai index, as a user's reference has
+    return contigs
+
+
+def replace_variants(program: Path, contigs: dict[str, str], rng: random.Random) -> None:
+    """The synthetic program's variants (same ids and genes, so patients and evidence still match),
+    without windows, as SNVs (80% transitions) and a few deletions placed on the synthetic genome."""
+    genes = {g[0]: g for g in GENES}
+    c_positions: dict[str, int] = {}  # a running c. number per gene: one allele under one id
+    taken: set[tuple[str, int]] = set()
+    for file in sorted((program / "variants").glob("*.yaml")):
+        lines = ["variants:"]
+        for match in VARIANT.finditer(file.read_text()):
+            symbol, _, transcript, chrom, accession, strand, disease, *_ = genes[match["gene"]]
+            lines += [f"  - id: {match['id']}", f"    gene: {symbol}"]
+            position = rng.randint(1_000, len(contigs[chrom]) - 1_000)
+            while (chrom, position) in taken:
+                position += 1
+            taken.add((chrom, position))
+            plus_ref = contigs[chrom][position - 1]
+            c_pos = c_positions[symbol] = c_positions.get(symbol, 0) + 1
+            if rng.random() < 0.05:
+                lines.append(f"    hgvs_c: {transcript}:c.{c_pos}del")
+            else:
+                plus_alt = TRANSITION[plus_ref] if rng.random() < 0.8 else rng.choice(
+                    [b for b in "ACGT" if b not in (plus_ref, TRANSITION[plus_ref])])
+                c_ref, c_alt = ((plus_ref, plus_alt) if strand == "+"
+                                else (plus_ref.translate(COMPLEMENT), plus_alt.translate(COMPLEMENT)))
+                lines += [f"    hgvs_c: {transcript}:c.{c_pos}{c_ref}>{c_alt}",
+                          f"    hgvs_g: {accession}:g.{position}{plus_ref}>{plus_alt}"]
+            if symbol == "PAH":
+                lines.append(f"    disease: {disease}")
+            lines += ["    status: assessed", f"    source: synthetic entry {match['id']}"]
+        file.write_text("\n".join(lines) + "\n")
+
+
+def pyfaidx_alone(fasta: Path, windows: list[tuple[str, int, int]]) -> float:
+    """Seconds to open the indexed FASTA and read every window, as a user of pyfaidx would."""
+    started = time.perf_counter()
+    genome = pyfaidx.Fasta(str(fasta), as_raw=True, sequence_always_upper=True)
+    total = 0
+    for contig, first, last in windows:
+        total += len(genome[contig][first - 1:last])
+    elapsed = time.perf_counter() - started
+    assert total > 0
+    return elapsed
+
+
+REPEATS = 3
+
+
+def timed(work) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def fresh_reference(loaded):
+    """The program's reference, opened anew (as the baseline opens its FASTA each time)."""
+    from basket.editing.reference_fasta import forget_references
+    from basket.program.reference import program_reference
+
+    forget_references()
+    return program_reference(loaded)
+
+
+def command(*args: str) -> float:
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "basket", *args], capture_output=True, text=True, cwd=ROOT,
+                            check=False)
+    elapsed = time.perf_counter() - started
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"basket {' '.join(args)} failed:\n{result.stderr}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10_000, help="variants (default 10000)")
+    parser.add_argument("--contig-length", type=int, default=1_500_000, help="bases per contig (default 1.5 Mb)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(f"basket-reference-benchmark-{args.seed}")
+
+    from basket.program.load import load_program
+    from basket.program.reference import program_reference
+    from basket.program.sequence_checks import check_against_reference
+    from basket.program.window_fetch import decide_windows
+
+    with tempfile.TemporaryDirectory() as scratch:
+        program = Path(scratch) / "program"
+        write_program(program, args.n, seed=args.seed)
+        fasta = Path(scratch) / "genome.fa"
+        contigs = write_genome(fasta, args.contig_length, rng)
+        replace_variants(program, contigs, rng)
+        (program / "reference.yaml").write_text(f"reference:\n  build: GRCh38\n  fasta: {fasta}\n")
+
+        loaded = load_program(program)
+        variants = list(loaded.program.variants)
+        planned = decide_windows(loaded, variants, program_reference(loaded))
+        windows = [(r.window["contig"], r.window["start"], r.window["start"] + len(r.window["sequence"]) - 1)
+                   for _, r in planned if r.window is not None]
+        # Each stage alternates with the baseline, best of REPEATS: other work on the machine moves both alike.
+        baseline, window_stage, verify_stage = [], [], []
+        for _ in range(REPEATS):
+            baseline.append(pyfaidx_alone(fasta, windows))
+            window_stage.append(timed(lambda: decide_windows(loaded, variants, fresh_reference(loaded))))
+        window_command = command("window", str(program), "--all")
+        loaded = load_program(program)
+        check = check_against_reference(loaded, fresh_reference(loaded))
+        assert not check.problems and check.windows_verified == len(windows), check
+        for _ in range(REPEATS):
+            baseline.append(pyfaidx_alone(fasta, windows))
+            verify_stage.append(timed(lambda: check_against_reference(loaded, fresh_reference(loaded))))
+        validate_command = command("validate", str(program))
+        load_seconds = timed(lambda: load_program(program))
+
+    baseline, window_stage, verify_stage = min(baseline), min(window_stage), min(verify_stage)
+    print(f"{args.n:,} variants ({len(windows):,} single-base substitutions with a window) on "
+          f"{len(contigs)} contigs of {args.contig_length:,} bp; reach {loaded.program.editors_reach} bases each side")
+    print(f"pyfaidx alone, same windows        {baseline:7.3f} s")
+    print(f"window stage (decide_windows)      {window_stage:7.3f} s  {window_stage / baseline:5.2f}x pyfaidx")
+    print(f"verify stage (every base checked)  {verify_stage:7.3f} s  {verify_stage / baseline:5.2f}x pyfaidx")
+    print(f"load_program (for reference)       {load_seconds:7.3f} s")
+    print(f"basket window --all (fresh process) {window_command:6.2f} s")
+    print(f"basket validate (fresh process)     {validate_command:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
