@@ -229,9 +229,14 @@ def offtargets_for(directory: Path, variant_id: str, request: OffTargetRequest,
     loaded = load_program(directory)
     program = loaded.program
     variant = _known_variant(directory, program, variant_id)
-    reference = required_reference(loaded, request.fasta)  # the program's reference, or --fasta
-    fasta, build = reference.fasta, request.build or reference.build
-    plan = checked_plan(loaded, reference=reference)
+    # The genome searched: --fasta, else the program's reference. The guide comes from the plan, made on
+    # the program's reference (or on --fasta for a variant without a window, which then needs one).
+    if request.fasta is not None:
+        fasta, build = request.fasta, request.build or (program.reference.build if program.reference else None)
+    else:
+        reference = required_reference(loaded)
+        fasta, build = reference.fasta, request.build or reference.build
+    plan = checked_plan(loaded, request.fasta if variant.window is None else None)
     item = next(v for v in plan.variants if v.variant == variant_id)
     editor = program.editors_by_name[item.editor or program.platform.editor]
     guide = request.guide or (item.guide or {}).get("protospacer")

@@ -25,8 +25,8 @@ _existing_file = click.Path(dir_okay=False, exists=True, path_type=Path)
               help="At most this many bulges (DNA or RNA, one unpaired base each).")
 @click.option("--noncanonical-pams/--canonical-pams-only", default=False, show_default=True,
               help="Also search the editor's weaker PAMs (from the catalogue, with their source).")
-@click.option("--fasta", type=_existing_file, help="Reference FASTA (plain or gzip/bgzip) to search; default: the "
-              "program's `reference:`.")
+@click.option("--fasta", type=_existing_file, help="Genome FASTA (plain or gzip/bgzip) to search; default: the "
+              "program's `reference:`. The guide is the plan's, made on the program's reference.")
 @click.option("--build", help="Reference build recorded in the output header, e.g. GRCh38; default: the program's.")
 @click.option("--vcf", type=_existing_file, help="The patient's VCF: sites their alleles create, change or destroy.")
 @click.option("--sample", help="VCF sample column to use (default: the first).")
