@@ -96,7 +96,7 @@ def test_the_trial_schema_labels_each_variant_by_its_real_reason(programs, tmp_p
     svg = tmp_path / "schema.svg"
     run("picture", str(programs["named"]), "--schema", "-o", str(svg))
     labels = {}
-    for node in re.findall(r'<g id="node\d+" class="node">(.*?)</g>', svg.read_text(), re.S):
+    for node in re.findall(r'<g id="node\d+" class="node">(.*?)</g>', svg.read_text(), re.DOTALL):
         lines = [html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", node)]
         labels[lines[0]] = lines[1:]
     assert {v: labels[v] for v in [*INSIDE, *OUTSIDE]} == {
