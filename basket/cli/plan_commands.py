@@ -26,8 +26,8 @@ from basket.foundation.text_tables import to_csv, to_json, to_markdown, to_table
 
 PLAN_COLUMNS = ("reason_code", "variant", "gene", "disease", "hgvs_c", "change_class", "correction",
                 "classification", "editor", "in_umbrella", "sequence", "reason")
-TABLE_COLUMNS = ("reason_code", "variant", "gene", "change_class", "correction", "classification", "in_umbrella",
-                 "sequence", "reason")
+# The terminal table: the reason code says the class and classification in a word; csv/json/md have all.
+TABLE_COLUMNS = ("reason_code", "variant", "gene", "correction", "in_umbrella", "sequence", "reason")
 
 
 PLAN_FORMATS = {"table": (".txt",), "csv": (".csv",), "json": (".json",), "md": (".md",)}
@@ -115,11 +115,9 @@ def plan_output(plan, fmt: str, with_guides: bool = False, width: int | None = N
     if fmt == "md":
         return to_markdown(rows, PLAN_COLUMNS)
     table = to_table(rows, TABLE_COLUMNS, width, cut=("reason",))
-    footer = f"\n{len(plan.inside)} of {len(plan.variants)} variants inside the umbrella. Reference: {plan.reference}"
-    unverified = len(plan.unverified)
-    if unverified:
-        footer += f"; {unverified} window(s) not verified against a reference"
-    return table + footer + ".\n"
+    unverified = f"; {len(plan.unverified)} window(s) not verified" if plan.unverified else ""
+    return (table + f"\n{len(plan.inside)} of {len(plan.variants)} variants inside the umbrella.\n"
+            f"Reference: {plan.reference}{unverified}.\n")
 
 
 GUIDE_COLUMNS = ("rank", "protospacer", "pam", "strand", "start", "end", "target_position", "in_core_window",

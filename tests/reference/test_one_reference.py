@@ -12,21 +12,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from basket.cli import main
+from tests.reference.conftest import run
 from tests.reference.genome import write_program
 
 INSIDE = {"CPS1-Q335X": ("TGATTCTAAGCAGTAATGAA", "-"), "TESTM-MIRROR": ("TGATTCTAAGCAGTAATGAA", "+")}
 OUTSIDE = {"CPS1-E714X": "transversion", "CPS1-NOPOS": "no_position", "OTC-NOCONTIG": "no_contig",
            "CPS1-DEL": "indel"}
 
-
-def run(*args: str, env: dict[str, str] | None = None, code: int | None = 0):
-    result = CliRunner().invoke(main, list(args), env=env)
-    if code is not None:
-        assert result.exit_code == code, (args, result.output, result.stderr)
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -6,23 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from basket.cli import main
 from tests.editing.conftest import CPS1_WINDOW
+from tests.reference.conftest import run
 from tests.reference.genome import WINDOW_START, write_program
-
-
-def run(*args: str, code: int | None = 0):
-    result = CliRunner().invoke(main, list(args))
-    if code is not None:
-        assert result.exit_code == code, (args, result.output, result.stderr)
-    return result
-
-
-@pytest.fixture
-def program(tmp_path: Path) -> Path:
-    return write_program(tmp_path / "program")
 
 
 def add_window(program: Path, sequence: str = CPS1_WINDOW, extra: str = "") -> None:
@@ -72,7 +59,7 @@ def test_without_a_reference_the_window_is_said_to_be_unverified(program: Path):
     (program / "program.yaml").write_text((program / "program.yaml").read_text().split("reference:")[0])
     result = run("validate", str(program))
     assert "1 sequence window(s) not verified: no reference genome" in result.stdout
-    assert "1 window(s) not verified against a reference" in run("plan", str(program)).stdout
+    assert "Reference: none; 1 window(s) not verified." in run("plan", str(program)).stdout
 
 
 def test_a_checksum_that_no_longer_matches_its_sequence_is_an_error_even_without_a_reference(program: Path):

@@ -8,27 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from basket.cli import main
 from basket.program.load import load_program
 from tests.editing.conftest import CPS1_WINDOW
+from tests.reference.conftest import run
 from tests.reference.genome import WINDOW_START, write_program
 from tests.reference.golden import GOLDEN
-
-
-def run(*args: str, code: int | None = 0):
-    result = CliRunner().invoke(main, list(args))
-    if code is not None:
-        assert result.exit_code == code, (args, result.output, result.stderr)
-    return result
-
-
-@pytest.fixture
-def program(tmp_path: Path) -> Path:
-    return write_program(tmp_path / "program")
 
 
 def test_window_all_writes_the_golden_file(program: Path):
