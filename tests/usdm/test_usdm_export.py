@@ -75,7 +75,7 @@ def test_export_maps_identifiers_products_schedule_and_sources(full: Path) -> No
     assert [i["name"] for i in v["studyInterventions"]] == ["Test ABE platform CPS1-Q335X",
                                                             "Test ABE platform CPS1-Q335X-B"]
     grna = [ing["substance"]["label"] for ing in v["administrableProducts"][1]["ingredients"]]
-    assert grna == ["editor mRNA", "LNP", "test guide B, protospacer TGATTCTAAGCAGTAATGAA"]
+    assert grna == ["editor mRNA", "LNP", "test guide B, protospacer GAGGATGTTGTCCAAGGCAT"]
     doses = v["studyInterventions"][0]["administrations"]
     assert [(a["label"], a["dose"]["value"], a["dose"]["unit"]["standardCode"]["decode"],
              a["route"]["standardCode"]["code"]) for a in doses] == [
