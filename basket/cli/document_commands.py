@@ -85,7 +85,7 @@ def docs(program: Path, fasta: Path | None, out: Path, templates: Path | None, f
             sys.exit(EXIT_BAD_INPUT)
     try:
         with user_template_errors():
-            written = write_site(out, iter_site(loaded, plan, templates, focus, pictures), (program, templates),
+            written = write_site(out, loaded, iter_site(loaded, plan, templates, focus, pictures), (program, templates),
                                  progress=lambda path: click.echo(f"  writing {path}", err=True))
     except GraphvizMissing as error:
         click.echo(f"error: {error} (or pass --no-pictures)", err=True)

@@ -1,28 +1,54 @@
 """The static documentation site of a program (`basket docs PROGRAM -o SITE`).
 
-    index.html              umbrella, disease baskets, readiness, what is still to be provided
+    index.html              umbrella, disease baskets, links to everything below
     overview.html           the master protocol (same HTML as `basket render --format html`)
     appendices/<id>.html    one page per intervention-specific appendix
-    readiness.html          the full readiness matrix (basket.documents.readiness_report)
+    variants/<id>.html      one page per variant, inside the umbrella or not (basket.documents.site_pages)
+    baskets/<id>.html       one page per disease (a basket when the umbrella covers it)
+    evidence/<id>.html      one page per evidence item
+    roster.html, readiness.html, evidence.html, gaps.html
+                            sortable, filterable, paged tables drawn from data/<name>.js
+                            (basket.documents.site_tables, site_assets/table.js)
+    search.html             offline search of every page (MiniSearch, vendored; data/search.js)
     graph.html              the interactive graph viewer (basket.documents.graph_viewer), one self-contained file
     graph/trial-schema.svg  Graphviz pictures, when `dot` is installed (or required with pictures=True)
     graph/program.svg
+    assets/                 site.css, table.js, search.js, minisearch.js
+    manifest.json           sha256 of every file, so `basket verify SITE` checks the site
 
+Pages are plain HTML with a Content-Security-Policy that allows scripts only from the site's own
+files; nothing is loaded from the network, and every page works opened from file://.
 `iter_site` makes the files one document at a time; `write_site` writes them as they come into a
 staging folder swapped in whole.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from basket.plan.umbrella_decision import Plan
 from basket.program.load import LoadedProgram
 
-SITE_INDEX_TEMPLATE = "site/index.html.j2"
+SITE_TEMPLATES = "site/"
 MAX_PICTURE_NODES = 400  # Graphviz pictures of bigger graphs are unreadable and slow; the viewer covers them
+ASSETS = ("site.css", "table.js", "search.js")
+MINISEARCH = "vendor/minisearch.js"
+MINISEARCH_SHA256 = "03c27931eb603af1d3358579e9885eafdb6a2f5fa9929557b3e77d7e99d06d03"  # vendor/README.md
+NAVIGATION = (("overview.html", "Master protocol"), ("roster.html", "Variants"), ("readiness.html", "Readiness"),
+              ("evidence.html", "Evidence"), ("graph.html", "Graph"), ("search.html", "Search"))
+_HEADING = re.compile(r"^#{1,4} +(.+?) *$", re.MULTILINE)
+
+Files = Iterator[tuple[str, bytes | Iterator[bytes]]]
+
+
+@cache
+def site_asset(name: str) -> bytes:
+    return resources.files("basket.documents").joinpath("site_assets").joinpath(name).read_bytes()
 
 
 def iter_site(
@@ -31,34 +57,80 @@ def iter_site(
     templates: Path | None = None,
     focus: str | None = None,
     pictures: bool | None = None,
-) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
+) -> Files:
     """The site's files as (path, bytes), one document at a time (as `basket render` makes them),
-    index.html last: it lists what every page still lacks. The two pages that grow with the program
-    (readiness.html, index.html) come as an iterator of pieces, so they never exist whole."""
-    from basket.documents.graph_viewer import viewer_html
-    from basket.documents.graphviz_pictures import dot_executable, graph_picture
-    from basket.documents.output_formats import html_text
-    from basket.documents.readiness_report import html_pieces as readiness_html
-    from basket.documents.rendering import iter_documents, markdown_document
-    from basket.documents.template_environment import make_templates, render_chunks
-    from basket.evidence.readiness_rules import assess
-    from basket.foundation.garbage_collector import collector_skips_existing
-    from basket.graph.build import program_graph
+    index.html last. Pages that grow with the program come as pieces, so none exists whole."""
+    from basket.documents.template_environment import make_templates
 
     environments = make_templates(templates)
-    overview: dict[str, Any] = {}
-    gaps: list[tuple[str, str]] = []
-    drawn: list[str] = []
+    page = _PageMaker(environments.html, loaded)
+    documents = _DocumentsSeen()
+    yield from _documents(loaded, plan, environments, pictures, documents)
+    yield from _graph_files(loaded, plan, focus, pictures, documents.drawn)
+    from basket.evidence.readiness_rules import assess
+
+    report = assess(loaded, plan)
+    yield from _pages(loaded, plan, report, page)
+    yield from _tables(loaded, plan, report, documents.gaps, page)
+    yield "data/search.js", _search_data(loaded, plan, documents.headings)
+    yield "search.html", page.render("search", "", title="Search")
+    for name in ASSETS:
+        yield f"assets/{name}", site_asset(name)
+    yield "assets/minisearch.js", _minisearch()
+    yield "index.html", page.render("index", "", title="Home",
+                                    **site_context(loaded, plan, report, documents.gaps, sorted(documents.drawn)))
+
+
+class _DocumentsSeen:
+    """What the site keeps from the protocol documents once they are written."""
+
+    def __init__(self) -> None:
+        self.gaps: list[tuple[str, str]] = []
+        self.drawn: list[str] = []
+        self.headings: list[tuple[str, str]] = []
+
+
+def _documents(loaded: LoadedProgram, plan: Plan, environments: Any, pictures: bool | None,
+               seen: _DocumentsSeen) -> Files:
+    """The overview and every appendix, as `basket render --format html` makes them, with site navigation."""
+    from basket.documents.output_formats import html_text
+    from basket.documents.rendering import iter_documents, markdown_document
+    from basket.foundation.garbage_collector import collector_skips_existing
+
     with collector_skips_existing():
         for doc in iter_documents(loaded, plan, None, pictures):
             doc = markdown_document(environments, doc)
             yield f"{doc.stem}.html", html_text(environments, doc, _navigation(doc)).encode("utf-8")
             for path, data in doc.assets.items():
-                drawn.append(path)
+                seen.drawn.append(path)
                 yield path, data
-            if doc.kind == "overview":  # keep what the index shows, not the whole (large) context
-                overview = {key: doc.context[key] for key in ("umbrella", "counts", "baskets")}
-            gaps += [(doc.stem, what) for what in doc.gaps]
+            if doc.kind == "overview":
+                seen.headings = [("overview.html", _plain(title)) for title in _HEADING.findall(doc.markdown)]
+            seen.gaps += [(doc.stem, what) for what in doc.gaps]
+
+
+def _plain(markdown_heading: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown_heading)
+
+
+def _navigation(doc: Any) -> list[dict[str, str]]:
+    up = "../" * doc.stem.count("/")
+    nav = [{"href": f"{up}index.html", "label": "Site index"}]
+    if doc.kind == "appendix":
+        from basket.documents.site_pages import variant_href
+
+        nav.append({"href": f"{up}overview.html", "label": "Master protocol"})
+        nav.append({"href": f"{up}{variant_href(doc.context['variant']['id'])}", "label": "Variant page"})
+    nav += [{"href": f"{up}graph.html", "label": "Graph"}, {"href": f"{up}search.html", "label": "Search"}]
+    return nav
+
+
+def _graph_files(loaded: LoadedProgram, plan: Plan, focus: str | None, pictures: bool | None,
+                 drawn: list[str]) -> Files:
+    from basket.documents.graph_viewer import viewer_html
+    from basket.documents.graphviz_pictures import dot_executable, graph_picture
+    from basket.graph.build import program_graph
+
     graph = program_graph(loaded, plan)
     if (pictures or (pictures is None and dot_executable() is not None)) and graph.number_of_nodes() <= MAX_PICTURE_NODES:
         drawn.append("graph/program.svg")
@@ -66,56 +138,128 @@ def iter_site(
     umbrella = loaded.program.umbrella
     title = umbrella.short_title or umbrella.title
     yield "graph.html", viewer_html(graph, title=f"{title} — program graph", focus=focus)
-    del graph  # a quarter of a GiB at 100,000 variants; the pages below do not need it
-    report = assess(loaded, plan)
-    yield "readiness.html", readiness_html(report)
-    context = site_context(loaded, plan, overview, gaps, report, sorted(drawn))
-    yield "index.html", render_chunks(environments.html.get_template(SITE_INDEX_TEMPLATE), context)
+    # the graph is a quarter of a GiB at 100,000 variants; the pages after it do not need it
 
 
-def _navigation(doc: Any) -> list[dict[str, str]]:
-    up = "../" * doc.stem.count("/")
-    nav = [{"href": f"{up}index.html", "label": "Site index"}, {"href": f"{up}graph.html", "label": "Graph"}]
-    if doc.kind == "appendix":
-        nav.insert(1, {"href": f"{up}overview.html", "label": "Master protocol"})
-    return nav
+class _PageMaker:
+    """Renders the site's own pages (`templates/site/NAME.html.j2`) inside the common layout."""
+
+    def __init__(self, environment: Any, loaded: LoadedProgram) -> None:
+        umbrella = loaded.program.umbrella
+        self.environment = environment
+        self.site = {"title": umbrella.short_title or umbrella.title,
+                     "nav": [{"href": href, "label": label} for href, label in NAVIGATION]}
+
+    def render(self, template: str, root: str, **context: Any) -> bytes:
+        """`context` holds the page's `title` and what its template shows."""
+        page = self.environment.get_template(f"{SITE_TEMPLATES}{template}.html.j2")
+        return page.render(site=self.site, root=root, **context).encode("utf-8")
 
 
-def site_context(loaded: LoadedProgram, plan: Plan, overview: dict[str, Any], gaps: list[tuple[str, str]],
-                 report: Any, pictures: list[str]) -> dict[str, Any]:
+def _pages(loaded: LoadedProgram, plan: Plan, report: Any, page: _PageMaker) -> Files:
+    from basket.documents.site_pages import basket_page, evidence_page, page_name, variant_page
+
+    program = loaded.program
+    verdicts = {v.variant: v for v in report.variants}
+    for item in plan.variants:
+        context = variant_page(program, item, verdicts.get(item.variant), report.documents)
+        yield f"variants/{page_name(item.variant)}.html", page.render("variant", "../", **context)
+    for disease in program.diseases:
+        context = basket_page(program, plan.variants, disease)
+        yield f"baskets/{page_name(disease.id)}.html", page.render("basket", "../", **context)
+    for evidence in program.evidence:
+        context = evidence_page(program, evidence, report.documents)
+        yield f"evidence/{page_name(evidence.id)}.html", page.render("evidence", "../", **context)
+
+
+def _tables(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tuple[str, str]], page: _PageMaker) -> Files:
+    """Each table's data file, then its page; one table is in memory at a time."""
+    from basket.documents import site_tables as tables
+    from basket.evidence.readiness_rules import COMMON_RULE, RULES
+
+    program = loaded.program
+    passing = sum(1 for v in report.variants if v.gate.passed)
+    blocking = len(report.blocking)
+    made = (
+        ("roster", "Variant roster", tables.ROSTER, tables.roster_rows(plan),
+         [f"Every variant of the program, inside the umbrella or not, with the plan's decision and its reason "
+          f"({len(plan.variants)} variants)."], {}),
+        ("readiness", "Readiness matrix", tables.READINESS, tables.readiness_rows(plan, report),
+         [f"{passing} of {len(report.variants)} variants pass the entry gate (elements 1–4 met, platform-correctable, "
+          "disease covered, adequate natural history).", *report.warnings],
+         {"rules": [{"element": n, "title": r.title, "text": r.text} for n, r in RULES.items()],
+          "common_rule": COMMON_RULE,
+          "links": [{"href": "readiness.html#gate=blocking",
+                     "label": f"{blocking} variants must pass the gate (marked for submission or submitted) and do "
+                              "not: show them"}] if blocking else []}),
+        ("evidence", "Evidence", tables.EVIDENCE, tables.evidence_rows(program),
+         ["Every evidence item of the program, with the plausible-mechanism element it counts for."], {}),
+        ("gaps", "To be provided", tables.GAPS, tables.gap_rows(gaps),
+         ["What the documents still mark \"to be provided\", by document."], {}),
+    )
+    for name, heading, columns, rows, intro, extra in made:
+        data = tables.table_data(name, columns, rows)
+        count = len(data["rows"])
+        yield f"data/{name}.js", tables.data_script("basketTable", data)
+        del data
+        context = {"title": heading, "heading": heading, "intro": intro, "data": f"data/{name}.js", "rows": count, "links": [],
+                   "rules": [], "common_rule": "", **extra}
+        yield f"{name}.html", page.render("table", "", **context)
+
+
+def _search_data(loaded: LoadedProgram, plan: Plan, headings: list[tuple[str, str]]) -> bytes:
+    from basket.documents.site_tables import data_script, search_documents
+
+    return data_script("basketSearch", search_documents(loaded.program, plan, headings))
+
+
+def _minisearch() -> bytes:
+    import hashlib
+
+    data = site_asset(MINISEARCH)
+    if hashlib.sha256(data).hexdigest() != MINISEARCH_SHA256:
+        raise RuntimeError("basket/documents/site_assets/vendor/minisearch.js differs from the vendored release")
+    return data
+
+
+def site_context(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tuple[str, str]],
+                 pictures: list[str]) -> dict[str, Any]:
+    """What index.html shows: a summary and links, never a list that grows with the variants."""
+    from basket.documents.site_pages import basket_href, table_href
+
     program = loaded.program
     umbrella = program.umbrella
-    readiness = {v.variant: v for v in report.variants}
+    covered = set(umbrella.diseases)
+    baskets = []
+    for disease_id in umbrella.diseases:
+        disease = program.diseases_by_id[disease_id]
+        members = [item for item in plan.variants if item.disease == disease_id]
+        baskets.append({"id": disease.id, "name": disease.name, "genes": ", ".join(disease.genes),
+                        "members": len(members), "inside": sum(item.in_umbrella for item in members),
+                        "href": basket_href(disease.id), "roster": table_href("roster", disease=disease.name),
+                        "readiness": table_href("readiness", disease=disease.name)})
     return {
-        "umbrella": overview["umbrella"],
+        "umbrella": {"title": umbrella.title, "id": umbrella.id, "protocol_version": umbrella.protocol_version,
+                     "sponsor": umbrella.sponsor},
+        "registry": umbrella.registry,
         "platform": {"name": program.platform.name, "modality": program.platform.modality},
-        "counts": overview["counts"],
-        "baskets": [{"id": b["id"], "name": b["name"], "genes": b["genes"], "members": b["members"],
-                     "inside": b["inside"]} for b in overview["baskets"]],
-        "variants": [
-            {
-                "id": item.variant, "gene": item.gene, "disease": item.disease_name or "—",
-                "in_umbrella": item.in_umbrella, "reason": item.reason,
-                "page": f"appendices/{item.variant}.html" if item.in_umbrella else "",
-                "elements": [{"number": n, "status": e.status, "label": e.label}
-                             for n, e in sorted(readiness[item.variant].elements.items())]
-                if item.variant in readiness else [],
-                "gate": ("passes" if readiness[item.variant].gate.passed else "fails")
-                if item.variant in readiness else "—",
-            }
-            for item in plan.variants
-        ],
-        "gaps": [{"document": stem, "what": what} for stem, what in gaps],
+        "counts": {"variants": len(plan.variants), "inside": len(plan.inside), "outside": len(plan.outside),
+                   "evidence": len(program.evidence), "gaps": len(gaps)},
+        "readiness": {"passing": sum(1 for v in report.variants if v.gate.passed), "blocking": len(report.blocking),
+                      "blocking_href": table_href("readiness", gate="blocking")},
+        "baskets": baskets,
+        "others": [{"name": d.name, "href": basket_href(d.id)} for d in program.diseases if d.id not in covered],
         "pictures": [path for path in pictures if path.endswith(".svg")],
-        "title": umbrella.short_title or umbrella.title,
     }
 
 
-def write_site(out: Path, files: Iterable[tuple[str, bytes | Iterable[bytes]]],
+def write_site(out: Path, loaded: LoadedProgram, files: Iterable[tuple[str, bytes | Iterable[bytes]]],
                inputs: Iterable[Path | None] = (), progress: Callable[[str], None] | None = None) -> int:
-    """Write the files into `out` as they come (replaced whole, or left as it was if anything fails);
-    return how many were written. `out` must not be, hold or lie inside any of `inputs` (the program,
-    the templates). `progress` is told each path as it is written."""
+    """Write the files into `out` (replaced whole, or left as it was if anything fails) with a
+    manifest.json of their sha256, as `basket render` writes one; return how many files were written.
+    `out` must not be, hold or lie inside any of `inputs` (the program, the templates). `progress` is
+    told each path as it is written."""
+    from basket.changes.manifest import MANIFEST_NAME, build_manifest
     from basket.foundation.atomic_output import replace_directory
     from basket.foundation.background_writer import BackgroundWriter
 
@@ -127,4 +271,8 @@ def write_site(out: Path, files: Iterable[tuple[str, bytes | Iterable[bytes]]],
                 writer.write(path, data)
             else:
                 writer.write_pieces(path, data)
-        return len(writer.hashes())
+        hashes = writer.hashes()
+        umbrella = loaded.program.umbrella
+        meta = {"kind": "site", "umbrella": umbrella.id, "protocol_version": umbrella.protocol_version}
+        (staging / MANIFEST_NAME).write_bytes(build_manifest(loaded.inputs, hashes, meta))
+        return len(hashes) + 1
