@@ -72,7 +72,8 @@ def subject_link(subject: str, program: Program) -> dict[str, str]:
 
 
 def variant_page(program: Program, item: VariantPlan, verdict: VariantReadiness | None,
-                 flags: dict[str, DocumentFlag]) -> dict[str, Any]:
+                 flags: dict[str, DocumentFlag], cited: dict[str, str]) -> dict[str, Any]:
+    """`cited`: `cited_links(program)`."""
     variant = program.variants_by_id[item.variant]
     disease = program.diseases_by_id.get(item.disease) if item.disease else None
     own = program.evidence_for(f"variant:{variant.id}")
@@ -90,7 +91,7 @@ def variant_page(program: Program, item: VariantPlan, verdict: VariantReadiness 
                  "reason": item.reason},
         "guides": [_guide(guide) for guide in (item.guides or ([item.guide] if item.guide else []))[:MAX_GUIDES]],
         "more_guides": max(0, len(item.guides) - MAX_GUIDES),
-        "readiness": _readiness(verdict),
+        "readiness": _readiness(verdict, cited),
         "evidence": [_evidence_row(e) for e in sorted(own, key=lambda e: (e.element, e.id))],
         "shared_evidence": _shared_evidence(program, variant.gene, item.disease),
         "patients": [
@@ -130,7 +131,15 @@ def _guide(guide: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _readiness(verdict: VariantReadiness | None) -> dict[str, Any] | None:
+def cited_links(program: Program) -> dict[str, str]:
+    """Where each name a readiness verdict cites is shown: an evidence item's page, or for a
+    natural-history entry (element 3) its disease's page. Built once for every variant page."""
+    links = {h.id: f"{basket_href(d.id)}#natural-history" for d in program.diseases for h in d.natural_history}
+    links.update((e.id, evidence_href(e.id)) for e in program.evidence)
+    return links
+
+
+def _readiness(verdict: VariantReadiness | None, links: dict[str, str]) -> dict[str, Any] | None:
     if verdict is None:
         return None
     return {
@@ -140,7 +149,7 @@ def _readiness(verdict: VariantReadiness | None) -> dict[str, Any] | None:
         "elements": [
             {"number": n, "title": e.title, "status": e.status, "label": e.label, "missing": e.missing,
              "flags": e.flags, "rule": RULES[n].text,
-             "evidence": [{"id": ev, "href": evidence_href(ev)} for ev in e.evidence]}
+             "evidence": [{"id": ev, "href": links.get(ev, "")} for ev in e.evidence]}
             for n, e in sorted(verdict.elements.items())
         ],
     }

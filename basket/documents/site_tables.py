@@ -25,12 +25,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from basket.documents.site_pages import appendix_href, basket_href, evidence_href, page_name, subject_link, variant_href
+from basket.documents.site_pages import appendix_href, basket_href, evidence_href, subject_link, variant_href
 from basket.evidence.readiness_rules import RULES, STATUS_LABELS, Readiness
 from basket.plan.umbrella_decision import Plan
 from basket.program.model import ELEMENTS, Program
-
-TABLES = ("roster", "readiness", "evidence", "gaps")
 
 
 @dataclass(frozen=True)
@@ -93,7 +91,7 @@ def data_script(variable: str, data: object) -> bytes:
     """A data file for `<script src>`: assigns the JSON to `window.<variable>`."""
     from basket.documents.graph_viewer import script_json
 
-    return f"window.{variable} = {script_json(data)};\n".encode("utf-8")
+    return f"window.{variable} = {script_json(data)};\n".encode()
 
 
 def roster_rows(plan: Plan) -> Iterator[tuple[Any, ...]]:
@@ -144,6 +142,3 @@ def search_documents(program: Program, plan: Plan, headings: Iterable[tuple[str,
                           ""])
     return {"documents": documents}
 
-
-__all__ = ["TABLES", "Column", "data_script", "evidence_rows", "gap_rows", "page_name", "readiness_rows",
-           "roster_rows", "search_documents", "table_data"]

@@ -31,6 +31,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
+
 from basket.plan.umbrella_decision import Plan
 from basket.program.load import LoadedProgram
 
@@ -61,27 +63,23 @@ def iter_site(
     """The site's files as (path, bytes), one document at a time (as `basket render` makes them),
     index.html last. Pages that grow with the program come as pieces, so none exists whole."""
     from basket.documents.template_environment import make_templates
-
-    environments = make_templates(templates)
-    page = _PageMaker(environments.html, loaded)
-    documents = _DocumentsSeen()
-    yield from _documents(loaded, plan, environments, pictures, documents)
-    yield from _graph_files(loaded, plan, focus, pictures, documents.drawn)
     from basket.evidence.readiness_rules import assess
 
+    environments = make_templates(templates)
+    page = PageMaker(environments.html, loaded)
+    documents = DocumentsSeen()
+    yield from document_files(loaded, plan, environments, pictures, documents)
+    yield from graph_files(loaded, plan, focus, pictures, documents.drawn)
     report = assess(loaded, plan)
-    yield from _pages(loaded, plan, report, page)
-    yield from _tables(loaded, plan, report, documents.gaps, page)
-    yield "data/search.js", _search_data(loaded, plan, documents.headings)
-    yield "search.html", page.render("search", "", title="Search")
-    for name in ASSETS:
-        yield f"assets/{name}", site_asset(name)
-    yield "assets/minisearch.js", _minisearch()
+    yield from page_files(loaded, plan, report, page)
+    yield from table_files(loaded, plan, report, documents.gaps, page)
+    yield from search_files(loaded, plan, documents.headings, page)
+    yield from asset_files()
     yield "index.html", page.render("index", "", title="Home",
                                     **site_context(loaded, plan, report, documents.gaps, sorted(documents.drawn)))
 
 
-class _DocumentsSeen:
+class DocumentsSeen:
     """What the site keeps from the protocol documents once they are written."""
 
     def __init__(self) -> None:
@@ -90,8 +88,8 @@ class _DocumentsSeen:
         self.headings: list[tuple[str, str]] = []
 
 
-def _documents(loaded: LoadedProgram, plan: Plan, environments: Any, pictures: bool | None,
-               seen: _DocumentsSeen) -> Files:
+def document_files(loaded: LoadedProgram, plan: Plan, environments: Any, pictures: bool | None,
+                   seen: DocumentsSeen) -> Files:
     """The overview and every appendix, as `basket render --format html` makes them, with site navigation."""
     from basket.documents.output_formats import html_text
     from basket.documents.rendering import iter_documents, markdown_document
@@ -125,8 +123,8 @@ def _navigation(doc: Any) -> list[dict[str, str]]:
     return nav
 
 
-def _graph_files(loaded: LoadedProgram, plan: Plan, focus: str | None, pictures: bool | None,
-                 drawn: list[str]) -> Files:
+def graph_files(loaded: LoadedProgram, plan: Plan, focus: str | None, pictures: bool | None,
+                drawn: list[str]) -> Files:
     from basket.documents.graph_viewer import viewer_html
     from basket.documents.graphviz_pictures import dot_executable, graph_picture
     from basket.graph.build import program_graph
@@ -141,12 +139,13 @@ def _graph_files(loaded: LoadedProgram, plan: Plan, focus: str | None, pictures:
     # the graph is a quarter of a GiB at 100,000 variants; the pages after it do not need it
 
 
-class _PageMaker:
+class PageMaker:
     """Renders the site's own pages (`templates/site/NAME.html.j2`) inside the common layout."""
 
     def __init__(self, environment: Any, loaded: LoadedProgram) -> None:
         umbrella = loaded.program.umbrella
         self.environment = environment
+        environment.filters["identifiers"] = escape  # becomes identifier links with the documents' linking
         self.site = {"title": umbrella.short_title or umbrella.title,
                      "nav": [{"href": href, "label": label} for href, label in NAVIGATION]}
 
@@ -156,13 +155,15 @@ class _PageMaker:
         return page.render(site=self.site, root=root, **context).encode("utf-8")
 
 
-def _pages(loaded: LoadedProgram, plan: Plan, report: Any, page: _PageMaker) -> Files:
-    from basket.documents.site_pages import basket_page, evidence_page, page_name, variant_page
+def page_files(loaded: LoadedProgram, plan: Plan, report: Any, page: PageMaker) -> Files:
+    """A page per variant, per disease and per evidence item."""
+    from basket.documents.site_pages import basket_page, cited_links, evidence_page, page_name, variant_page
 
     program = loaded.program
     verdicts = {v.variant: v for v in report.variants}
+    cited = cited_links(program)
     for item in plan.variants:
-        context = variant_page(program, item, verdicts.get(item.variant), report.documents)
+        context = variant_page(program, item, verdicts.get(item.variant), report.documents, cited)
         yield f"variants/{page_name(item.variant)}.html", page.render("variant", "../", **context)
     for disease in program.diseases:
         context = basket_page(program, plan.variants, disease)
@@ -172,7 +173,7 @@ def _pages(loaded: LoadedProgram, plan: Plan, report: Any, page: _PageMaker) -> 
         yield f"evidence/{page_name(evidence.id)}.html", page.render("evidence", "../", **context)
 
 
-def _tables(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tuple[str, str]], page: _PageMaker) -> Files:
+def table_files(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tuple[str, str]], page: PageMaker) -> Files:
     """Each table's data file, then its page; one table is in memory at a time."""
     from basket.documents import site_tables as tables
     from basket.evidence.readiness_rules import COMMON_RULE, RULES
@@ -182,11 +183,11 @@ def _tables(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tuple[str
     blocking = len(report.blocking)
     made = (
         ("roster", "Variant roster", tables.ROSTER, tables.roster_rows(plan),
-         [f"Every variant of the program, inside the umbrella or not, with the plan's decision and its reason "
-          f"({len(plan.variants)} variants)."], {}),
+         [(f"Every variant of the program, inside the umbrella or not, with the plan's decision and its reason "
+          f"({len(plan.variants)} variants).")], {}),
         ("readiness", "Readiness matrix", tables.READINESS, tables.readiness_rows(plan, report),
-         [f"{passing} of {len(report.variants)} variants pass the entry gate (elements 1–4 met, platform-correctable, "
-          "disease covered, adequate natural history).", *report.warnings],
+         [(f"{passing} of {len(report.variants)} variants pass the entry gate (elements 1–4 met, platform-correctable, "
+          "disease covered, adequate natural history)."), *report.warnings],
          {"rules": [{"element": n, "title": r.title, "text": r.text} for n, r in RULES.items()],
           "common_rule": COMMON_RULE,
           "links": [{"href": "readiness.html#gate=blocking",
@@ -207,19 +208,23 @@ def _tables(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tuple[str
         yield f"{name}.html", page.render("table", "", **context)
 
 
-def _search_data(loaded: LoadedProgram, plan: Plan, headings: list[tuple[str, str]]) -> bytes:
+def search_files(loaded: LoadedProgram, plan: Plan, headings: list[tuple[str, str]], page: PageMaker) -> Files:
     from basket.documents.site_tables import data_script, search_documents
 
-    return data_script("basketSearch", search_documents(loaded.program, plan, headings))
+    yield "data/search.js", data_script("basketSearch", search_documents(loaded.program, plan, headings))
+    yield "search.html", page.render("search", "", title="Search")
 
 
-def _minisearch() -> bytes:
+def asset_files() -> Files:
+    """The site's stylesheet and scripts, the vendored MiniSearch checked against its release's sha256."""
     import hashlib
 
-    data = site_asset(MINISEARCH)
-    if hashlib.sha256(data).hexdigest() != MINISEARCH_SHA256:
+    for name in ASSETS:
+        yield f"assets/{name}", site_asset(name)
+    minisearch = site_asset(MINISEARCH)
+    if hashlib.sha256(minisearch).hexdigest() != MINISEARCH_SHA256:
         raise RuntimeError("basket/documents/site_assets/vendor/minisearch.js differs from the vendored release")
-    return data
+    yield "assets/minisearch.js", minisearch
 
 
 def site_context(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tuple[str, str]],

@@ -82,10 +82,6 @@ def _environment(user_templates: Path | None, language: str) -> jinja2.Environme
     )
     env.filters["cell"] = markdown_cell
     env.filters["raw"] = markdown_raw
-    if language == "html":
-        from basket.documents.identifier_links import link_identifiers
-
-        env.filters["identifiers"] = link_identifiers
     return env
 
 

@@ -31,7 +31,7 @@
       fuzzy: function (term) { return term.length > 5 ? 0.15 : false; }
     }
   });
-  var ready = false, timing = { index: 0, query: 0 };
+  var ready = false, timing = { index: 0, query: 0, searchable: 0 };
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -81,6 +81,7 @@
   box.value = new URLSearchParams(location.search).get("q") || "";
   box.addEventListener("input", search);
   status.textContent = "Indexing " + number(documents.length) + " pages…";
+  timing.firstRender = performance.now();
   var started = performance.now();
   var positions = new Array(documents.length);
   for (var i = 0; i < documents.length; i++) positions[i] = i;
@@ -88,6 +89,7 @@
     timing.index = performance.now() - started;
     ready = true;
     show(box.value.trim());
+    timing.searchable = performance.now() + (list.offsetHeight * 0); // from navigation start, results laid out
     document.documentElement.dataset.ready = "true";
   });
   window.basketSearchView = {
