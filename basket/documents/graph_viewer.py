@@ -6,7 +6,10 @@ beside it), `viewer.js` and `viewer.css`, and embeds the graph as JSON in a
 \\u003c, \\u003e and \\u0026, so no label can close the element. A
 Content-Security-Policy allows only the two inline scripts, by hash: even an
 injected handler would not run. The page opens at ±`hops` around `focus`
-(default: the umbrella node) and draws at most `limit` nodes at a time.
+(default: the umbrella node, or for a graph of more than `limit` nodes an
+overview counted per basket) and draws at most `limit` nodes at a time; the
+depth, the node kinds shown and the focus are chosen in the page, and the URL
+fragment (`#node=variant:X&depth=2`, `#overview`) names what is shown.
 """
 
 from __future__ import annotations
@@ -35,7 +38,10 @@ def _asset(name: str) -> str:
 
 
 def graph_data(graph: nx.MultiDiGraph, focus: str | None = None, hops: int = DEFAULT_HOPS,
-               limit: int = DEFAULT_LIMIT) -> dict:
+               limit: int = DEFAULT_LIMIT, back: str | None = None, pages: dict[str, str] | None = None) -> dict:
+    """What viewer.js reads. Without a `focus`, a graph of more than `limit` nodes opens on the
+    overview (variants, patients and evidence counted per basket). `back`: the site's index page;
+    `pages`: node kind -> folder of the site's page for each node of that kind."""
     ids = list(graph.nodes)
     index = {node: i for i, node in enumerate(ids)}
     nodes = []
@@ -44,9 +50,11 @@ def graph_data(graph: nx.MultiDiGraph, focus: str | None = None, hops: int = DEF
         nodes.append({"id": str(node), "kind": str(attrs.get("kind", "other")),
                       "label": _text(attrs.get("label", node)), "attrs": extra})
     edges = [[index[s], index[t], str(attrs.get("rel", ""))] for s, t, attrs in graph.edges(data=True)]
+    overview = focus is None and len(ids) > limit
     if focus is None:
         focus = next((n for n in ids if graph.nodes[n].get("kind") == "umbrella"), ids[0] if ids else "")
-    return {"focus": focus, "hops": hops, "limit": limit, "colours": KIND_COLOURS, "nodes": nodes, "edges": edges}
+    return {"focus": focus, "hops": hops, "limit": limit, "colours": KIND_COLOURS, "nodes": nodes, "edges": edges,
+            "overview": overview, "back": back or "", "pages": pages or {}}
 
 
 def _text(value: object) -> str:
@@ -75,13 +83,14 @@ def _hash(source: str) -> str:
 
 
 def viewer_html(graph: nx.MultiDiGraph, title: str | None = None, focus: str | None = None,
-                hops: int = DEFAULT_HOPS, limit: int = DEFAULT_LIMIT) -> bytes:
+                hops: int = DEFAULT_HOPS, limit: int = DEFAULT_LIMIT, back: str | None = None,
+                pages: dict[str, str] | None = None) -> bytes:
     cytoscape = _inline_script(_asset("vendor/cytoscape.min.js"))
     viewer = _inline_script(_asset("viewer.js"))
     values = {
         "TITLE": html.escape(title or str(graph.graph.get("name", "Program graph"))),
         "CSS": _asset("viewer.css"),
-        "DATA": script_json(graph_data(graph, focus, hops, limit)),
+        "DATA": script_json(graph_data(graph, focus, hops, limit, back, pages)),
         "CYTOSCAPE": cytoscape,
         "VIEWER": viewer,
         "SCRIPT_HASHES": f"{_hash(cytoscape)} {_hash(viewer)}",

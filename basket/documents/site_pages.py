@@ -17,6 +17,8 @@ from basket.evidence.readiness_rules import RULES, VariantReadiness
 from basket.plan.umbrella_decision import VariantPlan
 from basket.program.model import ELEMENTS, Disease, Evidence, Program
 
+# the folder of the page of a graph node of each kind (graph node ids are "<kind>:<id>")
+PAGE_FOLDERS = {"variant": "variants/", "basket": "baskets/", "disease": "baskets/", "evidence": "evidence/"}
 MAX_GUIDES = 10  # guides listed on a variant page, best first (the plan ranks them)
 GRAPH_DEPTH = 2
 
@@ -235,3 +237,23 @@ def evidence_page(program: Program, e: Evidence, flags: dict[str, DocumentFlag])
         "supports": supports,
         "graph": graph_href(f"evidence:{e.id}", 1),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# What the graph viewer shows of a variant
+
+
+def variant_summary(item: VariantPlan, verdict: VariantReadiness | None) -> dict[str, str]:
+    """The plan's correction, best guide and readiness of a variant, as node attributes for the graph
+    viewer (the graph already holds its classification and whether it is in the umbrella)."""
+    summary = {"correction": item.correction or "none"}
+    guide = item.guide
+    if guide:
+        window = "core" if guide.get("in_core_window") else "extended"
+        summary["best guide"] = (f"{guide['protospacer']} {guide['pam']} ({guide['strand']} strand, position "
+                                 f"{guide['target_position']}, {window} window, {len(guide.get('bystanders', []))} "
+                                 "bystanders)")
+    if verdict is not None:
+        summary["readiness"] = " · ".join(f"E{n} {e.label}" for n, e in sorted(verdict.elements.items()))
+        summary["gate"] = ("passes" if verdict.gate.passed else "fails") + (" (must pass)" if verdict.must_pass else "")
+    return summary

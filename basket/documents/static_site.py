@@ -69,8 +69,8 @@ def iter_site(
     page = PageMaker(environments.html, loaded)
     documents = DocumentsSeen()
     yield from document_files(loaded, plan, environments, pictures, documents)
-    yield from graph_files(loaded, plan, focus, pictures, documents.drawn)
     report = assess(loaded, plan)
+    yield from graph_files(loaded, plan, report, focus, pictures, documents.drawn)
     yield from page_files(loaded, plan, report, page)
     yield from table_files(loaded, plan, report, documents.gaps, page)
     yield from search_files(loaded, plan, documents.headings, page)
@@ -123,19 +123,26 @@ def _navigation(doc: Any) -> list[dict[str, str]]:
     return nav
 
 
-def graph_files(loaded: LoadedProgram, plan: Plan, focus: str | None, pictures: bool | None,
+def graph_files(loaded: LoadedProgram, plan: Plan, report: Any, focus: str | None, pictures: bool | None,
                 drawn: list[str]) -> Files:
+    """The viewer (each variant node shows its plan, best guide and readiness; each node links to its
+    page) and, for a small program, the Graphviz picture of the whole graph."""
     from basket.documents.graph_viewer import viewer_html
     from basket.documents.graphviz_pictures import dot_executable, graph_picture
-    from basket.graph.build import program_graph
+    from basket.documents.site_pages import PAGE_FOLDERS, variant_summary
+    from basket.graph.build import node_id, program_graph
 
     graph = program_graph(loaded, plan)
     if (pictures or (pictures is None and dot_executable() is not None)) and graph.number_of_nodes() <= MAX_PICTURE_NODES:
         drawn.append("graph/program.svg")
         yield "graph/program.svg", graph_picture(graph, "svg")
+    verdicts = {v.variant: v for v in report.variants}
+    for item in plan.variants:
+        graph.nodes[node_id("variant", item.variant)].update(variant_summary(item, verdicts.get(item.variant)))
     umbrella = loaded.program.umbrella
     title = umbrella.short_title or umbrella.title
-    yield "graph.html", viewer_html(graph, title=f"{title} — program graph", focus=focus)
+    yield "graph.html", viewer_html(graph, title=f"{title} — program graph", focus=focus, back="index.html",
+                                    pages=PAGE_FOLDERS)
     # the graph is a quarter of a GiB at 100,000 variants; the pages after it do not need it
 
 

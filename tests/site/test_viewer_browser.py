@@ -119,3 +119,77 @@ def test_ten_thousand_nodes_stay_responsive(browser, tmp_path):
           f"search {search:.0f} ms, refocus {refocus:.0f} ms")
     assert load < 15 and search < 500 and refocus < 2000
     assert console_errors(browser) == []
+
+
+def _site_graph(tmp_path: Path) -> Path:
+    """graph.html as `basket docs` writes it for the fixture program (variant details, page links)."""
+    from click.testing import CliRunner
+
+    from basket.cli import main
+
+    out = tmp_path / "site"
+    assert CliRunner().invoke(main, ["docs", str(FIXTURE), "-o", str(out), "--no-pictures"]).exit_code == 0
+    return out / "graph.html"
+
+
+def test_depth_kinds_edge_labels_and_deep_links(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    path = _write(tmp_path, _fixture_graph())
+    browser.get(path.resolve().as_uri() + "#node=variant:CPS1-Q335X&depth=1")
+    viewer = "window.basketViewer"
+    assert browser.execute_script(f"return {viewer}.cy.$('node.centre').data('label')") == "CPS1-Q335X"
+    one_hop = browser.execute_script(f"return {viewer}.cy.nodes().length")
+    assert "within 1 hop of CPS1-Q335X" in browser.find_element(By.ID, "status").text
+    Select(browser.find_element(By.ID, "depth")).select_by_value("2")
+    assert browser.execute_script(f"return {viewer}.cy.nodes().length") > one_hop
+    assert browser.execute_script("return location.hash") == "#node=variant%3ACPS1-Q335X&depth=2"
+    rels = browser.execute_script(f"return {viewer}.cy.edges().map(e => [e.data('rel'), e.style('label')])")
+    assert rels and all(rel == label for rel, label in rels) and {"member_of", "in_gene"} <= {r for r, _ in rels}
+    kinds = lambda: set(browser.execute_script(f"return {viewer}.cy.nodes().map(n => n.data('kind'))"))
+    assert "evidence" in kinds()
+    browser.find_element(By.CSS_SELECTOR, "#legend input[data-kind=evidence]").click()
+    assert "evidence" not in kinds() and "patient" in kinds()
+    browser.execute_script("location.hash = '#node=disease:OMIM:311250&depth=1'")
+    assert browser.execute_script(f"return {viewer}.cy.$('node.centre').data('kind')") == "disease"
+    assert console_errors(browser) == []
+
+
+def test_site_viewer_links_back_and_shows_a_variants_plan_guide_and_readiness(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    path = _site_graph(tmp_path)
+    browser.get(path.resolve().as_uri() + "#node=variant:CPS1-Q335X&depth=1")
+    back = browser.find_element(By.ID, "back")
+    assert back.is_displayed() and back.get_attribute("href").endswith("/site/index.html")
+    details = browser.find_element(By.ID, "details")
+    assert "TGATTCTAAGCAGTAATGAA AGC (- strand, position 8, core window, 2 bystanders)" in details.text
+    assert "E1 " in details.text and "gate" in details.text and "platform" in details.text
+    page = details.find_element(By.LINK_TEXT, "Open its page").get_attribute("href")
+    assert page.endswith("/site/variants/CPS1-Q335X.html")
+    assert console_errors(browser) == []
+
+
+def test_a_large_graph_opens_on_an_overview_counted_per_basket(browser, tmp_path):
+    graph = synthetic_graph(10_000)
+    path = _write(tmp_path, graph, name="big.html")
+    load = open_page(browser, path)
+    viewer = "window.basketViewer"
+    drawn = browser.execute_script(f"return {viewer}.cy.nodes().length")
+    groups = browser.execute_script(
+        f"return {viewer}.cy.nodes('.group').map(n => [n.data('kind'), n.data('label')])")
+    variants = sum(1 for _, kind in graph.nodes(data="kind") if kind == "variant")
+    counted = sum(int(label.split(" ")[0].replace(",", "")) for kind, label in groups if kind == "variant")
+    single = browser.execute_script(
+        f"return {viewer}.cy.nodes().filter(n => !n.hasClass('group') && n.data('kind') === 'variant').length")
+    assert counted == variants and single == 0  # every variant counted, none drawn one by one
+    assert browser.execute_script("return location.hash") == "#overview"
+    label = browser.execute_script(
+        f"const g = {viewer}.cy.nodes('.group').filter(n => n.data('kind') === 'variant')[0];"
+        "g.emit('tap'); return g.data('label')")
+    listed = browser.find_elements("css selector", "#details li button")
+    assert len(listed) == min(200, int(label.split(" ")[0].replace(",", "")))
+    assert all(button.text.startswith("GENE") for button in listed)
+    print(f"\n10,000-node overview: load {load:.2f} s, {drawn} nodes drawn")
+    assert console_errors(browser) == []
