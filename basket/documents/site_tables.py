@@ -21,7 +21,8 @@ end the script.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -68,30 +69,58 @@ GAPS = (
 )
 
 
-def table_data(name: str, columns: tuple[Column, ...], rows: Iterable[tuple[Any, ...]]) -> dict[str, Any]:
-    """The table as the data file holds it: facet cells coded as indexes into sorted values."""
-    rows = list(rows)
-    specs = []
-    codes: list[dict[Any, int] | None] = []
-    for position, column in enumerate(columns):
-        spec = {key: value for key, value in asdict(column).items() if value not in (False, "")}
-        if column.facet:
-            values = sorted({str(row[position]) for row in rows})
-            spec["values"] = values
-            codes.append({value: index for index, value in enumerate(values)})
-        else:
-            codes.append(None)
-        specs.append(spec)
-    coded = [[codes[i][str(cell)] if codes[i] is not None else cell for i, cell in enumerate(row)]  # type: ignore[index]
-             for row in rows]
-    return {"name": name, "columns": specs, "rows": coded}
+ROWS_PER_PIECE = 2_000  # rows encoded per piece of a data file
 
 
-def data_script(variable: str, data: object) -> bytes:
-    """A data file for `<script src>`: assigns the JSON to `window.<variable>`."""
-    from basket.documents.graph_viewer import script_json
+@dataclass(frozen=True)
+class TableFile:
+    """A table's data file, made in pieces: `rows()` is read twice (the facet values, then the coded
+    rows), so no table of 100,000 rows is ever held whole."""
 
-    return f"window.{variable} = {script_json(data)};\n".encode()
+    name: str
+    columns: tuple[Column, ...]
+    rows: Callable[[], Iterable[tuple[Any, ...]]]
+
+    def facet_values(self) -> tuple[list[list[str] | None], int]:
+        """Each facet column's sorted values (None for other columns), and the number of rows."""
+        seen: list[set[str] | None] = [set() if column.facet else None for column in self.columns]
+        count = 0
+        for row in self.rows():
+            count += 1
+            for position, values in enumerate(seen):
+                if values is not None:
+                    values.add(str(row[position]))
+        return [sorted(values) if values is not None else None for values in seen], count
+
+    def pieces(self, values: list[list[str] | None], variable: str = "basketTable") -> Iterator[bytes]:
+        """`window.<variable> = {"name", "columns", "rows"};` with facet cells as indexes into `values`."""
+        from basket.documents.graph_viewer import script_json
+
+        specs = []
+        for column, known in zip(self.columns, values, strict=True):
+            spec = {key: value for key, value in asdict(column).items() if value not in (False, "")}
+            if known is not None:
+                spec["values"] = known
+            specs.append(spec)
+        head = script_json({"name": self.name, "columns": specs})
+        yield f"window.{variable} = {head[:-1]},\"rows\":[".encode()
+        codes = [{value: index for index, value in enumerate(known)} if known is not None else None
+                 for known in values]
+        rows = (script_json([cell if code is None else code[str(cell)] for cell, code in zip(row, codes, strict=True)])
+                for row in self.rows())
+        yield from _joined(rows)
+        yield b"]};\n"
+
+
+def _joined(items: Iterator[str]) -> Iterator[bytes]:
+    """JSON texts joined by commas, in pieces of ROWS_PER_PIECE."""
+    first = True
+    while True:
+        batch = list(itertools.islice(items, ROWS_PER_PIECE))
+        if not batch:
+            return
+        yield (("" if first else ",") + ",".join(batch)).encode()
+        first = False
 
 
 def roster_rows(plan: Plan) -> Iterator[tuple[Any, ...]]:
@@ -122,23 +151,29 @@ def gap_rows(gaps: Iterable[tuple[str, str]]) -> Iterator[tuple[Any, ...]]:
         yield (stem, f"{stem}.html", kind, what)
 
 
-def search_documents(program: Program, plan: Plan, headings: Iterable[tuple[str, str]]) -> dict[str, Any]:
+def search_pieces(program: Program, plan: Plan, headings: Iterable[tuple[str, str]]) -> Iterator[bytes]:
+    """data/search.js: `window.basketSearch = {"documents": [[kind, url, title, text, extra link], ...]};`,
+    one entry per page of the site, in pieces."""
+    from basket.documents.graph_viewer import script_json
+
+    yield b'window.basketSearch = {"documents":['
+    yield from _joined(script_json(document) for document in search_documents(program, plan, headings))
+    yield b"]};\n"
+
+
+def search_documents(program: Program, plan: Plan, headings: Iterable[tuple[str, str]]) -> Iterator[list[str]]:
     """Every page of the site as [kind, url, title, text, extra link] for the search index."""
-    documents: list[list[str]] = [["section", url, title, "", ""] for url, title in headings]
+    for url, title in headings:
+        yield ["section", url, title, "", ""]
     for disease in program.diseases:
-        documents.append(["basket", basket_href(disease.id), disease.name,
-                          " ".join([disease.id, *disease.genes, *disease.xrefs]), ""])
+        yield ["basket", basket_href(disease.id), disease.name, " ".join([disease.id, *disease.genes, *disease.xrefs]), ""]
     for item in plan.variants:
         text = " ".join(filter(None, [item.gene, item.hgvs_c, item.hgvs_p, item.disease_name, item.classification,
                                       item.status]))
-        documents.append(["variant", variant_href(item.variant), item.variant, text,
-                          appendix_href(item.variant) if item.in_umbrella else ""])
+        yield ["variant", variant_href(item.variant), item.variant, text,
+               appendix_href(item.variant) if item.in_umbrella else ""]
     for patient in program.patients:
         first = patient.genotype[0].variant
-        documents.append(["patient", f"{variant_href(first)}#patients", patient.id,
-                          " ".join(a.variant for a in patient.genotype), ""])
+        yield ["patient", f"{variant_href(first)}#patients", patient.id, " ".join(a.variant for a in patient.genotype), ""]
     for e in program.evidence:
-        documents.append(["evidence", evidence_href(e.id), e.id, f"{e.kind.replace('_', ' ')} {e.subject} {e.result}",
-                          ""])
-    return {"documents": documents}
-
+        yield ["evidence", evidence_href(e.id), e.id, f"{e.kind.replace('_', ' ')} {e.subject} {e.result}", ""]

@@ -181,7 +181,7 @@ def page_files(loaded: LoadedProgram, plan: Plan, report: Any, page: PageMaker) 
 
 
 def table_files(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tuple[str, str]], page: PageMaker) -> Files:
-    """Each table's data file, then its page; one table is in memory at a time."""
+    """Each table's data file (in pieces, see `site_tables.TableFile`), then its page."""
     from basket.documents import site_tables as tables
     from basket.evidence.readiness_rules import COMMON_RULE, RULES
 
@@ -189,10 +189,10 @@ def table_files(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tuple
     passing = sum(1 for v in report.variants if v.gate.passed)
     blocking = len(report.blocking)
     made = (
-        ("roster", "Variant roster", tables.ROSTER, tables.roster_rows(plan),
+        ("roster", "Variant roster", tables.ROSTER, lambda: tables.roster_rows(plan),
          [(f"Every variant of the program, inside the umbrella or not, with the plan's decision and its reason "
           f"({len(plan.variants)} variants).")], {}),
-        ("readiness", "Readiness matrix", tables.READINESS, tables.readiness_rows(plan, report),
+        ("readiness", "Readiness matrix", tables.READINESS, lambda: tables.readiness_rows(plan, report),
          [(f"{passing} of {len(report.variants)} variants pass the entry gate (elements 1–4 met, platform-correctable, "
           "disease covered, adequate natural history)."), *report.warnings],
          {"rules": [{"element": n, "title": r.title, "text": r.text} for n, r in RULES.items()],
@@ -200,25 +200,24 @@ def table_files(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tuple
           "links": [{"href": "readiness.html#gate=blocking",
                      "label": f"{blocking} variants must pass the gate (marked for submission or submitted) and do "
                               "not: show them"}] if blocking else []}),
-        ("evidence", "Evidence", tables.EVIDENCE, tables.evidence_rows(program),
+        ("evidence", "Evidence", tables.EVIDENCE, lambda: tables.evidence_rows(program),
          ["Every evidence item of the program, with the plausible-mechanism element it counts for."], {}),
-        ("gaps", "To be provided", tables.GAPS, tables.gap_rows(gaps),
+        ("gaps", "To be provided", tables.GAPS, lambda: tables.gap_rows(gaps),
          ["What the documents still mark \"to be provided\", by document."], {}),
     )
     for name, heading, columns, rows, intro, extra in made:
-        data = tables.table_data(name, columns, rows)
-        count = len(data["rows"])
-        yield f"data/{name}.js", tables.data_script("basketTable", data)
-        del data
-        context = {"title": heading, "heading": heading, "intro": intro, "data": f"data/{name}.js", "rows": count, "links": [],
-                   "rules": [], "common_rule": "", **extra}
+        table = tables.TableFile(name, columns, rows)
+        values, count = table.facet_values()
+        yield f"data/{name}.js", table.pieces(values)
+        context = {"title": heading, "heading": heading, "intro": intro, "data": f"data/{name}.js", "rows": count,
+                   "links": [], "rules": [], "common_rule": "", **extra}
         yield f"{name}.html", page.render("table", "", **context)
 
 
 def search_files(loaded: LoadedProgram, plan: Plan, headings: list[tuple[str, str]], page: PageMaker) -> Files:
-    from basket.documents.site_tables import data_script, search_documents
+    from basket.documents.site_tables import search_pieces
 
-    yield "data/search.js", data_script("basketSearch", search_documents(loaded.program, plan, headings))
+    yield "data/search.js", search_pieces(loaded.program, plan, headings)
     yield "search.html", page.render("search", "", title="Search")
 
 
