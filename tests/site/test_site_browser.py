@@ -57,7 +57,7 @@ def big_site(tmp_path_factory):
                                             **static_site.site_context(loaded, plan, report, [], []))))
     for name, data in files:
         (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_bytes(data)
+        (site / name).write_bytes(data if isinstance(data, bytes) else b"".join(data))
     return site, plan, report
 
 
