@@ -28,7 +28,8 @@
       boostDocument: function (position) { return PAGES_FIRST[documents[position][KIND]] || 1; },
       combineWith: "AND",
       prefix: function (term, i, terms) { return i === terms.length - 1; },
-      fuzzy: function (term) { return term.length > 5 ? 0.15 : false; }
+      // typos forgiven in words only: an identifier (CPS1-Q335X, c.1003C>T) is matched exactly or by prefix
+      fuzzy: function (term) { return term.length > 5 && /^[a-z]+$/.test(term) ? 0.2 : false; }
     }
   });
   var ready = false, timing = { index: 0, query: 0, searchable: 0 };
