@@ -3,6 +3,7 @@ Chromium from file://: its first render, and the time a table takes to filter an
 
     python benchmarks/site.py                 # 10,000 variants
     python benchmarks/site.py --sizes 100000  # the large one (several minutes for `basket docs`)
+    python benchmarks/site.py --site SITE     # only the browser figures of a site already written
 
 First render is measured inside the page from navigation start: the first page of rows drawn and laid
 out (tables), the search box ready (search), the load event (every other page). A filter or sort is
@@ -97,9 +98,16 @@ def baseline(size: int, work: Path, driver) -> float | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000", help="comma-separated variant counts")
+    parser.add_argument("--site", type=Path, help="measure this site (written by basket docs of a synthetic "
+                        "program) in the browser, without building one")
     args = parser.parse_args()
     from tests.site.browser import chromium
 
+    if args.site:
+        with chromium() as driver:
+            for name, ms in measure(0, args.site, driver).items():
+                print(f"  {name:<48} {ms:>9,.0f} ms")
+        return
     with tempfile.TemporaryDirectory(prefix="basket-site-bench-") as tmp, chromium() as driver:
         work = Path(tmp)
         for size in (int(s) for s in args.sizes.split(",")):
