@@ -19,7 +19,8 @@ from basket.program.model import ELEMENTS, Disease, Evidence, Program
 
 # the folder of the page of a graph node of each kind (graph node ids are "<kind>:<id>")
 PAGE_FOLDERS = {"variant": "variants/", "basket": "baskets/", "disease": "baskets/", "evidence": "evidence/"}
-MAX_GUIDES = 10  # guides listed on a variant page, best first (the plan ranks them)
+MAX_GUIDES = 10
+MAX_MEMBERS = 1_000  # variants listed on a basket page; the roster, filtered to the basket, lists them all  # guides listed on a variant page, best first (the plan ranks them)
 GRAPH_DEPTH = 2
 
 
@@ -203,7 +204,8 @@ def basket_page(program: Program, plan_items: list[VariantPlan], disease: Diseas
         "counts": {"members": len(members), "inside": sum(item.in_umbrella for item in members),
                    "classifications": sorted(classes.items())},
         "members": [{"id": item.variant, "href": variant_href(item.variant), "in_umbrella": item.in_umbrella}
-                    for item in members],
+                    for item in members[:MAX_MEMBERS]],
+        "more_members": max(0, len(members) - MAX_MEMBERS),
         "evidence": [_evidence_row(e) for e in program.evidence_for(f"disease:{disease.id}")],
         "roster": table_href("roster", disease=disease.name),
         "readiness": table_href("readiness", disease=disease.name),
