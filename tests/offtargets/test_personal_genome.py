@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from basket.editing.editors import Editor
@@ -52,11 +52,11 @@ def haplotypes(draw):
     sequence = sequence.replace("N", "A") or "A"
     sequence = "C" + sequence  # VCF indels need an anchor base before them
     rows, cursor = [], 2
-    while cursor < len(sequence) and len(rows) < 4:
-        cursor += draw(st.integers(0, 12))
+    while cursor < len(sequence) and len(rows) < 5:
+        cursor += draw(st.integers(0, 8))
         if cursor >= len(sequence):
             break
-        kind = draw(st.sampled_from(["snv", "insertion", "deletion"]))
+        kind = draw(st.sampled_from(["snv", "snv", "insertion", "deletion"]))
         ref = sequence[cursor - 1]
         if kind == "snv":
             alt = draw(st.sampled_from([b for b in "ACGT" if b != ref]))
@@ -80,8 +80,8 @@ def _applied(sequence: str, rows: list[tuple]) -> str:
     return "".join(out)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(haplotypes(), st.integers(0, 3), st.integers(0, 1))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(haplotypes(), st.integers(2, 4), st.integers(0, 1))
 def test_haplotype_sites_are_patient_sites_plus_untouched_reference_sites(tmp_path, genome, k, b):
     guide, pams, sequence, rows = genome
     fasta = write_fasta(tmp_path / "ref.fa", {"chrT": sequence})
@@ -97,6 +97,8 @@ def test_haplotype_sites_are_patient_sites_plus_untouched_reference_sites(tmp_pa
                        for strand, first, guide, pam, mm, bulges, dna_bulges
                        in brute_force_sites(haplotype, [guide], list(query.pams), k, b))
     assert engine == expected
+    event(f"patient sites: {min(len(patient), 2)}{'+' if len(patient) >= 2 else ''}; "
+          f"untouched reference sites: {min(len(untouched), 1)}{'+' if untouched else ''}")
 
 
 def _touched(site, rows, reach) -> bool:
