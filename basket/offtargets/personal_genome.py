@@ -24,6 +24,8 @@ from basket.offtargets.sequence_codes import decode, encode, reverse_complement_
 from basket.offtargets.sites import EditableBase, Site, StrandScan, site_from_hit
 from basket.offtargets.vcf_alleles import MAX_ALLELE_LENGTH, Allele, ContigAlleles
 
+INSERTION_BITS = 10  # inserted runs are at most MAX_ALLELE_LENGTH bases
+
 
 @dataclass
 class _Window:
@@ -144,23 +146,26 @@ def _apply(codes: np.ndarray, begin: int, end: int, group: list[Allele], joined_
     applied on this haplotype is left out), the reference position of each base, and where each allele's
     bases landed."""
     sequence = bytearray()
-    positions: list[int] = []
+    positions: list[int] = []  # reference position << INSERTION_BITS | rank among bases inserted after it
     applied = []
     cursor = begin  # next reference position to copy
     for allele in group:
         if allele.position < cursor:  # overlaps an allele already applied here
             continue
-        chunk = decode(codes[cursor - 1:allele.position - 1])
-        sequence += chunk.encode()
-        positions.extend(range(cursor, allele.position))
-        anchor = allele.position - 1 if not allele.ref else allele.position
+        sequence += decode(codes[cursor - 1:allele.position - 1]).encode()
+        positions.extend(p << INSERTION_BITS for p in range(cursor, allele.position))
         applied.append((allele, joined_start + len(sequence), len(allele.alt)))
         sequence += allele.alt.encode()
-        positions.extend([anchor] * len(allele.alt) if not allele.ref else
-                         [min(allele.position + i, allele.ref_end) for i in range(len(allele.alt))])
+        replaced = len(allele.ref)
+        for i in range(len(allele.alt)):
+            if i < replaced:
+                positions.append((allele.position + i) << INSERTION_BITS)
+            else:  # beyond the replaced bases: inserted after the last reference base before them
+                anchor = allele.ref_end if replaced else allele.position - 1
+                positions.append(anchor << INSERTION_BITS | (i - replaced + 1))
         cursor = allele.ref_end + 1
     sequence += decode(codes[cursor - 1:end]).encode()
-    positions.extend(range(cursor, end + 1))
+    positions.extend(p << INSERTION_BITS for p in range(cursor, end + 1))
     return sequence, np.array(positions, dtype=np.int64), applied
 
 
@@ -185,13 +190,18 @@ def _involved(site: Site, window: _Window, reach: int) -> tuple[str, ...]:
 
 
 def _mapped(site: Site, positions: np.ndarray) -> Site:
+    """The site in reference coordinates; a PAM starting on an inserted base keeps its rank among the
+    bases inserted there, so two PAMs mapped to one reference position stay two sites."""
     def where(joined: int) -> int:
-        return int(positions[joined - 1])
+        return int(positions[joined - 1]) >> INSERTION_BITS
 
     editable = tuple(EditableBase(b.protospacer_position, b.window, where(b.position)) for b in site.editable)
     start, end = sorted((where(site.start), where(site.end)))
     pam_start, pam_end = sorted((where(site.pam_start), where(site.pam_end)))
-    return site.with_(start=start, end=end, pam_start=pam_start, pam_end=pam_end, editable=editable)
+    first_pam_base = site.pam_start if site.strand == "+" else site.pam_end
+    inserted = int(positions[first_pam_base - 1]) & ((1 << INSERTION_BITS) - 1)
+    return site.with_(start=start, end=end, pam_start=pam_start, pam_end=pam_end, editable=editable,
+                      pam_inserted_rank=inserted)
 
 
 def _merge(found: dict[tuple, Site], site: Site) -> None:
