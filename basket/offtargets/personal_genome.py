@@ -32,10 +32,11 @@ class _Window:
     label: str
     start: int  # 0-based index of its first base in the joined sequence
     length: int
-    reference_positions: np.ndarray  # 1-based reference position of each of its bases
+    reference_positions: np.ndarray  # reference position of each base << INSERTION_BITS | insertion rank
     applied: list[tuple[Allele, int, int]]  # allele, first joined index of its bases, number of bases
     reference_begin: int  # the reference span it covers, 1-based inclusive
     reference_end: int
+    left_out: list[Allele]  # alleles overlapping one already applied on this haplotype
 
 
 def haplotype_label(context: str) -> str:
@@ -73,13 +74,15 @@ def check_reference_alleles(vcf: str, contig: str, codes: np.ndarray, n: int, al
 
 
 def patient_sites(scan: StrandScan, contig: str, codes: np.ndarray, n: int, alleles: ContigAlleles,
-                  reference_sites: list[Site]) -> tuple[list[Site], list[Site]]:
-    """(patient-specific sites, the reference sites with `destroyed_by` filled in) for one contig."""
+                  reference_sites: list[Site]) -> tuple[list[Site], list[Site], set[str]]:
+    """(patient-specific sites, the reference sites with `destroyed_by` filled in, the ids of alleles
+    left out because they overlap another allele on the same haplotype) for one contig."""
     query = scan.query
     flank = query.spacer + query.max_bulges + scan.pam_width
     windows, joined, positions = _windows(codes, n, alleles, flank)
+    left_out = {allele.id for window in windows for allele in window.left_out}
     if not windows:
-        return [], reference_sites
+        return [], reference_sites, left_out
     length = len(joined)
     plus = encode(bytes(joined))
     minus = reverse_complement_codes(plus, length)
@@ -96,7 +99,8 @@ def patient_sites(scan: StrandScan, contig: str, codes: np.ndarray, n: int, alle
             if involved and not (mapped.start < 1 or mapped.pam_start < 1):
                 _merge(found, mapped.with_(origin="patient", haplotype=haplotype_label(window.label),
                                            variants=involved))
-    return list(found.values()), _destroyed(reference_sites, windows, present, query.spacer + query.max_bulges)
+    destroyed = _destroyed(reference_sites, windows, present, query.spacer + query.max_bulges)
+    return list(found.values()), destroyed, left_out
 
 
 def _windows(codes: np.ndarray, n: int, alleles: ContigAlleles, flank: int):
@@ -122,7 +126,9 @@ def _windows(codes: np.ndarray, n: int, alleles: ContigAlleles, flank: int):
         begin = max(1, group[0].position - flank)
         end = min(n, max(a.ref_end for a in group) + flank)
         sequence, reference_positions, applied = _apply(codes, begin, end, group, len(joined))
-        windows.append(_Window(label, len(joined), len(sequence), reference_positions, applied, begin, end))
+        applied_ids = {id(allele) for allele, _, _ in applied}
+        left_out = [allele for allele in group if id(allele) not in applied_ids]
+        windows.append(_Window(label, len(joined), len(sequence), reference_positions, applied, begin, end, left_out))
         joined += sequence + gap
         positions += [reference_positions, np.zeros(len(gap), dtype=np.int64)]
     return windows, joined, (np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64))

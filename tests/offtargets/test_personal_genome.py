@@ -171,3 +171,14 @@ def test_genotypes_phase_and_skipped_alleles(tmp_path):
     assert [a.id for a in alleles.phased["2"]] == ["a", "b:G", "c"]
     assert [a.id for a in alleles.alone] == ["d"]
     assert read_alleles(vcf).skipped == {"symbolic or missing": 1}
+
+
+def test_an_allele_overlapping_another_on_its_haplotype_is_left_out_and_counted(tmp_path):
+    reference = "ACGTACGTAC" * 6 + GUIDE + "AGC" + "ACGTACGTAC" * 6
+    fasta = write_fasta(tmp_path / "ref.fa", {"chr1": reference})
+    deleted = reference[19:24]  # positions 20-24; the SNV at 22 falls inside the deletion
+    vcf = write_vcf(tmp_path / "p.vcf", [("chr1", 20, "del", deleted, deleted[0], "1|0"),
+                                         ("chr1", 22, "snv", reference[21], "T" if reference[21] != "T" else "A", "1|0")])
+    alleles = read_alleles(vcf)
+    search_genome(make_query([GUIDE], _editor(), 2, 0), fasta, alleles=alleles)
+    assert alleles.describe()["skipped"] == {"overlapping another allele on the same haplotype": 1}
