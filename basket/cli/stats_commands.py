@@ -73,9 +73,11 @@ def design(program: Path, rate_ratio: float | None, patients: list[int] | None, 
     try:
         plan = effective_plan(program, rate_ratio=rate_ratio, patients_per_basket=patients,
                               follow_up_years=follow_up, alpha=alpha, simulations=simulations, seed=seed)
-    except ValidationError as error:
-        click.echo(f"error: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    except ValidationError as error:  # a value given here (the program's own were checked when it loaded)
+        from basket.foundation.problems import InputError, Problem
+
+        raise InputError([Problem(_OVERRIDE_OPTIONS.get(str(item["loc"][0]), str(item["loc"][0])), 0, "",
+                                  str(item["msg"]).removeprefix("Value error, ")) for item in error.errors()]) from None
     if plan is None:
         click.echo("error: no effect size: add umbrella.sample_size to the program or pass --rate-ratio", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -88,6 +90,11 @@ def design(program: Path, rate_ratio: float | None, patients: list[int] | None, 
     if output is not None:
         _write_design(report, output, directory)
         click.echo(f"wrote {output / 'design.csv'}, {output / 'power.png'} and {output / 'power.svg'}", err=True)
+
+
+# umbrella.sample_size field -> the option of `basket design` that overrides it (what an error names)
+_OVERRIDE_OPTIONS = {"rate_ratio": "--rate-ratio", "patients_per_basket": "--patients", "follow_up_years": "--follow-up",
+                     "alpha": "--alpha", "simulations": "--simulations", "seed": "--seed"}
 
 
 def _design_text(report, fmt: str, width: int | None) -> str:

@@ -4,6 +4,10 @@ Single objects are valid by construction (pydantic); here we check that they
 fit together: ids are unique, references resolve, variants belong under the
 umbrella's diseases, documents stay inside the program directory, and each
 variant's HGVS and sequence agree.
+
+The program may be partial (some items failed validation, the umbrella or the platform may be
+missing: `basket.program.load`); `Unchecked` says what was left out, and a reference into it is
+not reported as unknown.
 """
 
 from __future__ import annotations
@@ -15,12 +19,16 @@ from pathlib import Path
 
 from basket.foundation.problems import Problem
 from basket.program.model import Program
+from basket.program.unchecked import Unchecked
 
 Report = Callable[[tuple[object, ...], str], Problem]
 
 
-def check_program(program: Program, root: Path, locator) -> list[Problem]:
-    report: Report = locator.problem
+NOTHING_UNCHECKED = Unchecked()
+
+
+def check_program(program: Program, root: Path, report: Report,
+                  unchecked: Unchecked = NOTHING_UNCHECKED) -> list[Problem]:
     checks = (
         _duplicates,
         _umbrella_refs,
@@ -31,12 +39,11 @@ def check_program(program: Program, root: Path, locator) -> list[Problem]:
         _patient_refs,
         _evidence_refs,
     )
-    problems = [problem for check in checks for problem in check(program, report)]
+    problems = [problem for check in checks for problem in check(program, report, unchecked)]
     problems += list(_document_paths(program, root, report))
-    if not problems:
-        from basket.program.sequence_checks import check_variant_sequences
+    from basket.program.sequence_checks import check_variant_sequences
 
-        problems += check_variant_sequences(program, report)
+    problems += check_variant_sequences(program, report)
     return problems
 
 
@@ -68,7 +75,7 @@ def _dosing_disagreements(program: Program, report: Report) -> Iterator[Problem]
                          f"({statuses}); update the variant's status (`basket status`), or the patient's")
 
 
-def _duplicates(program: Program, report: Report) -> Iterator[Problem]:
+def _duplicates(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
     keyed: dict[str, Iterable[str]] = {
         "editors": (e.name for e in program.editors),
         "diseases": (d.id for d in program.diseases),
@@ -89,21 +96,25 @@ def _duplicates(program: Program, report: Report) -> Iterator[Problem]:
                 seen.add(key)
 
 
-def _umbrella_refs(program: Program, report: Report) -> Iterator[Problem]:
-    if program.umbrella.platform != program.platform.id:
-        yield report(("umbrella", "platform"), f"unknown platform {program.umbrella.platform!r} "
-                     f"(the program's platform is {program.platform.id!r})")
+def _umbrella_refs(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
+    umbrella, platform = program.umbrella, program.platform
+    if umbrella is not None and platform is not None and umbrella.platform != platform.id:
+        yield report(("umbrella", "platform"), f"unknown platform {umbrella.platform!r} "
+                     f"(the program's platform is {platform.id!r})")
     known = program.diseases_by_id
-    for index, disease_id in enumerate(program.umbrella.diseases):
-        if disease_id not in known:
+    for index, disease_id in enumerate(umbrella.diseases if umbrella is not None else ()):
+        if disease_id not in known and not unchecked.may_hold("diseases", disease_id):
             yield report(("umbrella", "diseases", index), f"unknown disease {disease_id!r}")
-    if program.platform.editor not in program.editors_by_name:
+    if platform is not None and platform.editor not in program.editors_by_name \
+            and not unchecked.may_hold("editors", platform.editor):
         yield report(("platform", "editor"), f"unknown editor {program.platform.editor!r}: define it under "
                      "`editors:` or use a built-in one (`basket editors`)")
 
 
-def _objective_endpoints(program: Program, report: Report) -> Iterator[Problem]:
+def _objective_endpoints(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
     """An objective names the disease endpoints that measure it; a misspelt name would print as is."""
+    if program.umbrella is None or unchecked.touches("diseases"):  # the endpoints are not all known
+        return
     covered = [program.diseases_by_id[d] for d in program.umbrella.diseases if d in program.diseases_by_id]
     known = sorted({endpoint.name for disease in covered for endpoint in disease.endpoints})
     choices = (f"the umbrella's diseases define {', '.join(known)}" if known
@@ -117,14 +128,14 @@ def _objective_endpoints(program: Program, report: Report) -> Iterator[Problem]:
                              f"unknown endpoint {name!r}; {hint}{choices}")
 
 
-def _disease_genes(program: Program, report: Report) -> Iterator[Problem]:
+def _disease_genes(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
     for d_index, disease in enumerate(program.diseases):
         for g_index, symbol in enumerate(disease.genes):
-            if symbol not in program.genes_by_symbol:
+            if symbol not in program.genes_by_symbol and not unchecked.may_hold("genes", symbol):
                 yield report(("diseases", d_index, "genes", g_index), f"unknown gene {symbol!r}")
 
 
-def _natural_history(program: Program, report: Report) -> Iterator[Problem]:
+def _natural_history(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
     """A study may describe several diseases (same id, same content); one id, two contents is an error."""
     seen: dict[str, object] = {}
     for d_index, disease in enumerate(program.diseases):
@@ -140,50 +151,57 @@ def _natural_history(program: Program, report: Report) -> Iterator[Problem]:
                              f"no natural-history measure named {endpoint.comparator!r} for {disease.id}")
 
 
-def _variant_refs(program: Program, report: Report) -> Iterator[Problem]:
-    covered = set(program.umbrella.diseases)
+def _variant_refs(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
+    # which diseases a gene causes, and which are covered, is only known when nothing of either was left out
+    coverage_known = program.umbrella is not None and not unchecked.touches("diseases")
+    covered = set(program.umbrella.diseases) if program.umbrella is not None else set()
     for index, variant in enumerate(program.variants):
         gene = program.genes_by_symbol.get(variant.gene)
         if gene is None:
-            yield report(("variants", index, "gene"), f"unknown gene {variant.gene!r}")
+            if not unchecked.may_hold("genes", variant.gene):
+                yield report(("variants", index, "gene"), f"unknown gene {variant.gene!r}")
             continue
         if variant.disease is not None:
             disease = program.diseases_by_id.get(variant.disease)
             if disease is None:
-                yield report(("variants", index, "disease"), f"unknown disease {variant.disease!r}")
+                if not unchecked.may_hold("diseases", variant.disease):
+                    yield report(("variants", index, "disease"), f"unknown disease {variant.disease!r}")
             elif variant.gene not in disease.genes:
                 yield report(("variants", index, "disease"), f"{variant.gene} is not a gene of {disease.id}")
             continue
         causes = {d.id for d in program.diseases if variant.gene in d.genes}
-        if not causes & covered:
+        if coverage_known and not causes & covered:
             yield report(("variants", index, "gene"),
                          f"gene {variant.gene} causes no disease covered by the umbrella")
 
 
-def _patient_refs(program: Program, report: Report) -> Iterator[Problem]:
+def _patient_refs(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
     for index, patient in enumerate(program.patients):
         disease = program.diseases_by_id.get(patient.disease)
-        if disease is None:
+        if disease is None and not unchecked.may_hold("diseases", patient.disease):
             yield report(("patients", index, "disease"), f"unknown disease {patient.disease!r}")
         for a_index, allele in enumerate(patient.genotype):
             variant = program.variants_by_id.get(allele.variant)
             path = ("patients", index, "genotype", a_index, "variant")
             if variant is None:
-                yield report(path, f"patient carries unknown variant {allele.variant!r}")
+                if not unchecked.may_hold("variants", allele.variant):
+                    yield report(path, f"patient carries unknown variant {allele.variant!r}")
             elif disease is not None and variant.gene not in disease.genes:
                 yield report(path, f"variant {variant.id} is in {variant.gene}, not a gene of {disease.id}")
 
 
-def _evidence_refs(program: Program, report: Report) -> Iterator[Problem]:
+def _evidence_refs(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
+    platforms = {program.platform.id: program.platform} if program.platform is not None else {}
     for index, item in enumerate(program.evidence):
         kind, _, key = item.subject.partition(":")
         known = {
             "variant": program.variants_by_id,
             "disease": program.diseases_by_id,
             "gene": program.genes_by_symbol,
-            "platform": {program.platform.id: program.platform},
+            "platform": platforms,
         }[kind]
-        if key not in known:
+        section = {"variant": "variants", "disease": "diseases", "gene": "genes", "platform": "platform"}[kind]
+        if key not in known and not unchecked.may_hold(section, key):
             yield report(("evidence", index, "subject"), f"unknown {kind} {key!r}")
 
 

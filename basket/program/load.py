@@ -4,22 +4,33 @@ A program is split across files as its authors like: each file is a mapping
 whose top-level keys are sections (`umbrella`, `platform`, `variants`, ...).
 List sections from several files are concatenated; single sections may be
 defined once. Every problem is reported as `file:line: field: message`.
+
+Every check that can still be trusted runs, so one run reports every problem: a file that cannot
+be read does not stop the others from being validated; an item with a bad field is left out of the
+cross-reference checks (and references to it are not reported as unknown: its own problem is
+reported), and the remaining items are cross-checked and their sequences compared with their
+windows. What could not be read at all (a file with a YAML error, a section that is not a list)
+may define anything, so references into those sections are not reported as unknown either.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from basket.foundation.garbage_collector import collector_paused
 from basket.foundation.problems import InputError, Problem, format_path
 from basket.program.model import Program
+from basket.program.unchecked import Unchecked
+from basket.program.validation_messages import message
 from basket.program.yaml_source import YamlDocument, parse_yaml_bytes
 
 SINGLE_SECTIONS = ("umbrella", "platform", "reference")
@@ -90,21 +101,22 @@ def _load_program(root: Path) -> LoadedProgram:
     if not files:
         raise InputError([Problem(str(root), 0, "", "no .yaml or .yml files found in the program directory")])
     documents, inputs, problems = _read_all(root, files)
-    merged, locator, merge_problems = _merge(documents)
+    merged, locator, merge_problems, unread = _merge(documents)
     for document in documents:
         document.data = None  # the merged program holds the values; the locator needs only the lines
     problems += merge_problems
-    if problems:
-        raise InputError(problems)
+    if len(documents) < len(files):  # a file that could not be read may hold any section
+        unread = set(SECTIONS)
     locator.default_file = str(root)
-    program = _validate(merged, locator)
+    validated = validate_program(merged, locator, unread)
     # imported here: it pulls in the editing engine
     from basket.program.cross_references import check_program, program_warnings
 
-    problems = check_program(program, root, locator)
+    problems += validated.problems
+    problems += check_program(validated.program, root, validated.report, validated.unchecked)
     if problems:
         raise InputError(problems)
-    return LoadedProgram(program, root, inputs, locator, program_warnings(program, locator))
+    return LoadedProgram(validated.program, root, inputs, locator, program_warnings(validated.program, locator))
 
 
 def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[str, str], list[Problem]]:
@@ -161,19 +173,26 @@ def _display(root: Path, path: Path) -> str:
     return (root / path.relative_to(root)).as_posix()
 
 
-def _merge(documents: list[YamlDocument]) -> tuple[dict[str, Any], Locator, list[Problem]]:
+def _merge(documents: list[YamlDocument]) -> tuple[dict[str, Any], Locator, list[Problem], set[str]]:
+    """The sections of every file merged, where each value came from, the problems, and the
+    sections whose content was (partly) left out because it could not be used."""
     merged: dict[str, Any] = {}
     locator = Locator()
     problems: list[Problem] = []
+    unread: set[str] = set()
     for doc in documents:
         if doc.data is None:
             continue
         if not isinstance(doc.data, dict):
             problems.append(Problem(doc.file, 1, "", "a program file must be a mapping of sections such as `variants:`"))
+            unread.update(SECTIONS)
             continue
         for key, value in doc.data.items():
-            problems += _merge_section(merged, locator, doc, key, value)
-    return merged, locator, problems
+            found = _merge_section(merged, locator, doc, key, value)
+            if found and key in SECTIONS:
+                unread.add(key)
+            problems += found
+    return merged, locator, problems, unread
 
 
 def _merge_section(merged: dict, locator: Locator, doc: YamlDocument, key: str, value: Any) -> list[Problem]:
@@ -201,25 +220,92 @@ def _merge_section(merged: dict, locator: Locator, doc: YamlDocument, key: str, 
     return []
 
 
-def _validate(merged: dict[str, Any], locator: Locator) -> Program:
-    problems = [
-        locator.problem((section,), f"missing section `{section}:`")
-        for section in REQUIRED_SECTIONS
-        if section not in merged
-    ]
-    if problems:
-        raise InputError(problems)
+@dataclass(frozen=True)
+class Validated:
+    """The program as far as it validated, and how to report on it.
+
+    When every field is valid, `program` is the whole program and `report` the locator's. Else
+    `program` holds the single sections and list items that validated (None for a single section
+    that did not), `report` maps their positions back to the files, and `unchecked` says what was
+    left out, so cross-reference checks do not call it unknown."""
+
+    program: Program
+    problems: list[Problem]
+    report: Callable[[tuple[object, ...], str], Problem]
+    unchecked: Unchecked
+
+
+def validate_program(merged: dict[str, Any], locator: Locator, unread: set[str] = frozenset()) -> Validated:
     try:
-        return Program.model_validate(merged)
+        program = Program.model_validate(merged)
     except ValidationError as error:
-        raise InputError(_translate(error, locator, merged)) from None
+        return _partly_valid(merged, locator, unread, error)
+    return Validated(program, [], locator.problem, Unchecked(frozenset(unread)))
 
 
-def _translate(error: ValidationError, locator: Locator, data: Any = None) -> list[Problem]:
-    problems = []
+def _partly_valid(merged: dict[str, Any], locator: Locator, unread: set[str], error: ValidationError) -> Validated:
+    known_ids = _raw_ids(merged)
+    problems: list[Problem] = []
+    failed_sections: set[str] = set()
+    failed_items: dict[str, set[int]] = {section: set() for section in LIST_SECTIONS}
     for item in error.errors(include_url=False):
-        problems.append(locator.problem(_data_path(item["loc"], data), _message(item)))
-    return problems
+        path = _data_path(item["loc"], merged)
+        section = str(path[0]) if path else ""
+        if section in failed_items and len(path) > 1 and isinstance(path[1], int):
+            failed_items[section].add(path[1])
+        else:
+            failed_sections.add(section)
+        if item["type"] == "missing" and len(path) == 1:
+            if section not in unread:  # an unreadable file may hold it
+                problems.append(locator.problem(path, f"missing section `{section}:`"))
+            continue
+        problems.append(locator.problem(path, message(item, path, known_ids)))
+    parts: dict[str, Any] = {}
+    kept: dict[str, list[int]] = {}
+    for section in SECTIONS:
+        value = merged.get(section)
+        if section in failed_sections or value is None:
+            parts[section] = None if section in SINGLE_SECTIONS else []
+            continue
+        if section in SINGLE_SECTIONS:
+            parts[section] = _section_type(section).validate_python(value)
+            continue
+        kept[section] = [index for index in range(len(value)) if index not in failed_items[section]]
+        parts[section] = _section_type(section).validate_python([value[index] for index in kept[section]])
+    dropped = {section: frozenset(_item_id(section, merged[section][index]) for index in indices) - {None}
+               for section, indices in failed_items.items() if indices}
+    unchecked = Unchecked(frozenset(unread | failed_sections), dropped)  # type: ignore[arg-type]
+
+    def report(path: tuple[object, ...], text: str) -> Problem:
+        if len(path) > 1 and path[0] in kept and isinstance(path[1], int):
+            path = (path[0], kept[str(path[0])][path[1]], *path[2:])  # back to the index in the files
+        return locator.problem(path, text)
+
+    return Validated(Program.model_construct(**parts), problems, report, unchecked)
+
+
+@functools.cache
+def _section_type(section: str) -> TypeAdapter:
+    """A validator for one section alone (what Program validates for that field)."""
+    return TypeAdapter(Program.model_fields[section].annotation)
+
+_ID_FIELDS = {"editors": "name", "genes": "symbol"}  # the others are keyed by `id`
+
+
+def _item_id(section: str, item: Any) -> str | None:
+    key = item.get(_ID_FIELDS.get(section, "id")) if isinstance(item, dict) else None
+    return key if isinstance(key, str) else None
+
+
+def _raw_ids(merged: dict[str, Any]) -> dict[str, set[str]]:
+    """Ids as written, per kind of reference (`variant`, `disease`, `gene`, `platform`), for suggestions."""
+    ids = {kind: {key for item in merged.get(section) or [] if (key := _item_id(section, item))}
+           for kind, section in (("variant", "variants"), ("disease", "diseases"), ("gene", "genes"))
+           if isinstance(merged.get(section), list)}
+    platform = merged.get("platform")
+    if isinstance(platform, dict) and isinstance(platform.get("id"), str):
+        ids["platform"] = {platform["id"]}
+    return ids
 
 
 def _data_path(loc: tuple, data: Any) -> tuple:
@@ -242,16 +328,3 @@ def _is_union_tag(part: object) -> bool:
     return isinstance(part, str) and ("[" in part or part in {"str", "int", "float", "bool", "date", "none"})
 
 
-def _message(item: dict[str, Any]) -> str:
-    kind = item["type"]
-    if kind == "extra_forbidden":
-        return "unknown field (check the spelling; see docs/program-format.md)"
-    if kind == "missing":
-        return "required field is missing"
-    message = item["msg"]
-    message = message.removeprefix("Value error, ")
-    if kind == "string_pattern_mismatch":
-        return f"{message} (got {item.get('input')!r})"
-    if kind in {"literal_error", "enum"}:
-        return f"{message} (got {item.get('input')!r})"
-    return message

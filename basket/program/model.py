@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal, get_args
@@ -20,10 +21,51 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints,
 from basket.editing.assemblies import Build
 from basket.editing.editors import Editor
 
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$", max_length=120)]
-Curie = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*:[A-Za-z0-9_.\-]+$")]
+
+@dataclass(frozen=True)
+class TextFormat:
+    """A pattern a text field must match, described for people: `basket.program.validation_messages`
+    turns a mismatch into "'X' is not DESCRIPTION, e.g. EXAMPLE; did you mean ...?"."""
+
+    pattern: str
+    description: str
+    example: str
+    kinds: tuple[str, ...] = ()  # for a reference `kind:id`: the kinds it may name
+
+
+IDENTIFIER = TextFormat(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$", "an id (letters, digits and . _ : -, starting with a "
+                        "letter or digit, no spaces)", "CPS1-Q335X")
+CURIE = TextFormat(r"^[A-Za-z][A-Za-z0-9_.\-]*:[A-Za-z0-9_.\-]+$", "a prefixed id (a prefix such as OMIM, MONDO "
+                   "or Orphanet, a colon, the id; no spaces)", "OMIM:237300")
+SHA256 = TextFormat(r"^[0-9a-f]{64}$", "a SHA-256 digest (64 lower-case hexadecimal digits, as `sha256sum FILE` "
+                    "prints)", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+GENE_SYMBOL = TextFormat(r"^[A-Z0-9][A-Z0-9\-]*$", "an HGNC gene symbol (capital letters, digits and -)", "CPS1")
+HGNC_ID = TextFormat(r"^HGNC:\d+$", "an HGNC id (HGNC, a colon, digits)", "HGNC:2323")
+TRANSCRIPT = TextFormat(r"^(NM|NR|XM|ENST)_?\d+(\.\d+)?$", "a RefSeq or Ensembl transcript accession (NM_, NR_, "
+                        "XM_ or ENST, digits, an optional .version)", "NM_001875.5")
+PROTEIN = TextFormat(r"^(NP|XP|ENSP)_?\d+(\.\d+)?$", "a RefSeq or Ensembl protein accession (NP_, XP_ or ENSP, "
+                     "digits, an optional .version)", "NP_001866.2")
+CHROMOSOME = TextFormat(r"^(chr)?([0-9]{1,2}|X|Y|M|MT)$", "a chromosome name (1-22, X, Y or MT, optionally after "
+                        "chr)", "chr2")
+BASES = TextFormat(r"^[ACGTNacgtn]+$", "a DNA sequence (the letters A, C, G, T and N only)", "ACGTTGCAAN")
+PROTOSPACER = TextFormat(r"^[ACGTUacgtu]{15,30}$", "a protospacer (15 to 30 of the letters A, C, G, T or U)",
+                         "TGATTCTAAGCAGTAATGAA")
+CLINVAR = TextFormat(r"^(RCV|VCV|SCV)\d+(\.\d+)?$", "a ClinVar accession (RCV, VCV or SCV, digits, an optional "
+                     ".version)", "RCV001045342")
+PSEUDONYM = TextFormat(r"^[A-Z]{1,6}-?[0-9]{1,6}$", "a pseudonymous patient id (1-6 capital letters, an optional -, "
+                       "1-6 digits)", "PT-001")
+SUBJECT = TextFormat(r"^(variant|disease|platform|gene):.+$", "what the evidence is about, written variant:ID, "
+                     "disease:ID, platform:ID or gene:SYMBOL", "variant:CPS1-Q335X",
+                     kinds=("variant", "disease", "platform", "gene"))
+# pattern -> its description, for the messages; a test checks that every pattern in the model has one
+TEXT_FORMATS: dict[str, TextFormat] = {f.pattern: f for f in (
+    IDENTIFIER, CURIE, SHA256, GENE_SYMBOL, HGNC_ID, TRANSCRIPT, PROTEIN, CHROMOSOME, BASES, PROTOSPACER, CLINVAR,
+    PSEUDONYM, SUBJECT)}
+
+Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER.pattern, max_length=120)]
+Curie = Annotated[str, StringConstraints(pattern=CURIE.pattern)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
-Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Sha256 = Annotated[str, StringConstraints(pattern=SHA256.pattern)]
 
 ELEMENTS: dict[int, str] = {
     1: "Specific molecular cause identified",
@@ -171,11 +213,11 @@ class Disease(Strict):
 
 
 class Gene(Strict):
-    symbol: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9\-]*$")]
-    hgnc: Annotated[str, StringConstraints(pattern=r"^HGNC:\d+$")]
-    transcript: Annotated[str, StringConstraints(pattern=r"^(NM|NR|XM|ENST)_?\d+(\.\d+)?$")]
-    protein: Annotated[str, StringConstraints(pattern=r"^(NP|XP|ENSP)_?\d+(\.\d+)?$")] | None = None
-    chrom: Annotated[str, StringConstraints(pattern=r"^(chr)?([0-9]{1,2}|X|Y|M|MT)$")]
+    symbol: Annotated[str, StringConstraints(pattern=GENE_SYMBOL.pattern)]
+    hgnc: Annotated[str, StringConstraints(pattern=HGNC_ID.pattern)]
+    transcript: Annotated[str, StringConstraints(pattern=TRANSCRIPT.pattern)]
+    protein: Annotated[str, StringConstraints(pattern=PROTEIN.pattern)] | None = None
+    chrom: Annotated[str, StringConstraints(pattern=CHROMOSOME.pattern)]
     strand: Literal["+", "-"]
     source: Text
 
@@ -183,12 +225,12 @@ class Gene(Strict):
 class SequenceWindow(Strict):
     """Reference (+ strand) sequence around a variant, with where it came from."""
 
-    chrom: Annotated[str, StringConstraints(pattern=r"^(chr)?([0-9]{1,2}|X|Y|M|MT)$")]
+    chrom: Annotated[str, StringConstraints(pattern=CHROMOSOME.pattern)]
     start: StrictInt = Field(ge=1, description="1-based genomic position of the first base")
     variant_position: StrictInt | None = Field(
         default=None, ge=1, description="1-based genomic position of the variant, when hgvs_g is not given"
     )
-    sequence: Annotated[str, StringConstraints(pattern=r"^[ACGTNacgtn]+$", min_length=10, max_length=100_000)]
+    sequence: Annotated[str, StringConstraints(pattern=BASES.pattern, min_length=10, max_length=100_000)]
     coding_start: StrictInt | None = Field(default=None, ge=1)
     coding_end: StrictInt | None = Field(default=None, ge=1)
     source: Text
@@ -254,7 +296,7 @@ class GuideRNA(Strict):
     """The variant-specific product, where the program already fixes it."""
 
     name: Text | None = None
-    protospacer: Annotated[str, StringConstraints(pattern=r"^[ACGTUacgtu]{15,30}$")] | None = None
+    protospacer: Annotated[str, StringConstraints(pattern=PROTOSPACER.pattern)] | None = None
     modifications: Text | None = None
     manufacturer: Text | None = None
     source: Text | None = None
@@ -270,7 +312,7 @@ class Variant(Strict):
     consequence: Literal[
         "nonsense", "missense", "synonymous", "splice", "frameshift", "inframe_indel", "start_loss", "stop_loss", "other"
     ] | None = None
-    clinvar: Annotated[str, StringConstraints(pattern=r"^(RCV|VCV|SCV)\d+(\.\d+)?$")] | None = None
+    clinvar: Annotated[str, StringConstraints(pattern=CLINVAR.pattern)] | None = None
     classification: Literal[
         "pathogenic", "pathogenic/likely pathogenic", "likely pathogenic", "uncertain significance",
         "likely benign", "benign",
@@ -292,7 +334,6 @@ PERSONAL_DATA_FIELDS = {
     "mrn", "medical_record", "medical_record_number", "record_number", "hospital_number", "nhs_number",
     "ssn", "social_security_number", "address", "phone", "email",
 }
-_PSEUDONYM = re.compile(r"^[A-Z]{1,6}-?[0-9]{1,6}$")
 # words that make a field name personal data however it is spelt: DateOfBirth, patient-name, MRN_no
 _PERSONAL_WORDS = {
     "name", "names", "surname", "forename", "initials", "dob", "birth", "birthdate", "birthday", "born",
@@ -326,7 +367,7 @@ PATIENT_STATUSES: tuple[str, ...] = get_args(PatientStatus)
 
 
 class Patient(Strict):
-    id: Annotated[str, StringConstraints(pattern=_PSEUDONYM.pattern)] = Field(
+    id: Annotated[str, StringConstraints(pattern=PSEUDONYM.pattern)] = Field(
         description="pseudonymous id such as PT-001"
     )
     disease: Curie
@@ -367,7 +408,7 @@ class Evidence(Strict):
     id: Identifier
     element: StrictInt = Field(ge=1, le=5)
     kind: EvidenceKind
-    subject: Annotated[str, StringConstraints(pattern=r"^(variant|disease|platform|gene):.+$")] = Field(
+    subject: Annotated[str, StringConstraints(pattern=SUBJECT.pattern)] = Field(
         description="what it supports: variant:ID, disease:ID, platform:ID or gene:SYMBOL"
     )
     status: EvidenceStatus = "complete"

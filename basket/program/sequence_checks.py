@@ -33,7 +33,7 @@ def check_variant_sequences(program: Program, report: Report) -> list[Problem]:
 
 
 def _check_variant(program: Program, index: int, variant: Variant, report: Report) -> list[Problem]:
-    gene = program.genes_by_symbol[variant.gene]
+    gene = program.genes_by_symbol.get(variant.gene)  # None: reported as unknown, or itself invalid
     build = program.reference.build if program.reference else None
     parsed: dict[str, ParsedHgvs] = {}
     problems: list[Problem] = []
@@ -50,6 +50,8 @@ def _check_variant(program: Program, index: int, variant: Variant, report: Repor
             problems.append(report(("variants", index, name), f"{text}: expected an HGVS {coordinate}. description"))
             del parsed[name]
     c, g = parsed.get("hgvs_c"), parsed.get("hgvs_g")
+    if gene is None:  # what needs the gene (transcript, chromosome, strand, window) waits for it
+        return problems
     if c is not None and c.accession and c.accession != gene.transcript:
         problems.append(report(("variants", index, "hgvs_c"),
                                f"{c.text}: transcript {c.accession} differs from the gene's {gene.transcript}"))

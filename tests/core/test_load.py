@@ -107,6 +107,6 @@ def test_booleans_and_strings_are_not_numbers(minimal: Path):
     path = minimal / "variants.yaml"
     original = path.read_text()
     path.write_text(original.replace("      start: 210591821", "      start: true"))
-    assert any("variants[0].window.start: Input should be a valid integer" in p for p in problems_of(minimal))
+    assert any("variants[0].window.start: expected a whole number (e.g. 3), got true" in p for p in problems_of(minimal))
     path.write_text(original.replace("      start: 210591821", '      start: "210591821"'))
     assert any("variants[0].window.start" in p for p in problems_of(minimal))
