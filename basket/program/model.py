@@ -8,13 +8,15 @@ not a silently ignored value. Cross-references between objects are checked in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import re
+import typing
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator, model_validator
 
@@ -698,3 +700,11 @@ class Program(Strict):
         for item in self.evidence:
             index.setdefault(item.subject, []).append(item)
         return index
+
+
+@functools.cache
+def field_types(model: type[BaseModel]) -> dict[str, Any]:
+    """Each field's type, forward references resolved: pydantic keeps `Dosing | None` as a string in
+    `model_fields` where a model is used before its class is defined (Variant uses Dosing)."""
+    hints = typing.get_type_hints(model, include_extras=True)
+    return {name: hints[name] for name in model.model_fields}

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from basket.program.model import TEXT_FORMATS, Program, TextFormat
+from basket.program.model import TEXT_FORMATS, Program, TextFormat, field_types
 
 
 def message(error: Mapping[str, Any], path: tuple[object, ...], known_ids: Mapping[str, set[str]]) -> str:
@@ -94,9 +94,9 @@ def _format_of(path: tuple[object, ...]) -> TextFormat | None:
     """The described pattern of the text field at `path`, if it has one."""
     model = model_at(path[:-1])
     field = model.model_fields.get(str(path[-1])) if model is not None and path else None
-    if field is None:
+    if model is None or field is None:
         return None
-    stack: list[Any] = [field.annotation, *field.metadata]
+    stack: list[Any] = [field_types(model)[str(path[-1])], *field.metadata]
     while stack:
         item = stack.pop()
         pattern = getattr(item, "pattern", None)
@@ -123,10 +123,10 @@ def model_at(path: tuple[object, ...]) -> type[BaseModel] | None:
     for part in path:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(str(part))
-        if field is None:
+        annotation = field_types(model).get(str(part))
+        if annotation is None:
             return None
-        found = _model_in(field.annotation)
+        found = _model_in(annotation)
         if found is None:
             return None
         model = found
