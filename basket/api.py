@@ -21,7 +21,7 @@ from basket.plan.umbrella_decision import Plan, checked_plan
 from basket.program.load import LoadedProgram, load_program
 
 __all__ = [
-    "Impact", "OffTargetRequest", "UsdmExport", "checked_plan", "export_to", "export_usdm", "guides_for",
+    "Impact", "OffTargetRequest", "UsdmExport", "checked_plan", "database_to", "export_to", "export_usdm", "guides_for",
     "impact_of", "offtargets_for", "plan_program", "program_graph", "render_to", "selected_graph", "selected_variants",
     "user_template_errors", "validate_program",
 ]
@@ -96,6 +96,15 @@ def user_template_errors() -> Iterator[None]:
     except UnicodeDecodeError as error:
         raise InputError([Problem("--templates", 0, "", f"a template is not valid UTF-8 text ({error.reason} "
                                   f"at byte {error.start})")]) from None
+
+
+def database_to(directory: Path, output: Path, fasta: Path | None = None, warn: Warn | None = None) -> dict[str, int]:
+    """`basket db`: the program, plan and readiness as SQLite at `output`; rows written per table."""
+    from basket.documents.program_database import write_database
+    from basket.evidence.readiness_rules import assess
+
+    loaded, plan = plan_program(directory, fasta=fasta, warn=warn)
+    return write_database(loaded, plan, assess(loaded, plan), output)
 
 
 def export_to(directory: Path, fmt: str, selectors: Iterable[str] = (), exclude: Iterable[str] = (),
