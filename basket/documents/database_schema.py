@@ -317,6 +317,7 @@ def plan_tables() -> list[Table]:
     return [
         Table("plan", "The umbrella decision per variant (`basket plan`)", [
             variant,
+            _c("reason_code", "TEXT", "the decision in a short code (the `plan` table's first column)"),
             _c("disease_id", "TEXT", "its disease (declared, else the covered disease its gene causes)",
                ("disease", "id")),
             _c("change_class", "TEXT", "transition, transversion, indel, ..."),
@@ -326,6 +327,7 @@ def plan_tables() -> list[Table]:
             _c("editor", "TEXT", "the editor that corrects it (NULL: none)", ("editor", "name")),
             _c("in_umbrella", "INTEGER", "1 when the platform corrects it and its disease is covered"),
             _c("reason", "TEXT", "why, in sentences"),
+            _c("sequence", "TEXT", "verified, unverified (window not checked against a reference), reference or none"),
         ], ("variant_id",)),
         Table("guide", "Every guide of the plan's editor for the variant, best first (`basket guides`)", [
             _c("variant_id", "TEXT", "the variant", ("plan", "variant_id")),
@@ -341,6 +343,8 @@ def plan_tables() -> list[Table]:
             _c("target_position", "INTEGER", "the variant's protospacer position, from the PAM-distal end as 1"),
             _c("in_core_window", "INTEGER", "1 when that position is in the editor's core window"),
             _c("allele_specific", "INTEGER", "1 when the variant lies in the PAM-proximal seed"),
+            _c("worst_consequence", "TEXT", "of its bystanders, alone and edited together (NULL: no bystander)"),
+            _c("worst_protein_change", "TEXT", "the protein change of that worst outcome"),
             _c("score", "REAL", "the ranking score"),
         ], ("variant_id", "rank")),
         Table("guide_note", "Notes on a guide (assumptions of the sequence context)", [
@@ -359,6 +363,24 @@ def plan_tables() -> list[Table]:
             _c("consequence", "TEXT", "synonymous, missense, nonsense, ..."),
             _c("protein_change", "TEXT", "p. notation, where known"),
         ], ("variant_id", "rank", "position"), ("guide", ("variant_id", "rank"), ("variant_id", "rank"))),
+        Table("codon_outcome", "A codon holding several bystanders of a guide: the worst of their edits together", [
+            *guide_key,
+            _c("position", "INTEGER", "1-based order in the guide's list"),
+            _c("codon", "INTEGER", "codon number, 1 = start codon"),
+            _c("ref_codon", "TEXT", "the corrected codon, coding strand 5'->3'"),
+            _c("alt_codon", "TEXT", "the codon after the worst combination of edits"),
+            _c("consequence", "TEXT", "of that combination"),
+            _c("protein_change", "TEXT", "p. notation, where known"),
+            _c("combinations", "INTEGER", "how many combinations were tried (2^k - 1 for k bystanders)"),
+        ], ("variant_id", "rank", "position"), ("guide", ("variant_id", "rank"), ("variant_id", "rank"))),
+        Table("codon_outcome_base", "The bases edited together in a codon's worst outcome", [
+            *guide_key,
+            _c("outcome", "INTEGER", "the codon_outcome's position"),
+            _c("position", "INTEGER", "1-based"),
+            _c("genomic_position", "INTEGER", "1-based genomic position"),
+            _c("c", "TEXT", "its c. position, where known"),
+        ], ("variant_id", "rank", "outcome", "position"),
+            ("codon_outcome", ("variant_id", "rank", "outcome"), ("variant_id", "rank", "position"))),
     ]
 
 

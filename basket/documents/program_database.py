@@ -144,20 +144,27 @@ def _value(value: Any) -> Any:
 
 def _add_plan(rows: Rows, plan: Plan) -> None:
     for item in plan.variants:
-        rows["plan"].append((item.variant, item.disease, item.change_class, item.correction, item.classification,
-                             item.editor, int(item.in_umbrella), item.reason))
+        rows["plan"].append((item.variant, item.reason_code, item.disease, item.change_class, item.correction,
+                             item.classification, item.editor, int(item.in_umbrella), item.reason, item.sequence))
         for guide in item.guides:
             rank = guide["rank"]
             rows["guide"].append((item.variant, rank, guide["editor"], guide["protospacer"], guide["pam"],
                                   guide["strand"], guide["start"], guide["end"], guide["pam_start"],
                                   guide["pam_end"], guide["target_position"], int(guide["in_core_window"]),
-                                  int(guide["allele_specific"]), guide["score"]))
+                                  int(guide["allele_specific"]), guide.get("worst_consequence"),
+                                  guide.get("worst_protein_change"), guide["score"]))
             rows["guide_note"] += [(item.variant, rank, n, note) for n, note in _numbered(guide.get("notes", []))]
             rows["bystander"] += [
                 (item.variant, rank, n, b["position"], b.get("c"), b.get("protospacer_position"), b.get("window"),
                  b.get("change"), b.get("plus_strand_change"), b.get("coding_strand_change"), b.get("consequence"),
                  b.get("protein_change"))
                 for n, b in _numbered(guide.get("bystanders", []))]
+            for n, outcome in _numbered(guide.get("codon_outcomes", [])):
+                rows["codon_outcome"].append((item.variant, rank, n, outcome["codon"], outcome["ref_codon"],
+                                              outcome["alt_codon"], outcome["consequence"], outcome["protein_change"],
+                                              outcome["combinations"]))
+                rows["codon_outcome_base"] += [(item.variant, rank, n, m, position, c) for m, (position, c)
+                                               in _numbered(zip(outcome["positions"], outcome["c"], strict=True))]
 
 
 def _add_readiness(rows: Rows, readiness: Readiness) -> None:

@@ -59,10 +59,12 @@ PSEUDONYM = TextFormat(r"^[A-Z]{1,6}-?[0-9]{1,6}$", "a pseudonymous patient id (
 SUBJECT = TextFormat(r"^(variant|disease|platform|gene):.+$", "what the evidence is about, written variant:ID, "
                      "disease:ID, platform:ID or gene:SYMBOL", "variant:CPS1-Q335X",
                      kinds=("variant", "disease", "platform", "gene"))
+ENVIRONMENT_VARIABLE = TextFormat(r"^[A-Za-z_][A-Za-z0-9_]*$", "an environment variable's name (letters, digits "
+                                  "and _, not starting with a digit)", "BASKET_REFERENCE_FASTA")
 # pattern -> its description, for the messages; a test checks that every pattern in the model has one
 TEXT_FORMATS: dict[str, TextFormat] = {f.pattern: f for f in (
     IDENTIFIER, CURIE, SHA256, GENE_SYMBOL, HGNC_ID, TRANSCRIPT, PROTEIN, CHROMOSOME, BASES, PROTOSPACER, CLINVAR,
-    PSEUDONYM, SUBJECT)}
+    PSEUDONYM, SUBJECT, ENVIRONMENT_VARIABLE)}
 
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER.pattern, max_length=120)]
 Curie = Annotated[str, StringConstraints(pattern=CURIE.pattern)]
@@ -282,7 +284,7 @@ class Reference(Strict):
 
     build: Build
     fasta: Text | None = Field(default=None, description="path of the FASTA (relative: to the program directory)")
-    fasta_env: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=100)] | None = Field(
+    fasta_env: Annotated[str, StringConstraints(pattern=ENVIRONMENT_VARIABLE.pattern, max_length=100)] | None = Field(
         default=None, description="environment variable whose value is the FASTA's path")
     source: Text | None = Field(default=None, description="where the FASTA comes from (release, download)")
 

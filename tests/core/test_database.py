@@ -67,11 +67,19 @@ def test_the_program_plan_and_readiness_are_all_there(database):
 def test_every_field_of_a_guide_and_a_bystander_has_a_column():
     """The guide and bystander tables are declared by hand: a key added to a guide must be stored."""
     _, plan = plan_program(EXAMPLE)
+    from dataclasses import fields
+
+    from basket.editing.guides import CodonOutcome, Guide
+    from basket.plan.umbrella_decision import VariantPlan
+
     guide = plan.get("CPS1-Q335X").guides[0]
     columns = {t.name: {c.name for c in t.columns} for t in all_tables()}
-    assert set(guide) - {"bystanders", "notes"} <= columns["guide"]
+    assert {f.name for f in fields(Guide)} - {"bystanders", "notes", "codon_outcomes"} <= columns["guide"]
     bystander_keys = {key for b in guide["bystanders"] for key in b}
     assert bystander_keys - {"position"} <= columns["bystander"] and "genomic_position" in columns["bystander"]
+    assert {f.name for f in fields(CodonOutcome)} - {"positions", "c"} <= columns["codon_outcome"]
+    in_variant_table = {"gene", "disease_name", "basket", "hgvs_c", "hgvs_p", "status", "guide", "guides"}
+    assert {f.name for f in fields(VariantPlan)} - in_variant_table - {"variant", "disease"} <= columns["plan"]
 
 
 def test_same_program_same_bytes_and_the_users_permissions(tmp_path: Path):
@@ -130,4 +138,27 @@ def test_a_program_with_protocol_content_fills_its_child_tables(tmp_path: Path):
     measures = connection.execute("SELECT disease_id, disease_natural_history_position, name, value "
                                   "FROM disease_natural_history_measures LIMIT 1").fetchone()
     assert measures[0].startswith("OMIM:") and measures[1] >= 1 and measures[2]
+    connection.close()
+
+
+def test_codon_outcomes_are_stored_with_their_bases(tmp_path: Path):
+    """Bystanders sharing a codon (edited together) get a row each and their bases a child row each."""
+    from dataclasses import replace
+
+    from basket.documents.program_database import write_database
+
+    loaded, plan = plan_program(EXAMPLE)
+    item = plan.get("CPS1-Q335X")
+    outcome = {"codon": 336, "positions": [210591891, 210591890], "c": ["c.1008", "c.1007"], "ref_codon": "AAT",
+               "alt_codon": "GGT", "consequence": "missense", "protein_change": "p.Asn336Gly", "combinations": 3}
+    guides = [{**item.guides[0], "codon_outcomes": [outcome]}, *item.guides[1:]]
+    plan = plan.only([v.variant for v in plan.variants])
+    plan.variants[plan.variants.index(item)] = replace(item, guides=guides)
+    out = tmp_path / "x.sqlite"
+    write_database(loaded, plan, assess(loaded, plan), out)
+    connection = sqlite3.connect(out)
+    assert connection.execute("SELECT codon, consequence FROM codon_outcome").fetchall() == [(336, "missense")]
+    assert connection.execute("SELECT genomic_position, c FROM codon_outcome_base ORDER BY position").fetchall() == \
+        [(210591891, "c.1008"), (210591890, "c.1007")]
+    assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
     connection.close()
