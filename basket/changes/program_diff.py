@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from basket.foundation.text_tables import format_number
 from basket.graph.impact import dependents
 from basket.graph.lookup import UnknownNode
 from basket.program.load import LoadedProgram, load_program
@@ -360,9 +361,20 @@ def _describe(kind: str, key: str, action: str, fields: list[FieldChange]) -> st
 def _short(value: Any, width: int = 60) -> str:
     if value is None or value == [] or value == {}:
         return "(none)"
-    text = value if isinstance(value, str) else str(value)
-    text = " ".join(text.split())
+    text = " ".join(_plain(value).split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _plain(value: Any) -> str:
+    """A value as the program wrote it: numbers as entered (1234567, not 1234567.0), lists and
+    mappings without Python's quotes."""
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_plain(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_plain(item)}" for key, item in value.items()) + "}"
+    return str(value)
 
 
 def _plan_changes(old: _Version, new: _Version) -> list[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from basket import __version__
+from basket.foundation.text_tables import format_number
 from basket.plan.guide_design import REASON_CODES
 from basket.plan.umbrella_decision import Plan, VariantPlan
 from basket.program.appendix_content import LTFU_GUIDANCE, LTFU_GUIDANCE_YEARS, appendix_dosing, appendix_schedule
@@ -240,7 +241,7 @@ def _revision(context: dict[str, Any]) -> str:
     """A short content hash of what the appendix shows (without document control): it changes
     exactly when the appendix's content changes, so two versions of one appendix are told apart."""
     shown = {k: v for k, v in context.items() if k != "document_control"}
-    data = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")
+    data = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8", "surrogatepass")
     return hashlib.sha256(data).hexdigest()[:8]
 
 
@@ -335,7 +336,7 @@ def _basket(program: Program, plan: Plan, disease: Disease, gaps: Gaps, refs: Re
 def _figure(value: float | None, unit: str | None) -> str | None:
     if value is None:
         return None
-    number = f"{value:g}"
+    number = format_number(value)
     return f"{number} {unit}" if unit else number
 
 
@@ -379,10 +380,10 @@ def _sample_size(program: Program, gaps: Gaps, refs: References) -> Any:
     plan = program.umbrella.sample_size
     if plan is None:
         return gaps.value(None, "sample size assumptions (umbrella.sample_size)")
-    baselines, skipped = basket_baselines(program)
+    baselines, skipped = basket_baselines(program, plan)
     return {
-        "rate_ratio": f"{plan.rate_ratio:g}",
-        "alpha": f"{plan.alpha:g}",
+        "rate_ratio": format_number(plan.rate_ratio),
+        "alpha": format_number(plan.alpha),
         "adjustment": "Holm" if plan.adjustment == "holm" else "Bonferroni",
         "n_baskets": len(baselines),
         "rationale": plan.rationale,
@@ -581,7 +582,8 @@ def _evidence_item(e: Evidence, refs: References) -> dict[str, Any]:
     return {
         "id": e.id, "element": e.element, "kind": e.kind.replace("_", " "), "status": e.status,
         "result": e.result, "date": e.date.isoformat() if e.date else "", "subject": e.subject,
-        "measures": "; ".join(f"{k.replace('_', ' ')}: {v:g}" for k, v in sorted(e.measures.items())) or "—",
+        "measures": "; ".join(f"{k.replace('_', ' ')}: {format_number(v)}" for k, v in sorted(e.measures.items()))
+        or "—",
         "document": e.document or "", "source": refs.cite(e.source),
     }
 

@@ -9,6 +9,10 @@ run text, so `<script>` in a value stays text.
 Deterministic bytes: core properties are fixed (dates from the protocol date,
 else 2000-01-01; no author but "basket"), and the package is re-zipped with
 fixed timestamps in python-docx's part order.
+
+Well-formed whatever the text: every text passes `xml_safe` (what XML cannot hold becomes
+U+FFFD), and the core properties Word limits to 255 characters (title, subject, version) are
+shortened with an ellipsis; the document itself keeps the full title.
 """
 
 from __future__ import annotations
@@ -25,16 +29,19 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 from lxml import html as lxml_html
 
+from basket.foundation.characters import xml_safe
+
 FIXED_DATE = dt.datetime(2000, 1, 1, 0, 0, 0)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 HEADINGS = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
+MAX_PROPERTY = 255  # python-docx refuses longer core properties, as Word does
 
 
 def html_to_docx(body: str, title: str, meta: dict[str, Any], assets: dict[str, bytes]) -> bytes:
     document = new_document()
     _core_properties(document, title, meta)
-    _header_and_footer(document, meta["running_header"])
-    root = lxml_html.fragment_fromstring(body, create_parent="div")
+    _header_and_footer(document, xml_safe(meta["running_header"]))
+    root = lxml_html.fragment_fromstring(xml_safe(body), create_parent="div")
     walker = _Walker(document, assets)
     for element in root:
         walker.block(element)
@@ -48,18 +55,23 @@ def _core_properties(document, title: str, meta: dict[str, Any]) -> None:
     if meta.get("date"):
         when = dt.datetime.fromisoformat(meta["date"])
     props = document.core_properties
-    props.title = title
-    props.subject = meta.get("running_header", "")
+    props.title = _property(title)
+    props.subject = _property(meta.get("running_header", ""))
     props.author = "basket"
     props.last_modified_by = "basket"
     props.created = when
     props.modified = when
     props.last_printed = when
     props.revision = 1
-    props.version = meta.get("version", "")
+    props.version = _property(meta.get("version", ""))
     props.comments = ""
     props.keywords = ""
     props.category = ""
+
+
+def _property(text: str) -> str:
+    text = " ".join(xml_safe(text).split())
+    return text if len(text) <= MAX_PROPERTY else text[: MAX_PROPERTY - 1] + "…"
 
 
 def _header_and_footer(document, running_header: str) -> None:

@@ -15,6 +15,8 @@ from markupsafe import Markup
 
 from basket.documents.document import Document
 from basket.documents.template_environment import Templates
+from basket.foundation.characters import xml_safe
+from basket.foundation.problems import InputError, Problem
 
 Formatter = Callable[[Templates, Document], bytes]
 
@@ -25,7 +27,7 @@ CSS_TEMPLATE = "document.css"
 def markdown_text(templates: Templates, doc: Document) -> str:
     if doc.markdown:
         return doc.markdown
-    text = templates.markdown.get_template(f"{doc.kind}.md.j2").render(**doc.context)
+    text = xml_safe(templates.markdown.get_template(f"{doc.kind}.md.j2").render(**doc.context))
     while "\n\n\n" in text:  # template loops leave extra blank lines; one is enough (str.replace: 10x a regex)
         text = text.replace("\n\n\n", "\n\n")
     return text
@@ -56,14 +58,14 @@ def html_text(templates: Templates, doc: Document, nav: list[dict[str, str]] | N
     meta = doc.context["document"]
     env = templates.html
     css_source = env.loader.get_source(env, CSS_TEMPLATE)[0]  # type: ignore[union-attr]
-    return env.get_template(HTML_TEMPLATE).render(
+    return xml_safe(env.get_template(HTML_TEMPLATE).render(
         title=doc.title,
         document=meta,
         body=Markup(html_body(templates, doc)),
         css=Markup(css_source),
         running_header_css=Markup(css_string(meta["running_header"])),
         nav=nav or [],
-    )
+    ))
 
 
 def html(templates: Templates, doc: Document) -> bytes:
@@ -71,10 +73,37 @@ def html(templates: Templates, doc: Document) -> bytes:
 
 
 def pdf(templates: Templates, doc: Document) -> bytes:
+    """WeasyPrint on the HTML; it may read only what the document embeds (data: URLs): a template
+    that points at a local file or a web address is refused, never fetched."""
     import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
 
-    document = weasyprint.HTML(string=html_text(templates, doc), base_url=None)
-    return document.write_pdf(pdf_identifier=doc.stem.encode("utf-8"))
+    document = weasyprint.HTML(string=html_text(templates, doc), base_url=None, url_fetcher=_embedded_only())
+    try:
+        return document.write_pdf(pdf_identifier=doc.stem.encode("utf-8"))
+    except FatalURLFetchingError as error:
+        url = getattr(error.__cause__, "url", "a resource")
+        raise InputError([Problem(f"{doc.stem}.pdf", 0, "", f"the document refers to {url}; a PDF is made only "
+                                  "from what the document embeds (data: URLs), never from local files or the "
+                                  "network (check the templates)")]) from None
+
+
+def _embedded_only():
+    from weasyprint.urls import URLFetcher
+
+    class EmbeddedOnly(URLFetcher):
+        def fetch(self, url: str, headers: object = None) -> object:
+            if not url.startswith("data:"):
+                raise ExternalResource(url)
+            return super().fetch(url, headers)
+
+    return EmbeddedOnly(allowed_protocols={"data"}, allow_redirects=False, fail_on_errors=True)
+
+
+class ExternalResource(ValueError):
+    def __init__(self, url: str):
+        super().__init__(f"not fetched: {url}")
+        self.url = url
 
 
 def docx(templates: Templates, doc: Document) -> bytes:

@@ -21,7 +21,7 @@ from basket.documents.document_context import Gaps, appendix_context, overview_c
 from basket.documents.glossary import fill_glossary
 from basket.documents.graphviz_pictures import dot_executable, graphviz_version, schema_pictures
 from basket.documents.markdown_escape import escape_markdown
-from basket.documents.template_environment import Templates, make_templates
+from basket.documents.template_environment import Templates, bounds_for, make_templates
 from basket.foundation.atomic_output import replace_directory
 from basket.foundation.background_writer import BackgroundWriter
 from basket.plan.umbrella_decision import Plan
@@ -132,7 +132,7 @@ def iter_rendered(
     from basket.documents.output_formats import FORMATTERS
     from basket.foundation.garbage_collector import collector_skips_existing
 
-    environments = make_templates(options.templates)
+    environments = make_templates(options.templates, bounds_for(loaded.program))
     picture_formats = ("svg", "png") if "docx" in options.formats else ("svg",)
     with collector_skips_existing():
         for doc in iter_documents(loaded, plan, options.variants, options.pictures, picture_formats):

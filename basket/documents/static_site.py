@@ -40,12 +40,12 @@ def iter_site(
     from basket.documents.output_formats import html_text
     from basket.documents.readiness_report import html_pieces as readiness_html
     from basket.documents.rendering import iter_documents, markdown_document
-    from basket.documents.template_environment import make_templates, render_chunks
+    from basket.documents.template_environment import bounds_for, make_templates, render_chunks
     from basket.evidence.readiness_rules import assess
     from basket.foundation.garbage_collector import collector_skips_existing
     from basket.graph.build import program_graph
 
-    environments = make_templates(templates)
+    environments = make_templates(templates, bounds_for(loaded.program))
     overview: dict[str, Any] = {}
     gaps: list[tuple[str, str]] = []
     drawn: list[str] = []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,18 +27,24 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from basket.foundation.characters import describe, forbidden_character
 from basket.foundation.garbage_collector import collector_paused
 from basket.foundation.problems import InputError, Problem, format_path
 from basket.program.model import Program
 from basket.program.unchecked import Unchecked
 from basket.program.validation_messages import message
-from basket.program.yaml_source import YamlDocument, parse_yaml_bytes
+from basket.program.yaml_source import MAX_NODES, YamlDocument, parse_yaml_bytes
 
 SINGLE_SECTIONS = ("umbrella", "platform", "reference")
 REQUIRED_SECTIONS = ("umbrella", "platform")
 LIST_SECTIONS = ("editors", "diseases", "genes", "variants", "patients", "evidence")
 SECTIONS = SINGLE_SECTIONS + LIST_SECTIONS
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# Values the program's files may hold in all: ordinary YAML spends 10 to 40 bytes on a value, so
+# this never binds a real program, while 10 MB of `[0,0,0,...]` (5 million values, minutes and
+# gigabytes to build and validate) is refused after at most 1.5 million.
+BASE_VALUES = 200_000
+BYTES_PER_VALUE = 8
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,37 @@ def program_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
+def linked_folders(root: Path) -> list[Problem]:
+    """A folder inside the program that is a symbolic link is not searched (its files would be read
+    twice, or from outside the program), so a link whose files would otherwise be skipped, one to a
+    folder outside the program or to a hidden one, is reported instead of silently losing them."""
+    base = root.resolve()
+    problems = []
+    for directory, subdirs, _ in os.walk(root):
+        subdirs[:] = sorted(name for name in subdirs if not name.startswith("."))
+        for name in subdirs:
+            link = Path(directory) / name
+            if not link.is_symlink():
+                continue
+            try:
+                target = link.resolve(strict=True)
+            except (OSError, RuntimeError):  # missing target or a loop: nothing is read either way
+                continue
+            display = printable_path(_display(root, link))
+            if not target.is_relative_to(base):
+                problems.append(Problem(display, 0, "", f"a symbolic link to the folder {printable_path(str(target))} "
+                                        "outside the program directory; its files are not read. Copy the folder "
+                                        "into the program instead"))
+            elif any(part.startswith(".") for part in target.relative_to(base).parts) and _holds_yaml(target):
+                problems.append(Problem(display, 0, "", "a symbolic link to a hidden folder of the program; hidden "
+                                        "folders are not read, through a link or not. Move the files out of it"))
+    return problems
+
+
+def _holds_yaml(folder: Path) -> bool:
+    return any(True for pattern in ("*.yaml", "*.yml") for _ in folder.rglob(pattern))
+
+
 def load_program(directory: str | Path) -> LoadedProgram:
     """Read, merge, validate and cross-check a program; raise InputError with every problem."""
     with collector_paused():
@@ -98,7 +136,8 @@ def _load_program(root: Path) -> LoadedProgram:
     if not root.is_dir():
         raise InputError([Problem(str(root), 0, "", "not a program directory (expected a folder of YAML files)")])
     files = program_files(root)
-    if not files:
+    linked = linked_folders(root)
+    if not files and not linked:
         raise InputError([Problem(str(root), 0, "", "no .yaml or .yml files found in the program directory")])
     documents, inputs, problems = _read_all(root, files)
     merged, locator, merge_problems, unread = _merge(documents)
@@ -114,6 +153,7 @@ def _load_program(root: Path) -> LoadedProgram:
 
     problems += validated.problems
     problems += check_program(validated.program, root, validated.report, validated.unchecked)
+    problems += linked  # a linked folder is reported with the rest
     if problems:
         raise InputError(problems)
     return LoadedProgram(validated.program, root, inputs, locator, program_warnings(validated.program, locator))
@@ -124,8 +164,15 @@ def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[s
     inputs: dict[str, str] = {}
     problems: list[Problem] = []
     base = root.resolve()
+    total_bytes = sum(_size_of(path) for path in files)
+    budget = BASE_VALUES + total_bytes // BYTES_PER_VALUE
+    values_left = budget
     for path in files:
         display = _display(root, path)
+        bad_name = _bad_file_name(path.relative_to(root).as_posix())
+        if bad_name:
+            problems.append(Problem(printable_path(display), 0, "", bad_name))
+            continue
         try:
             if not path.is_file():  # checked before reading: reading a FIFO would wait forever
                 problems.append(Problem(display, 0, "", f"not a regular file ({_file_kind(path)}); "
@@ -147,11 +194,46 @@ def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[s
                                     f"({_size(size)}); split the program over several files"))
             continue
         inputs[path.relative_to(root).as_posix()] = hashlib.sha256(raw).hexdigest()
+        too_many = (f"the program's files hold more than {budget:,} values in {_size(total_bytes)} "
+                    f"of YAML: basket reads {BASE_VALUES:,} values plus one per {BYTES_PER_VALUE} bytes, which "
+                    "ordinary YAML never reaches (generated or hostile input?)")
         try:
-            documents.append(parse_yaml_bytes(raw, display))
+            if values_left < MAX_NODES:
+                document = parse_yaml_bytes(raw, display, max(values_left, 0), too_many)
+            else:
+                document = parse_yaml_bytes(raw, display)
         except InputError as error:
             problems += error.problems
+            if any(problem.message == too_many for problem in error.problems):
+                break  # the budget is spent: reading more files would only cost more
+            continue
+        documents.append(document)
+        values_left -= document.values
     return documents, inputs, problems
+
+
+def _bad_file_name(name: str) -> str | None:
+    """Why a file name cannot be used, or None. Its name is printed in the manifest and in every
+    appendix (section 10), so it must be text: a name that is not UTF-8 reaches Python as lone
+    surrogates, which no output can encode."""
+    if any("\udc80" <= char <= "\udcff" for char in name):
+        return "the file name is not valid UTF-8 text; rename the file"
+    found = forbidden_character(name) or next((describe(char) for char in name if char in "\t\n\r"), None)
+    if found is not None:
+        return f"the file name holds {found}, which a file name should not; rename the file"
+    return None
+
+
+def printable_path(text: str) -> str:
+    """A path as it can be printed: bytes that are not UTF-8 shown as \\xNN escapes."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
 
 
 def _file_kind(path: Path) -> str:

@@ -13,15 +13,27 @@ import hashlib
 import math
 import re
 import typing
+import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from basket.editing.assemblies import Build
 from basket.editing.editors import Editor
+from basket.program.personal_data import personal_data_in, personal_data_in_patient_notes, refusal, skeleton
 
 
 @dataclass(frozen=True)
@@ -68,8 +80,69 @@ TEXT_FORMATS: dict[str, TextFormat] = {f.pattern: f for f in (
 
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER.pattern, max_length=120)]
 Curie = Annotated[str, StringConstraints(pattern=CURIE.pattern)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+def _without_personal_data(value: str) -> str:
+    found = personal_data_in(value)
+    if found is not None:
+        raise ValueError(refusal(found))
+    return value
+
+
+# free text: every text field is checked for birth dates and record numbers (basket.program.personal_data)
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+                 AfterValidator(_without_personal_data)]
 Sha256 = Annotated[str, StringConstraints(pattern=SHA256.pattern)]
+
+def bounded(low: float, high: float, *, integer: bool = False, above: bool = False, below: bool = False) -> object:
+    """A number type that refuses NaN, infinities and anything outside [low, high] (`above`, `below`:
+    that end excluded) with the allowed range in the message: a value that loads must be one every
+    later stage (render, docs, design) can compute with and print."""
+    lowest = f"above {_number_text(low)}" if above else f"from {_number_text(low)}"
+    highest = f"below {_number_text(high)}" if below else f"to {_number_text(high)}"
+    allowed = f"{'a whole number' if integer else 'a finite number'} {lowest} {'and' if below else ''} {highest}"
+    allowed = " ".join(allowed.split())
+
+    def check(value: object) -> object:
+        if isinstance(value, bool) and not integer:  # (a strict integer refuses true by itself)
+            raise ValueError(f"must be {allowed}, not {str(value).lower()}")
+        if not isinstance(value, int | float):
+            return value  # not a number at all: pydantic says what type is expected
+        if integer and isinstance(value, float):
+            raise ValueError(f"must be {allowed} (got {_number_text(value)})")
+        finite = not isinstance(value, float) or math.isfinite(value)  # an int of any size compares exactly
+        inside = finite and (low < value if above else low <= value) and (value < high if below else value <= high)
+        if not inside:
+            raise ValueError(f"must be {allowed} (got {_number_text(value)})")
+        return value
+
+    return Annotated[StrictInt if integer else float, BeforeValidator(check)]
+
+
+def _number_text(value: float) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, int) and len(str(abs(value))) > 30:
+        return f"a number of {len(str(abs(value)))} digits"
+    return f"{value:,}" if abs(value) < 1e7 or isinstance(value, int) and abs(value) < 10**16 else f"{value:g}"
+
+
+# The allowed ranges (docs/program-format.md lists them per field).
+FIGURE = bounded(-1e15, 1e15)  # a natural-history or evidence figure in any unit
+DISPERSION = bounded(0.001, 1e6)  # gamma-Poisson shape
+COHORT_SIZE = bounded(1, 100_000_000, integer=True)
+GENOMIC_POSITION = bounded(1, 3_000_000_000, integer=True)  # the longest human chromosome is 249 Mb
+DOSE = bounded(0, 1e20, above=True)  # up to vector genomes per kg (about 1e14)
+PATIENTS = bounded(1, 10_000, integer=True)
+FOLLOW_UP_YEARS = bounded(1, 50, integer=True)
+ELEMENT = bounded(1, 5, integer=True)
+RATE_RATIO = bounded(0, 1, above=True, below=True)
+ALPHA = bounded(0, 0.5, above=True, below=True)
+SIMULATIONS = bounded(100, 10_000_000, integer=True)
+YEARS = bounded(0, 100, above=True)
+SEED = bounded(0, 2**32 - 1, integer=True)
+INTERVAL_LEVEL = bounded(0.5, 1, above=True, below=True)  # of a confidence interval
+COUNT = bounded(0, 1_000_000, integer=True)  # events one patient had
+AGE = bounded(0, 100_000)  # in days, weeks, months or years
+TIPPING_FACTOR = bounded(0, 10, above=True)  # on the untreated rate
 
 ELEMENTS: dict[int, str] = {
     1: "Specific molecular cause identified",
@@ -145,18 +218,18 @@ class Measure(Strict):
 
     name: Text
     definition: Text
-    value: float | None = Field(default=None, allow_inf_nan=False)
+    value: FIGURE | None = None  # type: ignore[valid-type]
     unit: Text | None = None
-    dispersion: float | None = Field(default=None, gt=0, le=1e6, allow_inf_nan=False,
-                                     description="gamma-Poisson shape of per-patient counts, if over-dispersed")
-    interval: tuple[float, float] | None = Field(default=None, description="confidence interval of value")
-    interval_level: float | None = Field(default=None, gt=0.5, lt=1, description="level of interval (0.95)")
-    range: tuple[StrictInt, StrictInt] | None = Field(
+    dispersion: DISPERSION | None = Field(  # type: ignore[valid-type]
+        default=None, description="gamma-Poisson shape of per-patient counts, if over-dispersed")
+    interval: tuple[FIGURE, FIGURE] | None = Field(default=None, description="confidence interval of value")  # type: ignore[valid-type]
+    interval_level: INTERVAL_LEVEL | None = Field(default=None, description="level of interval (0.95)")  # type: ignore[valid-type]
+    range: tuple[COUNT, COUNT] | None = Field(  # type: ignore[valid-type]
         default=None, description="smallest and largest per-patient count over observation_years")
-    observation_years: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False,
-                                            description="per-patient observation window of value and range")
-    patients: StrictInt | None = Field(default=None, ge=1, le=10_000_000,
-                                       description="patients behind this measure, when not the whole cohort")
+    observation_years: YEARS | None = Field(  # type: ignore[valid-type]
+        default=None, description="per-patient observation window of value and range")
+    patients: COHORT_SIZE | None = Field(  # type: ignore[valid-type]
+        default=None, description="patients behind this measure, when not the whole cohort")
     source: Text
 
     @field_validator("interval")
@@ -164,8 +237,6 @@ class Measure(Strict):
     def _ordered_finite_interval(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
         if value is not None:
             low, high = value
-            if not all(math.isfinite(v) and abs(v) <= 1e12 for v in value):
-                raise ValueError("interval bounds must be finite numbers")
             if low > high:
                 raise ValueError(f"interval [{low:g}, {high:g}]: the lower bound is above the upper")
         return value
@@ -175,8 +246,8 @@ class Measure(Strict):
     def _ordered_count_range(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
         if value is not None:
             low, high = value
-            if not 0 <= low <= high <= 1_000_000:
-                raise ValueError(f"range [{low}, {high}]: counts must satisfy 0 <= smallest <= largest <= 1000000")
+            if low > high:
+                raise ValueError(f"range [{low}, {high}]: the smallest count is above the largest")
         return value
 
     @model_validator(mode="after")
@@ -193,7 +264,7 @@ class NaturalHistory(Strict):
     id: Identifier
     source: Text
     population: Text
-    n: StrictInt | None = Field(default=None, ge=1)
+    n: COHORT_SIZE | None = None  # type: ignore[valid-type]
     measures: list[Measure] = Field(default_factory=list)
 
 
@@ -230,13 +301,13 @@ class SequenceWindow(Strict):
     """Reference (+ strand) sequence around a variant, with where it came from."""
 
     chrom: Annotated[str, StringConstraints(pattern=CHROMOSOME.pattern)]
-    start: StrictInt = Field(ge=1, description="1-based genomic position of the first base")
-    variant_position: StrictInt | None = Field(
-        default=None, ge=1, description="1-based genomic position of the variant, when hgvs_g is not given"
+    start: GENOMIC_POSITION = Field(description="1-based genomic position of the first base")  # type: ignore[valid-type]
+    variant_position: GENOMIC_POSITION | None = Field(  # type: ignore[valid-type]
+        default=None, description="1-based genomic position of the variant, when hgvs_g is not given"
     )
     sequence: Annotated[str, StringConstraints(pattern=BASES.pattern, min_length=10, max_length=100_000)]
-    coding_start: StrictInt | None = Field(default=None, ge=1)
-    coding_end: StrictInt | None = Field(default=None, ge=1)
+    coding_start: GENOMIC_POSITION | None = None  # type: ignore[valid-type]
+    coding_end: GENOMIC_POSITION | None = None  # type: ignore[valid-type]
     source: Text
     # Provenance written by `basket window` (optional for a window taken from a genome browser).
     build: Build | None = Field(default=None, description="assembly the sequence was read from")
@@ -344,21 +415,22 @@ _PERSONAL_WORDS = {
     "mrn", "record", "ssn", "nhs", "address", "postcode", "phone", "telephone", "mobile", "email",
 }
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-# in free text: labels of identifiers, and calendar dates (more precise than a year)
-_PERSONAL_TEXT = re.compile(
-    r"(?<![A-Za-z])(?:dob|d\.o\.b|date of birth|born on|mrn|medical record|record (?:number|no)|hospital number"
-    r"|nhs (?:number|no)|ssn|social security)(?![A-Za-z])"
-    r"|(?<![0-9])(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4})(?![0-9])",
-    re.IGNORECASE,
-)
-
-
+@lru_cache(maxsize=4096)  # a program repeats the same few keys thousands of times
 def is_personal_data_field(key: object) -> bool:
-    """A field name that would hold a name, birth date, record number or contact detail."""
-    text = str(key)
-    if text.lower() in PERSONAL_DATA_FIELDS:
+    """A field name that would hold a name, birth date, record number or contact detail, in any
+    spelling (DateOfBirth, patient-name, ＤＯＢ, MRN_no)."""
+    text = unicodedata.normalize("NFKC", str(key))
+    words = skeleton(text).split()
+    if text.lower() in PERSONAL_DATA_FIELDS or {"_".join(words), "".join(words)} & PERSONAL_DATA_FIELDS:
         return True
     return any(word.lower() in _PERSONAL_WORDS for word in _WORDS.findall(text))
+
+
+def _measure_name(name: str) -> str:
+    """An evidence measure's name is free text too, and must not be a personal-data field."""
+    if is_personal_data_field(name):
+        raise ValueError(refusal(f"the name of a personal-data field ({name!r})"))
+    return _without_personal_data(name)
 
 
 class Allele(Strict):
@@ -395,12 +467,9 @@ class Patient(Strict):
     @field_validator("notes")
     @classmethod
     def _notes_without_identifiers(cls, value: str | None) -> str | None:
-        match = _PERSONAL_TEXT.search(value or "")
-        if match:
-            raise ValueError(
-                f"patient records must be pseudonymous: the notes carry {match.group(0)!r} (birth dates, "
-                "record numbers and dates more precise than a year are personal data)"
-            )
+        found = personal_data_in_patient_notes(value or "")
+        if found:
+            raise ValueError(f"patient records must be pseudonymous: the notes carry {found}")
         return value
 
 
@@ -410,7 +479,7 @@ EVIDENCE_STATUSES: tuple[str, ...] = get_args(EvidenceStatus)
 
 class Evidence(Strict):
     id: Identifier
-    element: StrictInt = Field(ge=1, le=5)
+    element: ELEMENT  # type: ignore[valid-type]
     kind: EvidenceKind
     subject: Annotated[str, StringConstraints(pattern=SUBJECT.pattern)] = Field(
         description="what it supports: variant:ID, disease:ID, platform:ID or gene:SYMBOL"
@@ -420,7 +489,7 @@ class Evidence(Strict):
         default=None, description="off_target_nomination only: computed (e.g. `basket offtargets`) or measured "
                                   "(ONE-seq, CHANGE-seq, GUIDE-seq ...); unset counts as experimental")
     result: Text
-    measures: dict[str, float] = Field(default_factory=dict)
+    measures: dict[Annotated[str, AfterValidator(_measure_name)], FIGURE] = Field(default_factory=dict)  # type: ignore[valid-type]
     date: dt.date | None = None
     document: Text | None = None
     sha256: Sha256 | None = None
@@ -458,8 +527,8 @@ class Statement(Strict):
 class AgeRange(Strict):
     """The planned age of participants, in one unit (USDM's planned age range)."""
 
-    min: float = Field(ge=0)
-    max: float = Field(gt=0)
+    min: AGE = Field()  # type: ignore[valid-type]
+    max: AGE = Field()  # type: ignore[valid-type]
     unit: Literal["days", "weeks", "months", "years"]
 
     @model_validator(mode="after")
@@ -504,7 +573,7 @@ class Objective(Strict):
 
 class DoseStep(Strict):
     label: Text
-    dose: float | None = Field(default=None, gt=0)
+    dose: DOSE | None = None  # type: ignore[valid-type]
     unit: Text | None = None
     route: Text | None = None
     timing: Text | None = None
@@ -538,7 +607,7 @@ class Visit(Strict):
 class SafetyPlan(Strict):
     monitoring: list[Statement] = Field(default_factory=list)
     stopping_rules: list[Statement] = Field(default_factory=list)
-    follow_up_years: StrictInt | None = Field(default=None, ge=1, le=50, description="long-term follow-up after dosing")
+    follow_up_years: FOLLOW_UP_YEARS | None = Field(default=None, description="long-term follow-up after dosing")  # type: ignore[valid-type]
     follow_up_source: Text | None = None
 
     @model_validator(mode="after")
@@ -559,42 +628,30 @@ class SampleSizePlan(Strict):
     endpoint's comparator); only the hypothesised effect and the scenarios live here.
     """
 
-    rate_ratio: float = Field(gt=0, lt=1, description="hypothesised on-treatment / natural-history event rate ratio")
+    rate_ratio: RATE_RATIO = Field(description="hypothesised on-treatment / natural-history event rate ratio")  # type: ignore[valid-type]
     rationale: Text = Field(description="why this effect size: citation or clinical reasoning")
-    alpha: float = Field(default=0.025, gt=0, lt=0.5,
-                         description="one-sided family-wise significance level of the primary family (the "
-                                     "designable baskets of the umbrella)")
+    alpha: ALPHA = Field(default=0.025, description="one-sided family-wise significance level of the primary "  # type: ignore[valid-type]
+                                                     "family (the designable baskets of the umbrella)")
     adjustment: Literal["holm", "bonferroni"] = Field(
         default="holm", description="multiplicity adjustment across the primary family's baskets")
     control_uncertainty: bool = Field(
         default=True, description="propagate the uncertainty of each natural-history rate into the tests")
-    tipping_factors: list[float] = Field(
+    tipping_factors: list[TIPPING_FACTOR] = Field(  # type: ignore[valid-type]
         default=[1.0, 0.9, 0.8, 0.7, 0.6, 0.5], min_length=1, max_length=20,
         description="factors on the untreated rate at which the design's type I error is shown")
-    patients_per_basket: list[StrictInt] = Field(default=[1, 2, 3, 5, 10], min_length=1)
-    follow_up_years: list[float] = Field(default=[1.0], min_length=1)
-    simulations: StrictInt = Field(default=20_000, ge=100, le=10_000_000)
-    seed: StrictInt = Field(default=20261125, ge=0)
+    patients_per_basket: list[PATIENTS] = Field(default=[1, 2, 3, 5, 10], min_length=1, max_length=100)  # type: ignore[valid-type]
+    follow_up_years: list[YEARS] = Field(default=[1.0], min_length=1, max_length=100)  # type: ignore[valid-type]
+    simulations: SIMULATIONS = 20_000  # type: ignore[valid-type]
+    seed: SEED = 20261125  # type: ignore[valid-type]
 
-    @field_validator("patients_per_basket")
+    @field_validator("patients_per_basket", "follow_up_years")
     @classmethod
-    def _positive_counts(cls, values: list[int]) -> list[int]:
-        if any(v < 1 for v in values):
-            raise ValueError("every scenario needs at least one patient per basket")
-        return sorted(set(values))
-
-    @field_validator("follow_up_years")
-    @classmethod
-    def _positive_years(cls, values: list[float]) -> list[float]:
-        if any(v <= 0 for v in values):
-            raise ValueError("follow-up must be longer than zero years")
+    def _scenarios_in_order(cls, values: list) -> list:
         return sorted(set(values))
 
     @field_validator("tipping_factors")
     @classmethod
     def _factors(cls, values: list[float]) -> list[float]:
-        if any(not (math.isfinite(v) and 0 < v <= 10) for v in values):
-            raise ValueError("each factor on the untreated rate must lie in (0, 10]")
         return sorted(set(values), reverse=True)
 
 

@@ -49,6 +49,7 @@ def _check_variant(program: Program, index: int, variant: Variant, report: Repor
         if parsed[name].coordinate != coordinate:
             problems.append(report(("variants", index, name), f"{text}: expected an HGVS {coordinate}. description"))
             del parsed[name]
+    problems += _protein_problems(variant, index, report)
     c, g = parsed.get("hgvs_c"), parsed.get("hgvs_g")
     if gene is None:  # what needs the gene (transcript, chromosome, strand, window) waits for it
         return problems
@@ -62,6 +63,25 @@ def _check_variant(program: Program, index: int, variant: Variant, report: Repor
     if problems or len(parsed) < (variant.hgvs_g is not None) + 1:
         return problems
     return _check_window(program, index, variant, gene, build, c, report)
+
+
+# protein descriptions that rightly name no residue: unknown, no protein, no change (predicted or not)
+PROTEIN_WITHOUT_POSITION = {"p.?", "p.0", "p.0?", "p.(0)", "p.=", "p.(=)"}
+
+
+def _protein_problems(variant: Variant, index: int, report: Report) -> list[Problem]:
+    """hgvs_p is printed, not computed on: it must still name real residues (no p.Gln0Ter, no range
+    running backwards), unless it says no residue at all (p.?, p.0, p.=)."""
+    text = variant.hgvs_p
+    if text is None or text.rpartition(":")[2] in PROTEIN_WITHOUT_POSITION:
+        return []
+    try:
+        parsed = parse_hgvs(text)
+    except HgvsError as error:
+        return [report(("variants", index, "hgvs_p"), str(error))]
+    if parsed.coordinate != "p":
+        return [report(("variants", index, "hgvs_p"), f"{text}: expected an HGVS p. description")]
+    return []
 
 
 def _accession_problems(g: ParsedHgvs, gene: Gene, build: str | None) -> Iterator[str]:
