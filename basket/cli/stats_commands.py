@@ -42,7 +42,8 @@ def _numbers(kind: type):
               help="One-sided family-wise significance level across the designable baskets.")
 @click.option("--simulations", type=click.IntRange(100, 10_000_000), help="Simulated trials per scenario.")
 @click.option("--seed", type=click.IntRange(0), help="Random seed (same seed, same numbers).")
-@click.option("--bayes", is_flag=True, help="Add EXNEX borrowing across baskets: posterior P(benefit) and power.")
+@click.option("--bayes", is_flag=True, help="Add the program's Bayesian rule (umbrella.sample_size.bayes: EXNEX "
+              "borrowing across baskets): its type I error beside its power, and its calibrated threshold.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUTPUT / "design",
               show_default=True, help="Directory for design.csv and the power plot (power.png, power.svg), "
@@ -80,6 +81,10 @@ def design(program: Path, rate_ratio: float | None, patients: list[int] | None, 
                                   str(item["msg"]).removeprefix("Value error, ")) for item in error.errors()]) from None
     if plan is None:
         click.echo("error: no effect size: add umbrella.sample_size to the program or pass --rate-ratio", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if bayes and plan.bayes is None:
+        click.echo("error: --bayes needs the program's Bayesian rule: add umbrella.sample_size.bayes (prior, "
+                   "threshold, rationale)", err=True)
         sys.exit(EXIT_BAD_INPUT)
     report = design_program(program, plan, bayes=bayes)
     click.echo(_design_text(report, fmt, table_width(wide)), nl=False)
@@ -122,7 +127,11 @@ def _design_text(report, fmt: str, width: int | None) -> str:
                "critical_value_first", "critical_value_last", "exact_type1", "exact_power", "exact_power_alone",
                "simulated_power", "exact_family_wise_error", "chance_finding", "chance_finding_unadjusted"]
     if report.table.bayes_min_probability is not None:
-        columns += ["posterior_p_benefit_h1", "bayes_power", "bayes_chance_finding"]
+        columns += ["posterior_p_benefit_h1", "bayes_type1", "bayes_power", "bayes_chance_finding"]
+        if report.plan.bayes.calibrate_to is not None:
+            columns += ["bayes_calibrated_threshold", "bayes_calibrated_power", "bayes_calibrated_chance_finding"]
+            for row in rows:
+                row["bayes_calibrated_threshold"] = _threshold(row["bayes_calibrated_threshold"])
     for row in rows:
         row["expected_events_h0"] = f"{row['expected_events_h0']:.2f}"
         row["expected_events_h1"] = f"{row['expected_events_h1']:.2f}"
@@ -132,7 +141,8 @@ def _design_text(report, fmt: str, width: int | None) -> str:
               f"family-wise alpha {report.plan.alpha:g}; {report.plan.simulations:,} simulated trials per scenario "
               f"(seed {report.plan.seed}). critical_value_first: significant whatever the other baskets show; "
               f"critical_value_last: significant only if every other basket is; exact_power_alone: the test "
-              f"alone at alpha, for comparison.\n\n")
+              f"alone at alpha, for comparison.{_bayes_header(report.plan) if report.table.bayes_min_probability else ''}"
+              f"\n\n")
     return header + to_table(rows, columns, width) + _robustness_text(report, width)
 
 
@@ -169,9 +179,24 @@ _COUNT_MODEL = ("Type I error (a basket's test alone at alpha / family-wise) of 
                 "known) and of the design's test, by count model:")
 
 
+def _bayes_header(plan) -> str:
+    b = plan.bayes
+    text = (f" Bayesian rule (supportive, EXNEX): benefit when P(rate ratio < {b.rate_ratio_below:g} | data) >= "
+            f"{b.min_probability:g}; bayes_type1 and bayes_chance_finding are its type I errors")
+    if b.calibrate_to is not None:
+        text += (f"; bayes_calibrated_threshold: the threshold whose simulated chance finding is at most "
+                 f"{b.calibrate_to:g}, with its power")
+    return text + "."
+
+
+def _threshold(value: float) -> str:
+    return "unreachable" if value == float("inf") else f"{value:.4f}"
+
+
 _PROBABILITIES = {"exact_type1", "exact_power", "exact_power_alone", "exact_family_wise_error", "simulated_type1",
                   "simulated_power", "chance_finding", "chance_finding_unadjusted", "posterior_p_benefit_h1",
-                  "bayes_power", "bayes_type1", "bayes_chance_finding"}
+                  "bayes_power", "bayes_type1", "bayes_chance_finding", "bayes_calibrated_power",
+                  "bayes_calibrated_chance_finding"}
 
 
 def _pct(value: float | None) -> str:

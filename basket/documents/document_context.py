@@ -388,8 +388,24 @@ def _sample_size(program: Program, gaps: Gaps, refs: References) -> Any:
         "n_baskets": len(baselines),
         "rationale": plan.rationale,
         **design_figures(program, plan),
+        "bayes": _bayes_rule(plan),
         "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],
         "designable": bool(baselines),
+    }
+
+
+def _bayes_rule(plan) -> dict[str, str] | None:
+    """The supportive Bayesian rule as the protocol states it (None when the program has none)."""
+    b = plan.bayes
+    if b is None:
+        return None
+    p = b.prior
+    return {
+        "prior": (f"mu ~ N({p.mu_mean:g}, {p.mu_sd:g}²), tau ~ half-normal({p.tau_scale:g}), non-exchangeable "
+                  f"N({p.nex_mean:g}, {p.nex_sd:g}²), prior probability of exchangeability {p.p_exchangeable:g}"),
+        "rule": f"P(rate ratio < {b.rate_ratio_below:g} | data) ≥ {b.min_probability:g}",
+        "rationale": b.rationale,
+        "calibration": "" if b.calibrate_to is None else f"{b.calibrate_to:g}",
     }
 
 

@@ -621,6 +621,30 @@ class SafetyPlan(Strict):
         return self
 
 
+class ExNexPriorPlan(Strict):
+    """Priors of the EXNEX model on the log rate ratio (see basket.stats.hierarchical)."""
+
+    mu_mean: float = Field(ge=-10, le=10, allow_inf_nan=False, description="mean of the exchangeable mean mu")
+    mu_sd: float = Field(gt=0, le=10, allow_inf_nan=False, description="standard deviation of mu")
+    tau_scale: float = Field(gt=0, le=10, allow_inf_nan=False, description="half-normal scale of tau")
+    nex_mean: float = Field(ge=-10, le=10, allow_inf_nan=False, description="mean of the non-exchangeable prior")
+    nex_sd: float = Field(gt=0, le=10, allow_inf_nan=False, description="standard deviation of the NEX prior")
+    p_exchangeable: float = Field(ge=0, le=1, allow_inf_nan=False, description="prior weight of exchangeability")
+
+
+class BayesPlan(Strict):
+    """The supportive Bayesian rule: EXNEX borrowing across baskets, benefit when P(RR < x | data) >= gamma."""
+
+    prior: ExNexPriorPlan
+    rationale: Text = Field(description="why this prior: citation or reasoning")
+    min_probability: float = Field(default=0.9, ge=0.5, lt=1, allow_inf_nan=False,
+                                   description="declare benefit when the posterior probability reaches this")
+    rate_ratio_below: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False,
+                                    description="benefit means a rate ratio below this")
+    calibrate_to: float | None = Field(default=None, gt=0, lt=0.5, allow_inf_nan=False,
+                                       description="target family-wise type I error for a calibrated threshold")
+
+
 class SampleSizePlan(Strict):
     """Assumptions of the basket design (`basket design`, master protocol section 10.9).
 
@@ -639,6 +663,7 @@ class SampleSizePlan(Strict):
     tipping_factors: list[TIPPING_FACTOR] = Field(  # type: ignore[valid-type]
         default=[1.0, 0.9, 0.8, 0.7, 0.6, 0.5], min_length=1, max_length=20,
         description="factors on the untreated rate at which the design's type I error is shown")
+    bayes: BayesPlan | None = Field(default=None, description="the supportive Bayesian rule (basket design --bayes)")
     patients_per_basket: list[PATIENTS] = Field(default=[1, 2, 3, 5, 10], min_length=1, max_length=100)  # type: ignore[valid-type]
     follow_up_years: list[YEARS] = Field(default=[1.0], min_length=1, max_length=100)  # type: ignore[valid-type]
     simulations: SIMULATIONS = 20_000  # type: ignore[valid-type]

@@ -15,6 +15,7 @@ the other count model).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,8 +28,6 @@ from basket.stats.basket_controls import ControlModel, control_model
 _PER_PATIENT_YEAR = re.compile(r"per\s+(patient|person)[- ]years?", re.IGNORECASE)
 
 MAX_EXPECTED_EVENTS = 5_000  # natural-history events per basket in the largest scenario
-DEFAULT_PRIOR = {"mu_mean": 0.0, "mu_sd": 2.0, "tau_scale": 1.0, "nex_mean": 0.0, "nex_sd": 2.0,
-                 "p_exchangeable": 0.5}
 
 
 @dataclass(frozen=True)
@@ -140,18 +139,28 @@ def _scenarios(plan: SampleSizePlan) -> list:
 
 def design_program(program: Program, plan: SampleSizePlan, bayes: bool = False) -> DesignReport:
     """Exact and simulated operating characteristics per designable basket and scenario."""
-    from basket.stats import ExNexPrior, design_table
+    from basket.stats import design_table
 
     baselines, skipped = basket_baselines(program, plan)
     if not baselines:
         return DesignReport(plan, baselines, skipped, None)
     controls = [b.control(plan) for b in baselines]
-    prior = ExNexPrior(**DEFAULT_PRIOR) if bayes else None
     baskets = _sim_baskets(controls, baselines, plan)
-    table = design_table(baskets, _scenarios(plan), plan.alpha, plan.simulations, plan.seed, prior,
-                         method=plan.adjustment)
+    table = design_table(baskets, _scenarios(plan), plan.alpha, plan.simulations, plan.seed,
+                         bayes_rule(plan) if bayes else None, method=plan.adjustment)
     return DesignReport(plan, baselines, skipped, table, controls, robustness(baskets, plan),
                         count_models(controls, baselines, plan))
+
+
+def bayes_rule(plan: SampleSizePlan):
+    """The program's supportive Bayesian rule (``plan.bayes`` must be given)."""
+    from basket.stats import BayesRule, ExNexPrior
+
+    if plan.bayes is None:
+        raise ValueError("umbrella.sample_size.bayes is not given")
+    b = plan.bayes
+    return BayesRule(ExNexPrior(**b.prior.model_dump()), b.min_probability, math.log(b.rate_ratio_below),
+                     calibrate_to=b.calibrate_to)
 
 
 def robustness(baskets: list, plan: SampleSizePlan) -> list:

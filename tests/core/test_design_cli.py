@@ -155,4 +155,19 @@ def test_master_protocol_states_the_sample_size(example: Path, tmp_path: Path):
         in section
     assert "#### Robustness to the control" in section and "Tipping factor" in section
     assert "Counts: gamma-Poisson, shape in use" in section
+    assert "Supportive Bayesian analysis" in section and "data) ≥ 0.9" in section
     assert "tested with Holm adjustment at family-wise one-sided alpha 0.025" in section
+
+
+def test_bayesian_rule_comes_from_the_program(example: Path, minimal: Path):
+    refused = run("design", str(minimal), "--rate-ratio", "0.5", "--bayes", "--no-files")
+    assert refused.exit_code == 2 and "umbrella.sample_size.bayes" in refused.stderr
+    result = run("design", str(example), "--bayes", "--patients", "5", "--follow-up", "2", "--simulations", "2000",
+                 "--format", "json", "--no-files")
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)["rows"][0]
+    # the rule at 0.9 has its type I error shown beside its power; calibrated to 0.025 family-wise
+    assert 0 < row["bayes_type1"] < row["bayes_power"]
+    assert 0.9 < row["bayes_calibrated_threshold"] < 1
+    assert row["bayes_calibrated_chance_finding"] <= 0.025 + 4 * math.sqrt(0.025 * 0.975 / 2000)
+    assert row["bayes_calibrated_power"] <= row["bayes_power"]
