@@ -114,6 +114,7 @@ def _design_text(report, fmt: str, width: int | None) -> str:
         return design_table_csv(report.table)
     if fmt == "json":
         return to_json({"rate_ratio": report.plan.rate_ratio, "alpha": report.plan.alpha,
+                        "primary": report.plan.primary, "within_patient": report.within_patient,
                         "adjustment": report.plan.adjustment, "simulations": report.plan.simulations,
                         "seed": report.plan.seed, "rows": [asdict(r) for r in report.table.rows],
                         "controls": [{"basket": b.basket, **asdict(c)}
@@ -143,7 +144,26 @@ def _design_text(report, fmt: str, width: int | None) -> str:
               f"critical_value_last: significant only if every other basket is; exact_power_alone: the test "
               f"alone at alpha, for comparison.{_bayes_header(report.plan) if report.table.bayes_min_probability else ''}"
               f"\n\n")
-    return header + to_table(rows, columns, width) + _robustness_text(report, width)
+    return (header + to_table(rows, columns, width) + _robustness_text(report, width)
+            + _within_patient_text(report, width))
+
+
+def _within_patient_text(report, width: int | None) -> str:
+    from basket.foundation.text_tables import to_table
+
+    if not report.within_patient:
+        return ""
+    wp = report.plan.within_patient
+    role = "the primary analysis" if report.plan.primary == "within_patient" else "supportive"
+    first = report.within_patient[0]
+    text = (f"\nWithin patient ({role}): each patient's post-dose events against their own {wp.pre_dose_years:g}-year "
+            f"pre-dose window, exact conditional test with a patient effect, Holm across baskets. Regression to the "
+            f"mean: if only patients with at least {first['selection']} event(s) in the window were enrolled, the "
+            f"type I error would be the simulated *_selected figures.\n\n")
+    return text + to_table([{**r, "basket": r["id"]} for r in report.within_patient],
+                           ["basket", "n", "follow_up", "pre_dose_years", "type1", "power", "power_alone",
+                            "family_wise_error", "type1_selected", "power_selected", "family_wise_error_selected"],
+                           width)
 
 
 def _robustness_text(report, width: int | None) -> str:

@@ -389,6 +389,7 @@ def _sample_size(program: Program, gaps: Gaps, refs: References) -> Any:
         "rationale": plan.rationale,
         **design_figures(program, plan),
         "bayes": _bayes_rule(plan),
+        "within_patient_primary": plan.primary == "within_patient",
         "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],
         "designable": bool(baselines),
     }

@@ -645,6 +645,16 @@ class BayesPlan(Strict):
                                        description="target family-wise type I error for a calibrated threshold")
 
 
+class WithinPatientPlan(Strict):
+    """The within-patient comparison: each patient's post-dose events against their own pre-dose window."""
+
+    pre_dose_years: float = Field(gt=0, le=20, allow_inf_nan=False,
+                                  description="the fixed pre-dose window counted for every patient, in years")
+    min_pre_dose_events: StrictInt = Field(
+        default=0, ge=0, le=1000,
+        description="enrolment requires at least this many events in the window (0: no such rule)")
+
+
 class SampleSizePlan(Strict):
     """Assumptions of the basket design (`basket design`, master protocol section 10.9).
 
@@ -664,6 +674,10 @@ class SampleSizePlan(Strict):
         default=[1.0, 0.9, 0.8, 0.7, 0.6, 0.5], min_length=1, max_length=20,
         description="factors on the untreated rate at which the design's type I error is shown")
     bayes: BayesPlan | None = Field(default=None, description="the supportive Bayesian rule (basket design --bayes)")
+    primary: Literal["external_control", "within_patient"] = Field(
+        default="external_control", description="the primary comparison of each basket")
+    within_patient: WithinPatientPlan | None = Field(
+        default=None, description="the within-patient comparison (primary when primary: within_patient)")
     patients_per_basket: list[PATIENTS] = Field(default=[1, 2, 3, 5, 10], min_length=1, max_length=100)  # type: ignore[valid-type]
     follow_up_years: list[YEARS] = Field(default=[1.0], min_length=1, max_length=100)  # type: ignore[valid-type]
     simulations: SIMULATIONS = 20_000  # type: ignore[valid-type]
@@ -673,6 +687,12 @@ class SampleSizePlan(Strict):
     @classmethod
     def _scenarios_in_order(cls, values: list) -> list:
         return sorted(set(values))
+
+    @model_validator(mode="after")
+    def _within_patient_primary_needs_its_window(self) -> SampleSizePlan:
+        if self.primary == "within_patient" and self.within_patient is None:
+            raise ValueError("primary: within_patient needs within_patient.pre_dose_years (the prespecified window)")
+        return self
 
     @field_validator("tipping_factors")
     @classmethod

@@ -59,6 +59,7 @@ class DesignReport:
     controls: list[ControlModel] = field(default_factory=list)
     robustness: list = field(default_factory=list)  # basket.stats.robustness.DesignRobustness per scenario
     count_model: list = field(default_factory=list)  # (scenario, CountModelCell tuple) per scenario
+    within_patient: list = field(default_factory=list)  # display rows of the within-patient design
 
 
 def baseline_of(disease: Disease, plan: SampleSizePlan | None = None) -> Baseline | Skipped:
@@ -149,7 +150,32 @@ def design_program(program: Program, plan: SampleSizePlan, bayes: bool = False) 
     table = design_table(baskets, _scenarios(plan), plan.alpha, plan.simulations, plan.seed,
                          bayes_rule(plan) if bayes else None, method=plan.adjustment)
     return DesignReport(plan, baselines, skipped, table, controls, robustness(baskets, plan),
-                        count_models(controls, baselines, plan))
+                        count_models(controls, baselines, plan), within_patient_rows(baselines, baskets, plan))
+
+
+def within_patient_rows(baselines: list[Baseline], baskets: list, plan: SampleSizePlan) -> list[dict[str, Any]]:
+    """Exact power and type I error of the within-patient analysis (Holm across baskets), and the simulated
+    type I error when enrolment requires recent events (regression to the mean). Empty without the plan."""
+    from basket.stats.within_patient import simulate_within_patient, within_patient_oc
+
+    wp = plan.within_patient
+    if wp is None:
+        return []
+    names = {b.basket: b.name for b in baselines}
+    selection = max(wp.min_pre_dose_events, 1)
+    rows = []
+    for i, sc in enumerate(_scenarios(plan)):
+        oc = within_patient_oc(baskets, sc, wp.pre_dose_years, plan.alpha, plan.adjustment)
+        sim = simulate_within_patient(baskets, sc, wp.pre_dose_years, plan.alpha, plan.simulations, plan.seed + i,
+                                      plan.adjustment, selection)
+        for j, d in enumerate(oc.baskets):
+            rows.append({"basket": names[d.name], "id": d.name, "n": sc.n_per_basket,
+                         "follow_up": f"{sc.followup_years:g}", "pre_dose_years": f"{wp.pre_dose_years:g}",
+                         "type1": f"{d.type1:.4f}", "power": f"{d.power:.3f}", "power_alone": f"{d.power_alone:.3f}",
+                         "family_wise_error": f"{oc.family_wise_error:.4f}", "selection": selection,
+                         "type1_selected": f"{sim.type1[j]:.4f}", "power_selected": f"{sim.power[j]:.3f}",
+                         "family_wise_error_selected": f"{sim.family_wise_error:.4f}"})
+    return rows
 
 
 def bayes_rule(plan: SampleSizePlan):
@@ -198,12 +224,13 @@ def design_figures(program: Program, plan: SampleSizePlan) -> dict[str, object]:
     """What the protocol's 10.9 shows: exact figures, the controls, robustness (no simulation)."""
     baselines, _ = basket_baselines(program, plan)
     if not baselines:
-        return {"rows": [], **robustness_view([], [], [], [], plan)}
+        return {"rows": [], **robustness_view([], [], [], [], plan), "within_patient": []}
     controls = [b.control(plan) for b in baselines]
     baskets = _sim_baskets(controls, baselines, plan)
     return {"rows": exact_rows(baselines, baskets, plan),
             **robustness_view(baselines, controls, robustness(baskets, plan), count_models(controls, baselines, plan),
-                              plan)}
+                              plan),
+            "within_patient": within_patient_rows(baselines, baskets, plan)}
 
 
 def robustness_view(baselines: list[Baseline], controls: list[ControlModel], robust: list, count_model: list,

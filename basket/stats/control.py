@@ -169,7 +169,7 @@ def _cdf(events: int, exposures: Sequence[float], control: ExternalControl, fact
     return group_cdf(events, exposures, control, factor)
 
 
-def _inverted_interval(events: int, cdf, level: float, method: str) -> Interval:
+def inverted_interval(events: int, cdf, level: float, method: str) -> Interval:
     """Equal-tailed interval for a common factor on the on-treatment rate, by test inversion."""
     a = 1.0 - level
     upper = _solve_rr(lambda f: cdf(events, f) - a / 2)
@@ -193,7 +193,7 @@ def control_test(events: int, exposures: Sequence[float], control: ExternalContr
         return negbin_test_known_rate(y, t, control.rate, control.shape, level)
     expected = control.rate * sum(t)
     p = _cdf(y, t, control, 1.0)
-    interval = _inverted_interval(y, lambda c, f: _cdf(c, t, control, f), level,
+    interval = inverted_interval(y, lambda c, f: _cdf(c, t, control, f), level,
                                   "exact, control-rate uncertainty propagated (test inversion)")
     kind = "Poisson" if control.shape is None else "negative binomial"
     return RateTest(y, sum(t), expected, y / expected, p, interval,
@@ -229,7 +229,7 @@ def pooled_test(groups: Sequence[tuple[Sequence[float], ExternalControl]], event
     exposure = sum(sum(t) for t in by_control.values())
     expected = sum(c.rate * sum(t) for c, t in by_control.items())
     models = sorted({c.describe() for c in by_control})
-    interval = _inverted_interval(y, cdf, require_probability("level", level), "exact (test inversion)")
+    interval = inverted_interval(y, cdf, require_probability("level", level), "exact (test inversion)")
     return RateTest(y, exposure, expected, y / expected, cdf(y, 1.0), interval,
                     "exact vs summed natural-history expectation: " + "; ".join(models))
 

@@ -49,9 +49,11 @@ def analyze_program(directory: Path, outcomes: Path, biomarkers: Path | None = N
         raise InputError(problems)
     plan = program.umbrella.sample_size
     alpha, method = (plan.alpha, plan.adjustment) if plan else (_default("alpha"), _default("adjustment"))
+    primary = plan.primary if plan else _default("primary")
     history = [natural_history_of(b, plan) for b in designable]
     result = analyze_outcomes(records, history, basket_of, markers, level, alpha=alpha,
-                              adjustment=adjustment or method, primary_family=[b.basket for b in designable])
+                              adjustment=adjustment or method, primary_family=[b.basket for b in designable],
+                              primary=primary)
     missing = f"umbrella.sample_size is not given: the default one-sided alpha {alpha:g} and {method} adjustment"
     notes = () if plan else (missing + " are used.",)
     notes += tuple(f"natural-history control: {note}" for note in design_notes(program))
@@ -123,10 +125,12 @@ def analysis_output(result, fmt: str, width: int | None = None) -> str:
     def render(rows: list[dict], columns: list[str]) -> str:
         return to_markdown(rows, columns) if fmt == "md" else to_table(rows, columns, width, cut=("method",))
 
-    parts = ["Effect against natural history (one-sided tests of benefit, rate ratio < 1):", "",
-             render(rows, columns)]
+    within_first = result.primary == "within_patient"
+    parts = [(f"Effect against natural history ({'supportive' if within_first else 'primary'}; one-sided tests "
+             "of benefit, rate ratio < 1):"), "", render(rows, columns)]
     if result.within_patient:
-        parts += ["Within patient, after vs before dosing:", "",
+        parts += [(f"Within patient, after vs own pre-dose events ({'primary' if within_first else 'supportive'}; "
+                  "per patient, then per basket: exact conditional test with a patient effect):"), "",
                   render([_within_row(w) for w in result.within_patient + result.within_basket],
                          ["name", "pre_events", "pre_exposure_years", "post_events", "post_exposure_years",
                           "rate_ratio", "ci", "p_value", "p_adjusted"])]
