@@ -376,6 +376,7 @@ def _sample_size(program: Program, gaps: Gaps, refs: References) -> Any:
     """Exact figures of the prespecified analysis and its robustness to the control (`basket design` adds
     simulation)."""
     from basket.stats.basket_design import basket_baselines, design_figures
+    from basket.stats.biomarker_trends import window_labels
 
     plan = program.umbrella.sample_size
     if plan is None:
@@ -390,6 +391,9 @@ def _sample_size(program: Program, gaps: Gaps, refs: References) -> Any:
         **design_figures(program, plan),
         "bayes": _bayes_rule(plan),
         "within_patient_primary": plan.primary == "within_patient",
+        "biomarker_windows": "; ".join(window_labels(plan.biomarker_windows)),
+        "biomarkers": ", ".join(list(dict.fromkeys(m for d in program.diseases if d.id in program.umbrella.diseases
+                                                   for m in d.biomarkers))[:4]),
         "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],
         "designable": bool(baselines),
     }

@@ -678,6 +678,9 @@ class SampleSizePlan(Strict):
         default="external_control", description="the primary comparison of each basket")
     within_patient: WithinPatientPlan | None = Field(
         default=None, description="the within-patient comparison (primary when primary: within_patient)")
+    biomarker_windows: list[StrictInt] = Field(
+        default=[28, 91, 182, 365], min_length=1, max_length=20,
+        description="upper bounds (days after the first dose) of the post-dose windows of the biomarker analysis")
     patients_per_basket: list[PATIENTS] = Field(default=[1, 2, 3, 5, 10], min_length=1, max_length=100)  # type: ignore[valid-type]
     follow_up_years: list[YEARS] = Field(default=[1.0], min_length=1, max_length=100)  # type: ignore[valid-type]
     simulations: SIMULATIONS = 20_000  # type: ignore[valid-type]
@@ -693,6 +696,13 @@ class SampleSizePlan(Strict):
         if self.primary == "within_patient" and self.within_patient is None:
             raise ValueError("primary: within_patient needs within_patient.pre_dose_years (the prespecified window)")
         return self
+
+    @field_validator("biomarker_windows")
+    @classmethod
+    def _increasing_days(cls, values: list[int]) -> list[int]:
+        if any(not 1 <= v <= 36_500 for v in values) or values != sorted(set(values)):
+            raise ValueError("windows are increasing whole days between 1 and 36500")
+        return values
 
     @field_validator("tipping_factors")
     @classmethod

@@ -18,9 +18,12 @@ Comparisons (all one-sided for benefit, RR < 1; intervals two-sided at ``level``
   exact conditional test with a patient effect (:mod:`basket.stats.within_patient`:
   each patient's split of their own events, unequal windows allowed) -- the
   primary family when ``primary="within_patient"``.
-* **biomarkers**: per patient and marker the median of pre-dose values
+* **biomarkers** (and treatment measures such as the nitrogen-scavenger dose or
+  dietary protein): per patient and marker the median of pre-dose values
   (day < 0) and of post-dose values (day > 0), their difference and relative
-  change; per basket the median of the patients' changes.
+  change; per basket the median of the patients' changes; and over time, per
+  prespecified post-dose window, the change from each patient's own pre-dose
+  level with its interval (:mod:`basket.stats.biomarker_trends`).
 
 Multiplicity: within each family p-values are adjusted by Holm (default) or
 Bonferroni; every family's size and adjustment is stated in
@@ -37,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from .biomarker_trends import DEFAULT_WINDOWS, MarkerWindow, marker_windows
 from .control import ExternalControl, control_test, pooled_test
 from .errors import StatsInputError, require_count, require_positive, require_probability
 from .exact import (
@@ -191,6 +195,7 @@ class AnalysisResult:
     notes: tuple[str, ...] = ()  # what the caller assumed (e.g. a default alpha), for the report
     tipping: tuple[TippingPoint, ...] = ()  # baskets vs natural history: where each conclusion would change
     primary: str = "external_control"
+    biomarker_windows: tuple[MarkerWindow, ...] = ()  # change from the pre-dose level per post-dose window
 
 
 def _basket(rec: PeriodRecord, basket_of: Mapping[str, str] | None) -> str:
@@ -312,6 +317,7 @@ def analyze_outcomes(
     adjustment: str = "holm",
     primary_family: Sequence[str] | None = None,
     primary: str = "external_control",
+    windows: Sequence[int] = DEFAULT_WINDOWS,
 ) -> AnalysisResult:
     """Effects against natural history per variant, per basket and pooled, and within patient.
 
@@ -342,7 +348,9 @@ def analyze_outcomes(
     pooled = _pooled(post, nhs, level)
     within_first = primary == "within_patient"
     patients, per_basket = _within_all(tagged, level, adjustment, len(family) if within_first else None)
-    changes, summaries = _biomarkers(biomarkers, {r.patient: b for b, r in tagged})
+    basket_of_patient = {r.patient: b for b, r in tagged}
+    changes, summaries = _biomarkers(biomarkers, basket_of_patient)
+    over_time = marker_windows(biomarkers, basket_of_patient, windows, level) if biomarkers else ()
     external = Multiplicity(f"baskets vs natural history ({'supportive' if within_first else 'primary'})",
                             len(family), adjustment, alpha, without_data)
     within = (Multiplicity("within-basket post vs own pre-dose events (primary)", len(family), adjustment, alpha,
@@ -360,7 +368,8 @@ def analyze_outcomes(
                          key=lambda d: d.patient))
     tipping = _tipping(post, nhs, alpha, adjustment, len(family)) if adjustment != "none" else ()
     return AnalysisResult(tuple(baskets + variants + [pooled]), tuple(patients), tuple(per_basket),
-                          changes, summaries, mult, doses, tipping=tipping, primary=primary)
+                          changes, summaries, mult, doses, tipping=tipping, primary=primary,
+                          biomarker_windows=over_time)
 
 
 def _tipping(post, nhs, alpha: float, method: str, family_size: int) -> tuple[TippingPoint, ...]:

@@ -214,3 +214,23 @@ def test_within_patient_primary_needs_its_window(example: Path, tmp_path: Path):
                                                      "    seed: 20261125\n    primary: within_patient\n"))
     result = run("validate", str(program))
     assert result.exit_code == 2 and "needs within_patient.pre_dose_years" in result.stderr
+
+
+def test_analyze_biomarkers_over_time(example: Path, tmp_path: Path):
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text(OUTCOMES)
+    markers = tmp_path / "markers.csv"
+    markers.write_text("patient,marker,day,value,unit\n"
+                       "PT-001,ammonia,-20,60,umol/L\nPT-001,ammonia,-5,40,umol/L\n"
+                       "PT-001,ammonia,10,20,umol/L\nPT-001,ammonia,20,30,umol/L\n"
+                       "PT-001,glutamine,-5,900,umol/L\nPT-001,glutamine,60,700,umol/L\n")
+    result = run("analyze", str(example), str(outcomes), "--biomarkers", str(markers), "--format", "json")
+    assert result.exit_code == 0, result.output
+    windows = {(w["marker"], w["window"]): w for w in json.loads(result.stdout)["biomarker_windows"]}
+    ammonia = windows[("ammonia", "days 1-28")]
+    assert ammonia["estimate"] == pytest.approx(math.sqrt(20 * 30) / math.sqrt(60 * 40))  # ratio of geometric means
+    assert ammonia["lower"] < ammonia["estimate"] < ammonia["upper"]
+    assert windows[("glutamine", "days 29-91")]["estimate"] == pytest.approx(700 / 900)
+    markers.write_text("patient,marker,day,value\nPT-009,ammonia,-3,14\n")
+    refused = run("analyze", str(example), str(outcomes), "--biomarkers", str(markers))
+    assert refused.exit_code == 2 and f"{markers}:2: patient: patient 'PT-009' has no rows" in refused.stderr
