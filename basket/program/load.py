@@ -139,7 +139,9 @@ def _load_program(root: Path) -> LoadedProgram:
     linked = linked_folders(root)
     if not files and not linked:
         raise InputError([Problem(str(root), 0, "", "no .yaml or .yml files found in the program directory")])
-    documents, inputs, problems = _read_all(root, files)
+    documents, inputs, problems, budget_spent = _read_all(root, files)
+    if budget_spent:  # hostile or generated input: validating what was read would only multiply messages
+        raise InputError(problems)
     merged, locator, merge_problems, unread = _merge(documents)
     for document in documents:
         document.data = None  # the merged program holds the values; the locator needs only the lines
@@ -159,7 +161,9 @@ def _load_program(root: Path) -> LoadedProgram:
     return LoadedProgram(validated.program, root, inputs, locator, program_warnings(validated.program, locator))
 
 
-def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[str, str], list[Problem]]:
+def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[str, str], list[Problem], bool]:
+    """The parsed files, their checksums, the problems of reading them, and whether the program's
+    value budget was spent (reading stops there)."""
     documents: list[YamlDocument] = []
     inputs: dict[str, str] = {}
     problems: list[Problem] = []
@@ -205,11 +209,11 @@ def _read_all(root: Path, files: list[Path]) -> tuple[list[YamlDocument], dict[s
         except InputError as error:
             problems += error.problems
             if any(problem.message == too_many for problem in error.problems):
-                break  # the budget is spent: reading more files would only cost more
+                return documents, inputs, problems, True  # reading more files would only cost more
             continue
         documents.append(document)
         values_left -= document.values
-    return documents, inputs, problems
+    return documents, inputs, problems, False
 
 
 def _bad_file_name(name: str) -> str | None:

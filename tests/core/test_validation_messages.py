@@ -197,6 +197,6 @@ def test_a_bad_override_names_the_option_that_was_given(example: Path):
 
     result = CliRunner().invoke(main, ["design", str(example), "--patients", "0", "--follow-up", "0", "--no-files"])
     assert result.exit_code == 2
-    assert "--patients: every scenario needs at least one patient per basket" in result.stderr
-    assert "--follow-up: follow-up must be longer than zero years" in result.stderr
+    assert "--patients: must be a whole number from 1 to 10,000 (got 0)" in result.stderr
+    assert "--follow-up: must be a finite number above 0 to 100 (got 0.0)" in result.stderr
     assert "patients_per_basket" not in result.stderr and "Value error" not in result.stderr

@@ -39,6 +39,10 @@ SAMPLE_SIZE = """  sample_size:
     follow_up_years: [{years}]
     simulations: {simulations}
     seed: {seed}
+    bayes:
+      prior: {{mu_mean: 10, mu_sd: 10, tau_scale: 10, nex_mean: -10, nex_sd: 10, p_exchangeable: 1}}
+      rationale: test fixture
+      min_probability: 0.999
   safety:
     follow_up_years: {follow_up}
     follow_up_source: test fixture
@@ -114,7 +118,7 @@ def test_genomic_positions_evidence_measures_and_elements_have_ranges(field: str
 def test_an_interval_the_wrong_way_round_is_refused():
     with program_dir(program_files({**GOOD, "low": "5", "high": "1"})) as program:
         result = run("validate", str(program))
-        assert result.exit_code == 2 and "the low end is above the high end" in result.stderr, result.stderr
+        assert result.exit_code == 2 and "the lower bound is above the upper" in result.stderr, result.stderr
 
 
 def test_numbers_at_the_edge_of_every_range_run_through_every_command(tmp_path):
