@@ -3,7 +3,8 @@
 md    the document template rendered (`overview.md.j2`, `appendix.md.j2`);
 html  that Markdown converted (basket.documents.markdown_html) inside `document.html.j2`
       with `document.css` (screen and print CSS), one self-contained file;
-pdf   WeasyPrint on that HTML (running header, page numbers, bookmarks from headings);
+pdf   WeasyPrint on that HTML (US Letter, running header, page numbers, a bookmark for every
+      heading, contents with page numbers, wide tables on landscape pages; see `pdf` below);
 docx  the same HTML walked into Word headings, lists and tables (basket.documents.docx_writer).
 """
 
@@ -38,9 +39,12 @@ def markdown(templates: Templates, doc: Document) -> bytes:
 
 
 def html_body(templates: Templates, doc: Document, embed_assets: bool = True) -> str:
+    """The document's HTML fragment: headings anchored, contents marked, wide tables marked,
+    identifiers linked (`basket.documents.html_structure`)."""
+    from basket.documents.html_structure import structure
     from basket.documents.markdown_html import markdown_to_html
 
-    return markdown_to_html(markdown_text(templates, doc), doc.assets if embed_assets else None)
+    return structure(markdown_to_html(markdown_text(templates, doc), doc.assets if embed_assets else None)).body
 
 
 def css_string(value: str) -> str:
@@ -54,14 +58,21 @@ def css_string(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def html_text(templates: Templates, doc: Document, nav: list[dict[str, str]] | None = None) -> str:
+def html_text(templates: Templates, doc: Document, nav: list[dict[str, str]] | None = None,
+              for_print: bool = False) -> str:
+    """The self-contained HTML page; `for_print` fixes every table's column widths (the PDF)."""
     meta = doc.context["document"]
     env = templates.html
     css_source = env.loader.get_source(env, CSS_TEMPLATE)[0]  # type: ignore[union-attr]
+    body = html_body(templates, doc)
+    if for_print:
+        from basket.documents.html_structure import fixed_table_widths
+
+        body = fixed_table_widths(body)
     return xml_safe(env.get_template(HTML_TEMPLATE).render(
         title=doc.title,
         document=meta,
-        body=Markup(html_body(templates, doc)),
+        body=Markup(body),
         css=Markup(css_source),
         running_header_css=Markup(css_string(meta["running_header"])),
         nav=nav or [],
@@ -72,15 +83,23 @@ def html(templates: Templates, doc: Document) -> bytes:
     return html_text(templates, doc).encode("utf-8")
 
 
+PDF_VERSION = "1.7"  # the FDA's PDF specifications accept PDF 1.4 to 1.7
+
+
 def pdf(templates: Templates, doc: Document) -> bytes:
-    """WeasyPrint on the HTML; it may read only what the document embeds (data: URLs): a template
-    that points at a local file or a web address is refused, never fetched."""
+    """PDF 1.7 as the FDA's eCTD PDF specifications ask: fonts embedded (WeasyPrint subsets and
+    embeds every font it uses), searchable text, no JavaScript, no security, a bookmark for every
+    heading, opening on the bookmarks panel and the page. WeasyPrint may read only what the document
+    embeds (data: URLs): a template that points at a local file or a web address is refused, never
+    fetched."""
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
-    document = weasyprint.HTML(string=html_text(templates, doc), base_url=None, url_fetcher=_embedded_only())
+    document = weasyprint.HTML(string=html_text(templates, doc, for_print=True), base_url=None,
+                               url_fetcher=_embedded_only())
     try:
-        return document.write_pdf(pdf_identifier=doc.stem.encode("utf-8"))
+        return document.write_pdf(pdf_identifier=doc.stem.encode("utf-8"), pdf_version=PDF_VERSION,
+                                  finisher=_open_on_bookmarks)
     except FatalURLFetchingError as error:
         url = getattr(error.__cause__, "url", "a resource")
         raise InputError([Problem(f"{doc.stem}.pdf", 0, "", f"the document refers to {url}; a PDF is made only "
@@ -104,6 +123,16 @@ class ExternalResource(ValueError):
     def __init__(self, url: str):
         super().__init__(f"not fetched: {url}")
         self.url = url
+
+
+def _open_on_bookmarks(document, pdf) -> None:
+    """Initial view "Bookmarks Panel and Page" when the PDF has bookmarks; the title bar shows
+    the document title."""
+    import pydyf
+
+    if "Outlines" in pdf.catalog:
+        pdf.catalog["PageMode"] = "/UseOutlines"
+    pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
 
 
 def docx(templates: Templates, doc: Document) -> bytes:

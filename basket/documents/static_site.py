@@ -58,7 +58,7 @@ def iter_site(
                 yield path, data
             if doc.kind == "overview":  # keep what the index shows, not the whole (large) context
                 overview = {key: doc.context[key] for key in ("umbrella", "counts", "baskets")}
-            gaps += [(doc.stem, what) for what in doc.gaps]
+            gaps += [(stem, what) for stem, what, _ in doc.gap_entries()]
     graph = program_graph(loaded, plan)
     if (pictures or (pictures is None and dot_executable() is not None)) and graph.number_of_nodes() <= MAX_PICTURE_NODES:
         drawn.append("graph/program.svg")

@@ -25,6 +25,7 @@ from typing import Any
 import jinja2
 
 import basket
+from basket.documents.document_context import ToBeProvided
 from basket.documents.markdown_escape import ESCAPED, MarkdownSafe, escape_markdown, markdown_raw
 from basket.documents.template_sandbox import BoundedSandbox, ConfinedLoader, TemplateBounds
 from basket.foundation.characters import xml_safe
@@ -77,6 +78,7 @@ def _environment(user_templates: Path | None, language: str, bounds: TemplateBou
     )
     env.filters["cell"] = markdown_cell
     env.filters["raw"] = markdown_raw
+    env.globals["open_items"] = open_items
     return env
 
 
@@ -100,6 +102,33 @@ def render_chunks(template: jinja2.Template, context: dict, size: int = 1 << 20)
             fragments.clear()
             length = 0
     yield xml_safe("".join(fragments)).encode("utf-8")
+
+
+OPEN_ITEMS_LEAD = "Open items in this section (to be provided before submission):"
+
+
+def open_items(*values: object) -> MarkdownSafe:
+    """Template global: the "to be provided" markers among `values` (searched through dicts and
+    lists) as one list, printed once at the end of a section instead of in its sentences; nothing
+    when every value is given. `{{ open_items(population.age, population.inclusion) }}`."""
+    found: dict[str, ToBeProvided] = {}
+    for marker in _markers(values):
+        found.setdefault(marker.what, marker)
+    if not found:
+        return MarkdownSafe("")
+    items = "\n".join(f"- {escape_markdown(marker)}" for marker in found.values())
+    return MarkdownSafe(f"\n{OPEN_ITEMS_LEAD}\n\n{items}\n")
+
+
+def _markers(value: object) -> Iterator[ToBeProvided]:
+    if isinstance(value, ToBeProvided):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _markers(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _markers(item)
 
 
 def markdown_cell(value: object) -> MarkdownSafe:
