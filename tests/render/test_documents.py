@@ -168,7 +168,7 @@ def test_real_example_renders_every_format(example, tmp_path):
     result = render_to(example, out, ["md", "html", "pdf", "docx"])
     appendix = (out / "appendices" / "CPS1-Q335X.md").read_text()
     assert "kayjayguran" in appendix and "TGATTCTAAGCAGTAATGAA" in appendix
-    assert "At least one allele amenable to base editing by LNP.UCD.ABE" in appendix
+    assert "At least one of the subject's alleles must be amenable to base editing by LNP.UCD.ABE" in appendix
     assert (out / "overview.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "appendices" / "CPS1-Q335X.docx").read_bytes().startswith(b"PK")
     assert result.gaps  # the example leaves protocol content to be provided, listed in completeness.md
