@@ -23,8 +23,9 @@ def example_markdown(tmp_path_factory):
 def test_q335x_appendix_states_the_published_regimen(example_markdown):
     text = (example_markdown / "appendices" / "CPS1-Q335X.md").read_text()
     section = text[text.index("## 6 Dose and Dosing Rules"):text.index("## 7 ")]
-    assert "| dose 1 | 0.1 mg/kg total RNA | intravenous | day 208 of life |" in section
-    assert "| dose 2 | 0.3 mg/kg total RNA | intravenous | 22 days after dose 1 |" in section
+    assert "| dose 1 (total RNA) | 0.1 mg/kg | intravenous | Day 1 |" in section
+    assert "| dose 2 (total RNA) | 0.3 mg/kg | intravenous | Day 23 |" in section
+    assert "dose 1 on day 208 of life, dose 2 22 days later" in section
     assert "sirolimus and tacrolimus" in section and "to be provided" not in section
 
 
