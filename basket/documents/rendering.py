@@ -87,9 +87,13 @@ def iter_documents(
     `pictures`: draw the trial schema with Graphviz (True), leave it out (False) or draw it
     when `dot` is installed (None; the manifest records the Graphviz version used), in
     `picture_formats` (SVG is what Markdown links and HTML/PDF embed; Word needs PNG)."""
+    from basket.documents.version_history import history_context, program_history
+
     wanted = set(variants) if variants is not None else None
+    history = program_history(loaded)  # every recorded version diffed once, shown by each document
     gaps = Gaps("overview")
     context = overview_context(loaded, plan, gaps)
+    context["history"] = history_context(history, loaded, gaps)
     assets: dict[str, bytes] = {}
     if pictures or (pictures is None and dot_executable() is not None):
         assets = schema_pictures(loaded.program, plan, picture_formats)
@@ -104,6 +108,7 @@ def iter_documents(
     for item in chosen:
         gaps = Gaps(item.variant)
         context = appendix_context(loaded, plan, item, gaps, verdicts.pop(item.variant))
+        context["history"] = history_context(history, loaded, gaps, item.variant)
         yield Document(f"appendices/{item.variant}", "appendix", context, gaps.items, gap_levels=gaps.levels)
 
 
@@ -176,7 +181,10 @@ def render_program(
         meta = {"umbrella": loaded.program.umbrella.id, "formats": list(options.formats),
                 "protocol_version": loaded.program.umbrella.protocol_version,
                 "graphviz": graphviz_version() if drawn else None}
-        (staging / MANIFEST_NAME).write_bytes(build_manifest(loaded.inputs, hashes, meta))
+        from basket.documents.version_history import recorded_inputs
+
+        inputs = {**loaded.inputs, **recorded_inputs(loaded)}  # the recorded versions make the history
+        (staging / MANIFEST_NAME).write_bytes(build_manifest(inputs, hashes, meta))
     return WrittenRender(hashes, appendices, gaps)
 
 

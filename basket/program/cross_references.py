@@ -43,6 +43,7 @@ def check_program(program: Program, root: Path, report: Report,
     )
     problems = [problem for check in checks for problem in check(program, report, unchecked)]
     problems += list(_document_paths(program, root, report))
+    problems += list(_recorded_versions(program, root, report))
     from basket.program.sequence_checks import check_variant_sequences
 
     problems += check_variant_sequences(program, report)
@@ -296,6 +297,23 @@ def _evidence_refs(program: Program, report: Report, unchecked: Unchecked) -> It
         section = {"variant": "variants", "disease": "diseases", "gene": "genes", "platform": "platform"}[kind]
         if key not in known and not unchecked.may_hold(section, key):
             yield report(("evidence", index, "subject"), f"unknown {kind} {key!r}{_case_hint(key, known)}")
+
+
+def _recorded_versions(program: Program, root: Path, report: Report) -> Iterator[Problem]:
+    """Each recorded version is a folder of YAML files under versions/, with its own version number."""
+    seen = {program.umbrella.protocol_version}
+    for index, entry in enumerate(program.umbrella.history):
+        folder = root / entry.program
+        if not folder.resolve().is_relative_to(root.resolve()):
+            yield report(("umbrella", "history", index, "program"),
+                         f"{entry.program} lies outside the program directory (recorded versions are kept inside it)")
+        elif not folder.is_dir() or not any(folder.glob("*.y*ml")):
+            yield report(("umbrella", "history", index, "program"),
+                         f"no recorded version at {entry.program} (a folder of that version's YAML files)")
+        if entry.version in seen:
+            yield report(("umbrella", "history", index, "version"),
+                         f"version {entry.version!r} is recorded twice (or is the current protocol_version)")
+        seen.add(entry.version)
 
 
 def _document_paths(program: Program, root: Path, report: Report) -> Iterator[Problem]:

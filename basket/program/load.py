@@ -39,6 +39,7 @@ SINGLE_SECTIONS = ("umbrella", "platform", "reference")
 REQUIRED_SECTIONS = ("umbrella", "platform")
 LIST_SECTIONS = ("editors", "diseases", "genes", "variants", "patients", "evidence")
 SECTIONS = SINGLE_SECTIONS + LIST_SECTIONS
+VERSIONS_FOLDER = "versions"  # earlier versions of the program (umbrella.history), not part of it
 MAX_FILE_BYTES = 200 * 1024 * 1024
 # Values the program's files may hold in all: ordinary YAML spends 10 to 40 bytes on a value, so
 # this never binds a real program, while 10 MB of `[0,0,0,...]` (5 million values, minutes and
@@ -83,7 +84,8 @@ class LoadedProgram:
 
 
 def program_files(root: Path) -> list[Path]:
-    """The YAML files of a program, in a stable order (hidden folders skipped). Anything named
+    """The YAML files of a program, in a stable order (hidden folders and the `versions/` folder of
+    earlier versions skipped). Anything named
     *.yaml that is not a regular file (a folder, a FIFO, a device, a dangling link) is listed
     too, so that reading reports it instead of the program silently losing a file."""
     files = [
@@ -91,6 +93,7 @@ def program_files(root: Path) -> list[Path]:
         for pattern in ("*.yaml", "*.yml")
         for path in root.rglob(pattern)
         if not any(part.startswith(".") for part in path.relative_to(root).parts)
+        and path.relative_to(root).parts[0] != VERSIONS_FOLDER
     ]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 

@@ -710,6 +710,16 @@ class SampleSizePlan(Strict):
         return sorted(set(values), reverse=True)
 
 
+class RecordedVersion(Strict):
+    """An earlier version of the program, kept as a copy of its files in `versions/NAME`."""
+
+    version: Text
+    date: dt.date | None = None
+    program: Annotated[str, StringConstraints(pattern=r"^versions/[A-Za-z0-9][A-Za-z0-9_.\-]*$")] = Field(
+        description="the folder holding that version's files, versions/NAME")
+    summary: Text | None = None
+
+
 class Umbrella(Strict):
     id: Text = Field(description="the sponsor's identifier of the master protocol: IND number, protocol number, "
                              "or a working id while the IND is pending")
@@ -737,6 +747,9 @@ class Umbrella(Strict):
     discontinuation: list[Statement] = Field(
         default_factory=list, description="when a participant stops the intervention or leaves the trial (M11 section 7)")
     oversight: list[Statement] = Field(default_factory=list)
+    history: list[RecordedVersion] = Field(
+        default_factory=list, description="earlier versions of the program, oldest first (document control)")
+    amendment_rationale: Text | None = Field(default=None, description="why the current version amends the last")
 
 
 class Program(Strict):
