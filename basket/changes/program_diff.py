@@ -178,7 +178,9 @@ def _version(directory: Path) -> _Version:
                     assess(loaded, plan))
 
 
-def diff_programs(old_dir: Path, new_dir: Path) -> ProgramDiff:
+def diff_programs(old_dir: Path, new_dir: Path, usdm: bool = True) -> ProgramDiff:
+    """The changes from `old_dir` to `new_dir`; `usdm=False` skips comparing their USDM exports (the
+    documents' version history shows protocol sections only)."""
     old, new = _version(old_dir), _version(new_dir)
     before, after = keyed_objects(old.loaded.program), keyed_objects(new.loaded.program)
     changes: list[Change] = []
@@ -195,7 +197,7 @@ def diff_programs(old_dir: Path, new_dir: Path) -> ProgramDiff:
                     changes += _umbrella_changes(fields, old, new)
                 elif fields:
                     changes.append(_change(kind, key, "modified", fields, b[key], old, new))
-    usdm_changes, usdm_note = _usdm_changes(old, new)
+    usdm_changes, usdm_note = _usdm_changes(old, new) if usdm else ([], "")
     return ProgramDiff(
         "programs", str(old_dir), str(new_dir),
         old.loaded.program.umbrella.protocol_version, new.loaded.program.umbrella.protocol_version,

@@ -33,8 +33,8 @@ def program_history(loaded: LoadedProgram) -> ProgramHistory:
     recorded = list(loaded.program.umbrella.history)
     folders = [loaded.root / entry.program for entry in recorded]
     diffs: list[ProgramDiff | None] = [None]
-    diffs += [diff_programs(old, new) for old, new in zip(folders, folders[1:])]
-    current = diff_programs(folders[-1], loaded.root) if folders else None
+    diffs += [diff_programs(old, new, usdm=False) for old, new in zip(folders, folders[1:])]
+    current = diff_programs(folders[-1], loaded.root, usdm=False) if folders else None
     return ProgramHistory(recorded, diffs if recorded else [], current)
 
 
