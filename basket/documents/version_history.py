@@ -11,6 +11,7 @@ change, an appendix only the changes that reach it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ def program_history(loaded: LoadedProgram) -> ProgramHistory:
     recorded = list(loaded.program.umbrella.history)
     folders = [loaded.root / entry.program for entry in recorded]
     diffs: list[ProgramDiff | None] = [None]
-    diffs += [diff_programs(old, new, usdm=False) for old, new in zip(folders, folders[1:])]
+    diffs += [diff_programs(old, new, usdm=False) for old, new in itertools.pairwise(folders)]
     current = diff_programs(folders[-1], loaded.root, usdm=False) if folders else None
     return ProgramHistory(recorded, diffs if recorded else [], current)
 
