@@ -21,7 +21,7 @@ from basket.plan.umbrella_decision import Plan, checked_plan
 from basket.program.load import LoadedProgram, load_program
 
 __all__ = [
-    "Impact", "OffTargetRequest", "UsdmExport", "checked_plan", "export_to", "export_usdm", "guides_for",
+    "Impact", "OffTargetRequest", "UsdmExport", "checked_plan", "database_to", "export_to", "export_usdm", "guides_for",
     "impact_of", "offtargets_for", "plan_program", "program_graph", "render_to", "selected_graph", "selected_variants",
     "user_template_errors", "validate_program",
 ]
@@ -77,17 +77,19 @@ def render_to(
     loaded, plan = plan_program(directory, selectors, fasta, exclude, warn)
     check_output_location(out, reference_files(program_reference(loaded, fasta).fasta), folder=True)
     variants = [v.variant for v in plan.variants] if any(selectors) or any(exclude) else None
-    with user_template_errors():
+    with user_template_errors(templates):
         options = RenderOptions(tuple(formats), templates, variants, progress)
         return render_program(loaded, plan, out, options)
 
 
 @contextmanager
-def user_template_errors() -> Iterator[None]:
-    """A broken or hostile user template is bad input (exit 2), not a crash."""
+def user_template_errors(templates: Path | None = None) -> Iterator[None]:
+    """A broken or hostile user template is bad input (exit 2), not a crash: jinja's errors and the
+    sandbox's bounds always, and any other exception (a division by zero, RecursionError,
+    MemoryError) raised while a template of the user's folder `templates` ran."""
     import jinja2
 
-    from basket.documents.template_environment import template_problem
+    from basket.documents.template_environment import raised_in_folder, template_problem
 
     try:
         yield
@@ -96,6 +98,19 @@ def user_template_errors() -> Iterator[None]:
     except UnicodeDecodeError as error:
         raise InputError([Problem("--templates", 0, "", f"a template is not valid UTF-8 text ({error.reason} "
                                   f"at byte {error.start})")]) from None
+    except Exception as error:
+        if templates is None or not raised_in_folder(error, templates):
+            raise  # basket's own bug: a traceback, not a message about the user's template
+        raise InputError([template_problem(error)]) from None
+
+
+def database_to(directory: Path, output: Path, fasta: Path | None = None, warn: Warn | None = None) -> dict[str, int]:
+    """`basket db`: the program, plan and readiness as SQLite at `output`; rows written per table."""
+    from basket.documents.program_database import write_database
+    from basket.evidence.readiness_rules import assess
+
+    loaded, plan = plan_program(directory, fasta=fasta, warn=warn)
+    return write_database(loaded, plan, assess(loaded, plan), output)
 
 
 def export_to(directory: Path, fmt: str, selectors: Iterable[str] = (), exclude: Iterable[str] = (),

@@ -24,8 +24,9 @@ caches or memory. Stages, in pipeline order:
     render md/html  basket.documents.rendering.render_program, the whole stage: contexts, Graphviz schema, templates,
                     (HTML: Markdown to HTML), files written and hashed, manifest, atomic swap
     export json/graphml  basket.graph.export_formats.export_graph
+    sqlite db       basket.documents.program_database.write_database (`basket db`), readiness verdicts included
 
-Ratios: load, plan, graph, impact, select and export are divided by the YAML baseline of the same
+Ratios: load, plan, graph, impact, select, export and sqlite db are divided by the YAML baseline of the same
 run; render stages by the jinja baseline (same documents, same run). Peak memory is the
 child process's maximum resident set size (`resource.getrusage(RUSAGE_SELF).ru_maxrss`),
 read after each stage (the "peak MiB" column: the maximum so far). Rendering above
@@ -190,6 +191,16 @@ def measure(program: Path, render_limit: int, formats: list[str]) -> dict:
         data = export_graph(graph, fmt)
         stage(f"export {fmt}", time.perf_counter() - start, graph.number_of_nodes(), "yaml baseline",
               f"{len(data) / 2**20:.1f} MiB")
+
+    from basket.documents.program_database import write_database
+    from basket.evidence.readiness_rules import assess
+
+    with tempfile.TemporaryDirectory(prefix="basket-bench-db-") as temp:
+        start = time.perf_counter()
+        counts = write_database(loaded, plan, assess(loaded, plan), Path(temp) / "program.sqlite")
+        size = (Path(temp) / "program.sqlite").stat().st_size
+        stage("sqlite db", time.perf_counter() - start, n, "yaml baseline",
+              f"{sum(counts.values()):,} rows, {size / 2**20:.1f} MiB (readiness included)")
     return {"variants": n, "stages": stages, "peak_mib_after_plan": peak_after_plan, "peak_mib": _peak_mib()}
 
 

@@ -1,8 +1,12 @@
-"""Regenerate examples/viewer.png and examples/pdf-page.png from the example program.
+"""Regenerate the pictures in examples/ from the example program:
+
+    viewer.png           the interactive graph viewer
+    overview-roster.png  the master protocol's PDF page with the variant roster (section 4.1.2)
+    q335x-dosing.png     the Q335X appendix's PDF page with its dose and dosing rules (section 6)
 
     .venv/bin/python examples/make_screenshots.py
 
-Needs chromium + chromedriver (viewer) and poppler-utils' pdftoppm (PDF page).
+Needs chromium + chromedriver (viewer) and poppler-utils' pdftoppm (PDF pages).
 """
 
 from __future__ import annotations
@@ -36,9 +40,20 @@ def main() -> None:
             driver.save_screenshot(str(ROOT / "examples" / "viewer.png"))
         out = temp_dir / "out"
         render_to(EXAMPLE, out, ["pdf"])
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
-                        str(out / "appendices" / "CPS1-Q335X.pdf"), str(ROOT / "examples" / "pdf-page")], check=True)
-    print("wrote examples/viewer.png and examples/pdf-page.png")
+        for pdf, anchor, name in ((out / "overview.pdf", "412-variant-roster", "overview-roster"),
+                                  (out / "appendices" / "CPS1-Q335X.pdf", "6-dose-and-dosing-rules", "q335x-dosing")):
+            page = str(page_of(pdf, anchor))
+            subprocess.run(["pdftoppm", "-png", "-r", "90", "-f", page, "-l", page, "-singlefile", str(pdf),
+                            str(ROOT / "examples" / name)], check=True)
+    print("wrote examples/viewer.png, examples/overview-roster.png and examples/q335x-dosing.png")
+
+
+def page_of(pdf: Path, anchor: str) -> int:
+    """The 1-based page of a heading, from the PDF's named destination (the heading's anchor)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    return reader.get_destination_page_number(reader.named_destinations[anchor]) + 1
 
 
 if __name__ == "__main__":

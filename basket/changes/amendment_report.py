@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from basket.changes.program_diff import ProgramDiff
+from basket.foundation.markdown_text import escape_markdown_text
 from basket.foundation.text_tables import to_json
 
 COLUMNS = ("Section", "Description of change", "Brief rationale / why it matters", "Affected appendices")
@@ -17,16 +18,16 @@ def diff_output(diff: ProgramDiff, fmt: str) -> str:
 def amendment_markdown(diff: ProgramDiff) -> str:
     what = "program versions" if diff.mode == "programs" else "render manifests"
     lines = ["# Overview of changes", ""]
-    lines.append(f"Compares the {what} {_code(diff.old)} (protocol version {diff.old_version or 'not stated'}) "
-                 f"and {_code(diff.new)} (protocol version {diff.new_version or 'not stated'}).")
+    lines.append(f"Compares the {what} {_code(diff.old)} (protocol version {_cell(diff.old_version or 'not stated')}) "
+                 f"and {_code(diff.new)} (protocol version {_cell(diff.new_version or 'not stated')}).")
     lines.append("")
     if diff.empty:
         lines.append("No differences.")
         return "\n".join(lines) + "\n"
     affected = sorted({a for c in diff.changes for a in c.appendices})
     patients = sorted({p for c in diff.changes for p in c.patients})
-    lines.append(f"{len(diff.changes)} change(s); affected appendices: {', '.join(affected) or 'none'}; "
-                 f"affected patients: {', '.join(patients) or 'none'}.")
+    lines.append(f"{len(diff.changes)} change(s); affected appendices: {_cell(', '.join(affected) or 'none')}; "
+                 f"affected patients: {_cell(', '.join(patients) or 'none')}.")
     lines.append("")
     if diff.changes:
         lines += ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
@@ -56,9 +57,9 @@ def amendment_markdown(diff: ProgramDiff) -> str:
 
 
 def _code(text: str) -> str:
-    return "`" + text.replace("`", "'") + "`"
+    return "`" + " ".join(text.replace("`", "'").split()) + "`"
 
 
 def _cell(value: object) -> str:
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """Program text escaped as the rendered documents escape it: never markup, never raw HTML."""
+    return escape_markdown_text(str(value))

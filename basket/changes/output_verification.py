@@ -17,6 +17,7 @@ from typing import Any
 from basket.changes.manifest import MANIFEST_NAME
 from basket.evidence.evidence_checks import file_sha256
 from basket.foundation.atomic_output import OUTPUT_MARKER
+from basket.foundation.characters import forbidden_character
 from basket.foundation.problems import InputError, Problem
 
 
@@ -44,6 +45,11 @@ def read_manifest_file(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputError([Problem(str(path), 0, "", f"not a readable JSON manifest: {error}")]) from None
+    except RecursionError:
+        data = None
+    if data is None or _depth(data) > MAX_MANIFEST_DEPTH:
+        raise InputError([Problem(str(path), 0, "", f"not a manifest: JSON nested deeper than {MAX_MANIFEST_DEPTH} "
+                                  "levels (basket's manifests are at most three deep)")])
     problems = []
     if not isinstance(data, dict):
         raise InputError([Problem(str(path), 0, "", "a manifest must be a JSON object")])
@@ -54,15 +60,33 @@ def read_manifest_file(path: Path) -> dict[str, Any]:
             continue
         for name in table:
             if not _safe_relative(name):
-                problems.append(Problem(str(path), 0, section, f"path {name!r} leaves the output directory"))
+                problems.append(Problem(str(path), 0, section, f"path {name!r} is not a file name inside the output directory"))
     if problems:
         raise InputError(problems)
     return data
 
 
+MAX_MANIFEST_DEPTH = 20
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest in `data`, counted without recursion (a deep value would
+    make comparing or printing it raise RecursionError)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, level)
+            if deepest > MAX_MANIFEST_DEPTH:
+                return deepest
+            stack.extend((item, level + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
 def _safe_relative(name: str) -> bool:
     pure = PurePosixPath(name)
-    return bool(name) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in name
+    return (bool(name) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in name
+            and forbidden_character(name) is None)
 
 
 def verify_outputs(out: Path) -> VerifyReport:

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from basket.foundation.text_tables import format_number
 from basket.graph.impact import dependents
 from basket.graph.lookup import UnknownNode
 from basket.program.load import LoadedProgram, load_program
@@ -177,7 +178,9 @@ def _version(directory: Path) -> _Version:
                     assess(loaded, plan))
 
 
-def diff_programs(old_dir: Path, new_dir: Path) -> ProgramDiff:
+def diff_programs(old_dir: Path, new_dir: Path, usdm: bool = True) -> ProgramDiff:
+    """The changes from `old_dir` to `new_dir`; `usdm=False` skips comparing their USDM exports (the
+    documents' version history shows protocol sections only)."""
     old, new = _version(old_dir), _version(new_dir)
     before, after = keyed_objects(old.loaded.program), keyed_objects(new.loaded.program)
     changes: list[Change] = []
@@ -194,7 +197,7 @@ def diff_programs(old_dir: Path, new_dir: Path) -> ProgramDiff:
                     changes += _umbrella_changes(fields, old, new)
                 elif fields:
                     changes.append(_change(kind, key, "modified", fields, b[key], old, new))
-    usdm_changes, usdm_note = _usdm_changes(old, new)
+    usdm_changes, usdm_note = _usdm_changes(old, new) if usdm else ([], "")
     return ProgramDiff(
         "programs", str(old_dir), str(new_dir),
         old.loaded.program.umbrella.protocol_version, new.loaded.program.umbrella.protocol_version,
@@ -360,9 +363,20 @@ def _describe(kind: str, key: str, action: str, fields: list[FieldChange]) -> st
 def _short(value: Any, width: int = 60) -> str:
     if value is None or value == [] or value == {}:
         return "(none)"
-    text = value if isinstance(value, str) else str(value)
-    text = " ".join(text.split())
+    text = " ".join(_plain(value).split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _plain(value: Any) -> str:
+    """A value as the program wrote it: numbers as entered (1234567, not 1234567.0), lists and
+    mappings without Python's quotes."""
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_plain(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_plain(item)}" for key, item in value.items()) + "}"
+    return str(value)
 
 
 def _plan_changes(old: _Version, new: _Version) -> list[str]:

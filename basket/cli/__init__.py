@@ -15,7 +15,8 @@ import click
 
 COMMAND_MODULES: tuple[str, ...] = (
     "program_commands", "plan_commands", "screen_commands", "evidence_commands", "graph_commands",
-    "document_commands", "change_commands", "stats_commands", "offtarget_commands", "export_commands",
+    "document_commands", "database_commands", "change_commands", "stats_commands", "offtarget_commands",
+    "export_commands",
 )
 
 

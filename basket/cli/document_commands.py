@@ -84,7 +84,7 @@ def docs(program: Path, fasta: Path | None, out: Path, templates: Path | None, f
             click.echo(f"error: --focus: {error}", err=True)
             sys.exit(EXIT_BAD_INPUT)
     try:
-        with user_template_errors():
+        with user_template_errors(templates):
             written = write_site(out, loaded, iter_site(loaded, plan, templates, focus, pictures), (program, templates),
                                  progress=lambda path: click.echo(f"  writing {path}", err=True))
     except GraphvizMissing as error:

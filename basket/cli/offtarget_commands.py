@@ -47,15 +47,14 @@ def offtargets(program: Path, variant: str, guide: str | None, mismatches: int, 
     --vcf patient.vcf.gz -o q335x-offtargets.tsv
     """
     from basket.api import OffTargetRequest, offtargets_for
+    from basket.editing.reference_fasta import reference_files
     from basket.offtargets.report import render
 
+    inputs = (program, *reference_files(fasta), vcf, annotation)
+    check_output(output, inputs)  # an output that is an input is the graver mistake: said first
     if output is not None and output.suffix.lower() not in (".tsv", ".json"):
         click.echo(f"--output: {output}: name a .tsv or .json file", err=True)
         sys.exit(2)
-    from basket.editing.reference_fasta import reference_files
-
-    inputs = (program, *reference_files(fasta), vcf, annotation)
-    check_output(output, inputs)
     request = OffTargetRequest(guide, mismatches, bulges, noncanonical_pams, fasta, build, vcf, sample, annotation)
     with _progress_bar(progress) as advance:
         report = offtargets_for(program, variant, request, advance)

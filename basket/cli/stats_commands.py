@@ -42,7 +42,8 @@ def _numbers(kind: type):
               help="One-sided family-wise significance level across the designable baskets.")
 @click.option("--simulations", type=click.IntRange(100, 10_000_000), help="Simulated trials per scenario.")
 @click.option("--seed", type=click.IntRange(0), help="Random seed (same seed, same numbers).")
-@click.option("--bayes", is_flag=True, help="Add EXNEX borrowing across baskets: posterior P(benefit) and power.")
+@click.option("--bayes", is_flag=True, help="Add the program's Bayesian rule (umbrella.sample_size.bayes: EXNEX "
+              "borrowing across baskets): its type I error beside its power, and its calibrated threshold.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUTPUT / "design",
               show_default=True, help="Directory for design.csv and the power plot (power.png, power.svg), "
@@ -73,11 +74,17 @@ def design(program: Path, rate_ratio: float | None, patients: list[int] | None, 
     try:
         plan = effective_plan(program, rate_ratio=rate_ratio, patients_per_basket=patients,
                               follow_up_years=follow_up, alpha=alpha, simulations=simulations, seed=seed)
-    except ValidationError as error:
-        click.echo(f"error: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    except ValidationError as error:  # a value given here (the program's own were checked when it loaded)
+        from basket.foundation.problems import InputError, Problem
+
+        raise InputError([Problem(_OVERRIDE_OPTIONS.get(str(item["loc"][0]), str(item["loc"][0])), 0, "",
+                                  str(item["msg"]).removeprefix("Value error, ")) for item in error.errors()]) from None
     if plan is None:
         click.echo("error: no effect size: add umbrella.sample_size to the program or pass --rate-ratio", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if bayes and plan.bayes is None:
+        click.echo("error: --bayes needs the program's Bayesian rule: add umbrella.sample_size.bayes (prior, "
+                   "threshold, rationale)", err=True)
         sys.exit(EXIT_BAD_INPUT)
     report = design_program(program, plan, bayes=bayes)
     click.echo(_design_text(report, fmt, table_width(wide)), nl=False)
@@ -88,6 +95,11 @@ def design(program: Path, rate_ratio: float | None, patients: list[int] | None, 
     if output is not None:
         _write_design(report, output, directory)
         click.echo(f"wrote {output / 'design.csv'}, {output / 'power.png'} and {output / 'power.svg'}", err=True)
+
+
+# umbrella.sample_size field -> the option of `basket design` that overrides it (what an error names)
+_OVERRIDE_OPTIONS = {"rate_ratio": "--rate-ratio", "patients_per_basket": "--patients", "follow_up_years": "--follow-up",
+                     "alpha": "--alpha", "simulations": "--simulations", "seed": "--seed"}
 
 
 def _design_text(report, fmt: str, width: int | None) -> str:
@@ -102,6 +114,7 @@ def _design_text(report, fmt: str, width: int | None) -> str:
         return design_table_csv(report.table)
     if fmt == "json":
         return to_json({"rate_ratio": report.plan.rate_ratio, "alpha": report.plan.alpha,
+                        "primary": report.plan.primary, "within_patient": report.within_patient,
                         "adjustment": report.plan.adjustment, "simulations": report.plan.simulations,
                         "seed": report.plan.seed, "rows": [asdict(r) for r in report.table.rows],
                         "controls": [{"basket": b.basket, **asdict(c)}
@@ -115,7 +128,11 @@ def _design_text(report, fmt: str, width: int | None) -> str:
                "critical_value_first", "critical_value_last", "exact_type1", "exact_power", "exact_power_alone",
                "simulated_power", "exact_family_wise_error", "chance_finding", "chance_finding_unadjusted"]
     if report.table.bayes_min_probability is not None:
-        columns += ["posterior_p_benefit_h1", "bayes_power", "bayes_chance_finding"]
+        columns += ["posterior_p_benefit_h1", "bayes_type1", "bayes_power", "bayes_chance_finding"]
+        if report.plan.bayes.calibrate_to is not None:
+            columns += ["bayes_calibrated_threshold", "bayes_calibrated_power", "bayes_calibrated_chance_finding"]
+            for row in rows:
+                row["bayes_calibrated_threshold"] = _threshold(row["bayes_calibrated_threshold"])
     for row in rows:
         row["expected_events_h0"] = f"{row['expected_events_h0']:.2f}"
         row["expected_events_h1"] = f"{row['expected_events_h1']:.2f}"
@@ -125,8 +142,28 @@ def _design_text(report, fmt: str, width: int | None) -> str:
               f"family-wise alpha {report.plan.alpha:g}; {report.plan.simulations:,} simulated trials per scenario "
               f"(seed {report.plan.seed}). critical_value_first: significant whatever the other baskets show; "
               f"critical_value_last: significant only if every other basket is; exact_power_alone: the test "
-              f"alone at alpha, for comparison.\n\n")
-    return header + to_table(rows, columns, width) + _robustness_text(report, width)
+              f"alone at alpha, for comparison.{_bayes_header(report.plan) if report.table.bayes_min_probability else ''}"
+              f"\n\n")
+    return (header + to_table(rows, columns, width) + _robustness_text(report, width)
+            + _within_patient_text(report, width))
+
+
+def _within_patient_text(report, width: int | None) -> str:
+    from basket.foundation.text_tables import to_table
+
+    if not report.within_patient:
+        return ""
+    wp = report.plan.within_patient
+    role = "the primary analysis" if report.plan.primary == "within_patient" else "supportive"
+    first = report.within_patient[0]
+    text = (f"\nWithin patient ({role}): each patient's post-dose events against their own {wp.pre_dose_years:g}-year "
+            f"pre-dose window, exact conditional test with a patient effect, Holm across baskets. Regression to the "
+            f"mean: if only patients with at least {first['selection']} event(s) in the window were enrolled, the "
+            f"type I error would be the simulated *_selected figures.\n\n")
+    return text + to_table([{**r, "basket": r["id"]} for r in report.within_patient],
+                           ["basket", "n", "follow_up", "pre_dose_years", "type1", "power", "power_alone",
+                            "family_wise_error", "type1_selected", "power_selected", "family_wise_error_selected"],
+                           width)
 
 
 def _robustness_text(report, width: int | None) -> str:
@@ -162,9 +199,24 @@ _COUNT_MODEL = ("Type I error (a basket's test alone at alpha / family-wise) of 
                 "known) and of the design's test, by count model:")
 
 
+def _bayes_header(plan) -> str:
+    b = plan.bayes
+    text = (f" Bayesian rule (supportive, EXNEX): benefit when P(rate ratio < {b.rate_ratio_below:g} | data) >= "
+            f"{b.min_probability:g}; bayes_type1 and bayes_chance_finding are its type I errors")
+    if b.calibrate_to is not None:
+        text += (f"; bayes_calibrated_threshold: the threshold whose simulated chance finding is at most "
+                 f"{b.calibrate_to:g}, with its power")
+    return text + "."
+
+
+def _threshold(value: float) -> str:
+    return "unreachable" if value == float("inf") else f"{value:.4f}"
+
+
 _PROBABILITIES = {"exact_type1", "exact_power", "exact_power_alone", "exact_family_wise_error", "simulated_type1",
                   "simulated_power", "chance_finding", "chance_finding_unadjusted", "posterior_p_benefit_h1",
-                  "bayes_power", "bayes_type1", "bayes_chance_finding"}
+                  "bayes_power", "bayes_type1", "bayes_chance_finding", "bayes_calibrated_power",
+                  "bayes_calibrated_chance_finding"}
 
 
 def _pct(value: float | None) -> str:

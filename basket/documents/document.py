@@ -18,6 +18,13 @@ class Document:
     gaps: list[str]
     assets: dict[str, bytes] = field(default_factory=dict)  # files the document shows (trial schema picture)
     markdown: str = ""  # the rendered Markdown, source of every format (see `markdown_document`)
+    gap_levels: dict[str, str] = field(default_factory=dict)  # gap -> how much it matters (GAP_LEVELS)
+
+    def gap_entries(self) -> list[tuple[str, str, str]]:
+        """(document, gap, level) for completeness.md."""
+        from basket.documents.document_context import PROTOCOL_CONTENT
+
+        return [(self.stem, what, self.gap_levels.get(what, PROTOCOL_CONTENT)) for what in self.gaps]
 
     @property
     def title(self) -> str:

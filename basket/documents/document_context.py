@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from basket import __version__
+from basket.foundation.text_tables import format_number
 from basket.plan.guide_design import REASON_CODES
 from basket.plan.umbrella_decision import Plan, VariantPlan
 from basket.program.appendix_content import LTFU_GUIDANCE, LTFU_GUIDANCE_YEARS, appendix_dosing, appendix_schedule
@@ -45,15 +46,30 @@ class ToBeProvided:
         return False
 
 
+# How much a missing item matters, most urgent first (completeness.md is ordered by it).
+BLOCKS_SUBMISSION = "submission"  # protocol content an IND needs (21 CFR 312.23(a)(6)) or entry-gate evidence
+PROTOCOL_CONTENT = "protocol"  # the rest of the ICH M11 protocol
+DETAIL = "detail"  # identification and product details
+GAP_LEVELS = {
+    BLOCKS_SUBMISSION: "Blocks submission: protocol content an IND must contain (21 CFR 312.23(a)(6): "
+                       "objectives, eligibility, design, dose and regimen, observations, safety monitoring) "
+                       "or evidence for plausible-mechanism elements 1-4",
+    PROTOCOL_CONTENT: "Needed for a complete ICH M11 protocol",
+    DETAIL: "Identification and product details",
+}
+
+
 @dataclass
 class Gaps:
     document: str
     items: list[str] = field(default_factory=list)
+    levels: dict[str, str] = field(default_factory=dict)  # item -> one of GAP_LEVELS
 
-    def value(self, value: Any, what: str) -> Any:
+    def value(self, value: Any, what: str, level: str = PROTOCOL_CONTENT) -> Any:
         if value is None or value == "" or value == [] or value == {}:
             if what not in self.items:
                 self.items.append(what)
+                self.levels[what] = level
             return ToBeProvided(what)
         return value
 
@@ -93,13 +109,13 @@ def overview_context(loaded: LoadedProgram, plan: Plan, gaps: Gaps) -> dict[str,
             "genes": ", ".join(sorted({g for d in covered for g in d.genes})),
             "intervention": f"{program.platform.name} (shared platform) with a variant-specific guide RNA",
             "appendices": len(plan.inside),
-            "design": gaps.value(umbrella.design, "overall design (umbrella.design)"),
+            "design": gaps.value(umbrella.design, "overall design (umbrella.design)", BLOCKS_SUBMISSION),
         },
         "objectives": {
             level: [o for o in objectives if o["level"] == level]
             for level in ("primary", "secondary", "exploratory", "safety")
         },
-        "objectives_missing": gaps.value(objectives, "trial objectives (umbrella.objectives)"),
+        "objectives_missing": gaps.value(objectives, "trial objectives (umbrella.objectives)", BLOCKS_SUBMISSION),
         "purpose": gaps.value(umbrella.purpose, "purpose of the trial (umbrella.purpose)"),
         "platform": _platform(program, gaps, refs),
         "platform_evidence": [_evidence_item(e, refs) for e in program.evidence_for(f"platform:{program.platform.id}")],
@@ -121,14 +137,14 @@ def overview_context(loaded: LoadedProgram, plan: Plan, gaps: Gaps) -> dict[str,
                                       "description of the trial population (umbrella.population.description)"),
             "age": gaps.value(population and population.age, "participant age range (umbrella.population.age)"),
             "inclusion": gaps.value(_statements(population.inclusion if population else [], refs),
-                                    "inclusion criteria (umbrella.population.inclusion)"),
+                                    "inclusion criteria (umbrella.population.inclusion)", BLOCKS_SUBMISSION),
             "exclusion": gaps.value(_statements(population.exclusion if population else [], refs),
-                                    "exclusion criteria (umbrella.population.exclusion)"),
+                                    "exclusion criteria (umbrella.population.exclusion)", BLOCKS_SUBMISSION),
         },
         "dosing": _dosing(umbrella.dosing, "umbrella.dosing", gaps, refs),
         "safety": _safety(program, gaps, refs),
         "stopping_rules": gaps.value(_statements(safety.stopping_rules if safety else [], refs),
-                                     "trial stopping rules (umbrella.safety.stopping_rules)"),
+                                     "trial stopping rules (umbrella.safety.stopping_rules)", BLOCKS_SUBMISSION),
         "discontinuation": gaps.value(_statements(umbrella.discontinuation, refs),
                                       "participant discontinuation and withdrawal rules (umbrella.discontinuation)"),
         "statistics": {
@@ -169,10 +185,10 @@ def appendix_context(loaded: LoadedProgram, plan: Plan, item: VariantPlan, gaps:
                      "protocol_version": umbrella.protocol_version},
         "variant": {**_variant(variant, gaps, refs), "window_check": _window_check(item, plan.reference)},
         "gene": {"symbol": gene.symbol, "hgnc": gene.hgnc, "transcript": gene.transcript,
-                 "protein": gaps.value(gene.protein, f"{gene.symbol} protein accession"),
+                 "protein": gaps.value(gene.protein, f"{gene.symbol} protein accession", DETAIL),
                  "chrom": gene.chrom, "strand": gene.strand, "source": refs.cite(gene.source)},
         "disease": {"id": disease.id, "name": disease.name, "inheritance": disease.inheritance,
-                    "source": refs.cite(disease.source)} if disease else gaps.value(None, "disease"),
+                    "source": refs.cite(disease.source)} if disease else gaps.value(None, "disease", BLOCKS_SUBMISSION),
         "plan": item.to_dict(),
         "genotype_evidence": [_evidence_item(e, refs) for e in evidence if e.kind in GENOTYPE_KINDS],
         "elements": _elements(evidence, readiness, item, refs),
@@ -183,21 +199,21 @@ def appendix_context(loaded: LoadedProgram, plan: Plan, item: VariantPlan, gaps:
         "editor": _editor(program, refs),
         "nonclinical": {
             "efficacy": gaps.value([_evidence_item(e, refs) for e in evidence if e.kind in NONCLINICAL_EFFICACY_KINDS],
-                                   "nonclinical editing efficiency"),
+                                   "nonclinical editing efficiency", BLOCKS_SUBMISSION),
             "off_target": gaps.value([_evidence_item(e, refs) for e in evidence if e.kind in OFF_TARGET_KINDS],
-                                     "off-target assessment"),
+                                     "off-target assessment", BLOCKS_SUBMISSION),
             "off_target_nominations": _nomination_summaries(evidence, loaded.root),
             "toxicology": gaps.value([_evidence_item(e, refs) for e in evidence if e.kind in TOXICOLOGY_KINDS],
-                                     "nonclinical toxicology"),
+                                     "nonclinical toxicology", BLOCKS_SUBMISSION),
         },
         "eligibility": {
             "genotype": f"At least one {gene.symbol} allele {variant.hgvs_c}"
                         + (f" ({variant.hgvs_p})" if variant.hgvs_p else "")
                         + ", confirmed as described in section 1.",
             "inclusion": gaps.value(_statements(population.inclusion if population else [], refs),
-                                    "inclusion criteria (umbrella.population.inclusion)"),
+                                    "inclusion criteria (umbrella.population.inclusion)", BLOCKS_SUBMISSION),
             "exclusion": gaps.value(_statements(population.exclusion if population else [], refs),
-                                    "exclusion criteria (umbrella.population.exclusion)"),
+                                    "exclusion criteria (umbrella.population.exclusion)", BLOCKS_SUBMISSION),
             "specific": _statements(variant.eligibility, refs),
         },
         "dosing": _dosing(appendix_dosing(variant, umbrella.dosing),
@@ -240,7 +256,7 @@ def _revision(context: dict[str, Any]) -> str:
     """A short content hash of what the appendix shows (without document control): it changes
     exactly when the appendix's content changes, so two versions of one appendix are told apart."""
     shown = {k: v for k, v in context.items() if k != "document_control"}
-    data = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")
+    data = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8", "surrogatepass")
     return hashlib.sha256(data).hexdigest()[:8]
 
 
@@ -251,10 +267,11 @@ def _umbrella(program: Program, gaps: Gaps) -> dict[str, Any]:
         "title": umbrella.title,
         "short_title": umbrella.short_title or umbrella.title,
         "sponsor": umbrella.sponsor,
-        "registry": ", ".join(umbrella.registry) if umbrella.registry else gaps.value(None, "registry number"),
+        "registry": ", ".join(umbrella.registry) if umbrella.registry else gaps.value(None, "registry number", DETAIL),
         "phase": gaps.value(umbrella.phase, "trial phase"),
         "protocol_version": umbrella.protocol_version,
-        "protocol_date": gaps.value(umbrella.protocol_date and umbrella.protocol_date.isoformat(), "protocol date"),
+        "protocol_date": gaps.value(umbrella.protocol_date and umbrella.protocol_date.isoformat(), "protocol date",
+                                    DETAIL),
         "source": umbrella.source or "",
     }
 
@@ -280,13 +297,13 @@ def _platform(program: Program, gaps: Gaps, refs: References) -> dict[str, Any]:
         "modality": platform.modality,
         "delivery": platform.delivery,
         "target_tissue": platform.target_tissue,
-        "source": gaps.value(refs.cite(platform.source), "platform source"),
+        "source": gaps.value(refs.cite(platform.source), "platform source", DETAIL),
         "components": [
             {"id": c.id, "name": c.name, "kind": c.kind,
              "role": "shared" if c.shared else "variant-specific",
-             "version": gaps.value(c.version, f"version of {c.name}"),
-             "description": gaps.value(c.description, f"description of {c.name}"),
-             "source": gaps.value(refs.cite(c.source), f"source for {c.name}")}
+             "version": gaps.value(c.version, f"version of {c.name}", DETAIL),
+             "description": gaps.value(c.description, f"description of {c.name}", DETAIL),
+             "source": gaps.value(refs.cite(c.source), f"source for {c.name}", DETAIL)}
             for c in platform.components
         ],
     }
@@ -320,12 +337,12 @@ def _basket(program: Program, plan: Plan, disease: Disease, gaps: Gaps, refs: Re
         "biomarkers": ", ".join(disease.biomarkers) or "—",
         "natural_history": [
             {"id": h.id, "source": refs.cite(h.source), "population": h.population,
-             "n": gaps.value(h.n, f"cohort size of {h.id}"),
+             "n": gaps.value(h.n, f"cohort size of {h.id}", DETAIL),
              "measures": [{"name": m.name, "definition": m.definition,
                            "value": gaps.value(_figure(m.value, m.unit), f"{m.name} ({disease.name})"),
                            "source": refs.cite(m.source)} for m in h.measures]}
             for h in disease.natural_history
-        ] or gaps.value(None, f"natural history of {disease.name}"),
+        ] or gaps.value(None, f"natural history of {disease.name}", BLOCKS_SUBMISSION),
         "inside": len([v for v in members if v.in_umbrella]),
         "members": len(members),
         "source": disease.source,
@@ -335,7 +352,7 @@ def _basket(program: Program, plan: Plan, disease: Disease, gaps: Gaps, refs: Re
 def _figure(value: float | None, unit: str | None) -> str | None:
     if value is None:
         return None
-    number = f"{value:g}"
+    number = format_number(value)
     return f"{number} {unit}" if unit else number
 
 
@@ -349,7 +366,8 @@ def _endpoint_rows(program: Program, diseases: list[Disease], gaps: Gaps, refs: 
     for disease in diseases:
         measures = _measure_index(disease)
         if not disease.endpoints:
-            rows.append({"disease": disease.name, "name": gaps.value(None, f"endpoints of {disease.name}"),
+            rows.append({"disease": disease.name, "name": gaps.value(None, f"endpoints of {disease.name}",
+                                                                     BLOCKS_SUBMISSION),
                          "kind": "—", "definition": "—", "comparator": "—", "baseline": "—", "source": "—"})
         for endpoint in disease.endpoints:
             found = measures.get(endpoint.comparator or "")
@@ -359,7 +377,7 @@ def _endpoint_rows(program: Program, diseases: list[Disease], gaps: Gaps, refs: 
                 what = (f"natural-history measure {endpoint.comparator!r} for {endpoint.name} ({disease.name})"
                         if endpoint.comparator else
                         f"natural-history comparator for {endpoint.name} ({disease.name})")
-                comparator, baseline, source = gaps.value(None, what), "—", "—"
+                comparator, baseline, source = gaps.value(None, what, BLOCKS_SUBMISSION), "—", "—"
             else:
                 history, measure = found
                 comparator = f"{measure.name} ({history.id})"
@@ -375,20 +393,41 @@ def _sample_size(program: Program, gaps: Gaps, refs: References) -> Any:
     """Exact figures of the prespecified analysis and its robustness to the control (`basket design` adds
     simulation)."""
     from basket.stats.basket_design import basket_baselines, design_figures
+    from basket.stats.biomarker_trends import window_labels
 
     plan = program.umbrella.sample_size
     if plan is None:
         return gaps.value(None, "sample size assumptions (umbrella.sample_size)")
-    baselines, skipped = basket_baselines(program)
+    baselines, skipped = basket_baselines(program, plan)
     return {
-        "rate_ratio": f"{plan.rate_ratio:g}",
-        "alpha": f"{plan.alpha:g}",
+        "rate_ratio": format_number(plan.rate_ratio),
+        "alpha": format_number(plan.alpha),
         "adjustment": "Holm" if plan.adjustment == "holm" else "Bonferroni",
         "n_baskets": len(baselines),
         "rationale": plan.rationale,
         **design_figures(program, plan),
+        "bayes": _bayes_rule(plan),
+        "within_patient_primary": plan.primary == "within_patient",
+        "biomarker_windows": "; ".join(window_labels(plan.biomarker_windows)),
+        "biomarkers": ", ".join(list(dict.fromkeys(m for d in program.diseases if d.id in program.umbrella.diseases
+                                                   for m in d.biomarkers))[:4]),
         "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],
         "designable": bool(baselines),
+    }
+
+
+def _bayes_rule(plan) -> dict[str, str] | None:
+    """The supportive Bayesian rule as the protocol states it (None when the program has none)."""
+    b = plan.bayes
+    if b is None:
+        return None
+    p = b.prior
+    return {
+        "prior": (f"mu ~ N({p.mu_mean:g}, {p.mu_sd:g}²), tau ~ half-normal({p.tau_scale:g}), non-exchangeable "
+                  f"N({p.nex_mean:g}, {p.nex_sd:g}²), prior probability of exchangeability {p.p_exchangeable:g}"),
+        "rule": f"P(rate ratio < {b.rate_ratio_below:g} | data) ≥ {b.min_probability:g}",
+        "rationale": b.rationale,
+        "calibration": "" if b.calibrate_to is None else f"{b.calibrate_to:g}",
     }
 
 
@@ -416,10 +455,14 @@ def _schema(program: Program, plan: Plan, covered: list[Disease]) -> list[dict[s
     return rows
 
 
+VISITS_PER_TABLE = 8  # a schedule with more visits is printed as several tables, each fitting a page
+
+
 def _schedule(visits: list[Visit], what: str, gaps: Gaps, refs: References) -> Any:
-    """Schedule of assessments as a matrix: one row per assessment, one column per visit."""
+    """Schedule of assessments as a matrix: one row per assessment, one column per visit; `parts`
+    cuts it into tables of at most VISITS_PER_TABLE visits so that no table is wider than a page."""
     if not visits:
-        return gaps.value(None, what)
+        return gaps.value(None, what, BLOCKS_SUBMISSION)
     assessments: list[str] = []
     for visit in visits:
         for name in visit.assessments:
@@ -427,11 +470,20 @@ def _schedule(visits: list[Visit], what: str, gaps: Gaps, refs: References) -> A
                 assessments.append(name)
     for visit in visits:
         refs.cite(visit.source)
+    parts = []
+    for start in range(0, len(visits), VISITS_PER_TABLE):
+        chunk = visits[start : start + VISITS_PER_TABLE]
+        parts.append({
+            "visits": [{"name": v.name, "timing": v.timing} for v in chunk],
+            "rows": [{"assessment": a, "cells": ["X" if a in v.assessments else "–" for v in chunk]}
+                     for a in assessments],
+        })
     return {
         "visits": [{"name": v.name, "timing": v.timing} for v in visits],
         "rows": [{"assessment": a, "cells": ["X" if a in v.assessments else "–" for v in visits]}
                  for a in assessments],
-        "sources": [v.source for v in visits if v.source],
+        "parts": parts,
+        "sources": list(dict.fromkeys(v.source for v in visits if v.source)),
     }
 
 
@@ -442,11 +494,13 @@ def _dosing(dosing: Dosing | None, where: str, gaps: Gaps, refs: References) -> 
         "description": (dosing and dosing.description) or "",
         "steps": gaps.value([
             {"label": s.label,
-             "dose": _figure(s.dose, s.unit) or gaps.value(None, f"dose of {s.label} (dosing.steps[].dose)"),
+             "dose": _figure(s.dose, s.unit) or gaps.value(None, f"dose of {s.label} (dosing.steps[].dose)",
+                                                           BLOCKS_SUBMISSION),
              "route": s.route or "—", "timing": s.timing or "—", "source": refs.cite(s.source) or "—"}
             for s in steps
-        ], f"dose and regimen ({where})"),
-        "rules": gaps.value(_statements(dosing.rules if dosing else [], refs), f"dosing rules ({where}.rules)"),
+        ], f"dose and regimen ({where})", BLOCKS_SUBMISSION),
+        "rules": gaps.value(_statements(dosing.rules if dosing else [], refs), f"dosing rules ({where}.rules)",
+                            BLOCKS_SUBMISSION),
         "concomitant": _statements(dosing.concomitant if dosing else [], refs),
         "source": (dosing and dosing.source) or "",
     }
@@ -457,7 +511,7 @@ def _safety(program: Program, gaps: Gaps, refs: References) -> dict[str, Any]:
     years = safety.follow_up_years if safety else None
     return {
         "monitoring": gaps.value(_statements(safety.monitoring if safety else [], refs),
-                                 "safety monitoring (umbrella.safety.monitoring)"),
+                                 "safety monitoring (umbrella.safety.monitoring)", BLOCKS_SUBMISSION),
         "follow_up_years": years or LTFU_GUIDANCE_YEARS,
         "follow_up_source": refs.cite((safety and safety.follow_up_source) or LTFU_GUIDANCE),
         "follow_up_from_program": years is not None,
@@ -501,11 +555,11 @@ def _variant(variant: Variant, gaps: Gaps, refs: References) -> dict[str, Any]:
     return {
         "id": variant.id,
         "hgvs_c": variant.hgvs_c,
-        "hgvs_p": gaps.value(variant.hgvs_p, "protein consequence (HGVS p.)"),
-        "hgvs_g": gaps.value(variant.hgvs_g, "genomic description (HGVS g.)"),
-        "consequence": gaps.value(variant.consequence, "variant consequence"),
-        "clinvar": gaps.value(variant.clinvar, "ClinVar accession"),
-        "classification": gaps.value(variant.classification, "ACMG classification"),
+        "hgvs_p": gaps.value(variant.hgvs_p, "protein consequence (HGVS p.)", DETAIL),
+        "hgvs_g": gaps.value(variant.hgvs_g, "genomic description (HGVS g.)", DETAIL),
+        "consequence": gaps.value(variant.consequence, "variant consequence", DETAIL),
+        "clinvar": gaps.value(variant.clinvar, "ClinVar accession", BLOCKS_SUBMISSION),
+        "classification": gaps.value(variant.classification, "ACMG classification", BLOCKS_SUBMISSION),
         "status": variant.status,
         "notes": variant.notes or "",
         "source": refs.cite(variant.source),
@@ -559,13 +613,13 @@ def _grna(variant: Variant, guide: dict[str, Any] | None, gaps: Gaps, refs: Refe
     elif guide:
         protospacer, origin = guide["protospacer"], "designed by basket from the sequence window (best guide)"
     else:
-        protospacer, origin = gaps.value(None, "gRNA protospacer"), "—"
+        protospacer, origin = gaps.value(None, "gRNA protospacer", BLOCKS_SUBMISSION), "—"
     return {
-        "name": gaps.value(grna and grna.name, "gRNA name"),
+        "name": gaps.value(grna and grna.name, "gRNA name", DETAIL),
         "protospacer": protospacer,
         "protospacer_origin": origin,
-        "modifications": gaps.value(grna and grna.modifications, "gRNA chemical modifications"),
-        "manufacturer": gaps.value(grna and grna.manufacturer, "gRNA manufacturer"),
+        "modifications": gaps.value(grna and grna.modifications, "gRNA chemical modifications", DETAIL),
+        "manufacturer": gaps.value(grna and grna.manufacturer, "gRNA manufacturer", DETAIL),
         "source": refs.cite(grna and grna.source) or "",
     }
 
@@ -581,7 +635,8 @@ def _evidence_item(e: Evidence, refs: References) -> dict[str, Any]:
     return {
         "id": e.id, "element": e.element, "kind": e.kind.replace("_", " "), "status": e.status,
         "result": e.result, "date": e.date.isoformat() if e.date else "", "subject": e.subject,
-        "measures": "; ".join(f"{k.replace('_', ' ')}: {v:g}" for k, v in sorted(e.measures.items())) or "—",
+        "measures": "; ".join(f"{k.replace('_', ' ')}: {format_number(v)}" for k, v in sorted(e.measures.items()))
+        or "—",
         "document": e.document or "", "source": refs.cite(e.source),
     }
 

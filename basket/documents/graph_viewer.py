@@ -24,6 +24,7 @@ from importlib import resources
 
 import networkx as nx
 
+from basket.foundation.characters import xml_safe
 from basket.graph.export_formats import KIND_COLOURS
 
 DEFAULT_HOPS = 2
@@ -88,9 +89,9 @@ def viewer_html(graph: nx.MultiDiGraph, title: str | None = None, focus: str | N
     cytoscape = _inline_script(_asset("vendor/cytoscape.min.js"))
     viewer = _inline_script(_asset("viewer.js"))
     values = {
-        "TITLE": html.escape(title or str(graph.graph.get("name", "Program graph"))),
+        "TITLE": html.escape(xml_safe(title or str(graph.graph.get("name", "Program graph")))),
         "CSS": _asset("viewer.css"),
-        "DATA": script_json(graph_data(graph, focus, hops, limit, back, pages)),
+        "DATA": xml_safe(script_json(graph_data(graph, focus, hops, limit, back, pages))),
         "CYTOSCAPE": cytoscape,
         "VIEWER": viewer,
         "SCRIPT_HASHES": f"{_hash(cytoscape)} {_hash(viewer)}",

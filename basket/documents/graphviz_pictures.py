@@ -4,8 +4,9 @@
 platform → disease baskets → variant appendices), kept small enough to read
 on a page: at most `MAX_VARIANTS_PER_BASKET` variants per basket are named,
 the rest are counted. `graph_picture` draws any program graph (for
-`basket picture`). Labels are escaped for DOT; Graphviz escapes them again
-for SVG, so program text never becomes markup.
+`basket picture`). Labels are escaped for DOT and hold only what XML can
+(`xml_safe`); Graphviz escapes them again for SVG, so program text never
+becomes markup and the SVG is well-formed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from functools import lru_cache
 
 import networkx as nx
 
+from basket.foundation.characters import xml_safe
 from basket.graph.export_formats import KIND_COLOURS, export_graph
 from basket.plan.guide_design import REASON_CODES
 from basket.plan.umbrella_decision import Plan
@@ -60,7 +62,7 @@ def run_dot(source: str, fmt: str) -> bytes:
 
 
 def quote(value: object) -> str:
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\r", " ").replace("\n", "\\n")
+    text = xml_safe(str(value)).replace("\\", "\\\\").replace('"', '\\"').replace("\r", " ").replace("\n", "\\n")
     return f'"{text}"'
 
 

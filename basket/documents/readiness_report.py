@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from basket.evidence.readiness_rules import COMMON_RULE, MET, RULES, STATUS_LABELS, Readiness, VariantReadiness
+from basket.foundation.markdown_text import escape_markdown_text
 from basket.foundation.text_tables import to_csv, to_json, to_markdown, to_table
 
 FORMATS = ("table", "csv", "md", "html", "json")
@@ -84,21 +85,23 @@ def table(report: Readiness, width: int | None = None) -> str:
 
 
 def markdown(report: Readiness) -> str:
+    """Every value from the program escaped (`_md`), as in the rendered documents: no program text
+    becomes markup or raw HTML when the Markdown is viewed."""
     rows = [_row(v) for v in report.variants]
-    lines = [f"# Readiness — {report.umbrella}", "", to_markdown(rows, MATRIX_COLUMNS).rstrip("\n"), "",
-             _summary(report).replace("\n", "\n\n"), "", "## Rules", "",
+    lines = [f"# Readiness — {_md(report.umbrella)}", "", to_markdown(rows, MATRIX_COLUMNS).rstrip("\n"), "",
+             "\n\n".join(_md(line) for line in _summary(report).split("\n")), "", "## Rules", "",
              "| Element | Title | Rule |", "|---|---|---|"]
-    lines += [f"| {n} | {r.title} | {_md(r.text)} |" for n, r in RULES.items()]
-    lines += ["", COMMON_RULE, "", "## What is missing", ""]
+    lines += [f"| {n} | {_md(r.title)} | {_md(r.text)} |" for n, r in RULES.items()]
+    lines += ["", _md(COMMON_RULE), "", "## What is missing", ""]
     for item in report.variants:
-        lines.append(f"### {item.variant}")
+        lines.append(f"### {_md(item.variant)}")
         lines.append("")
         gate = "passes" if item.gate.passed else "fails: " + "; ".join(item.gate.failures)
-        lines.append(f"Status {item.status}; {'marked for submission; ' if item.submit else ''}gate {gate}.")
+        lines.append(_md(f"Status {item.status}; {'marked for submission; ' if item.submit else ''}gate {gate}."))
         lines.append("")
         lines += ["| Element | Status | Evidence | Missing | Flags |", "|---|---|---|---|---|"]
         for number, element in item.elements.items():
-            lines.append(f"| {number} | {element.label} | {_md(', '.join(element.evidence))} | "
+            lines.append(f"| {number} | {_md(element.label)} | {_md(', '.join(element.evidence))} | "
                          f"{_md('; '.join(element.missing))} | {_md('; '.join(element.flags))} |")
         lines.append("")
     if report.warnings:
@@ -107,7 +110,7 @@ def markdown(report: Readiness) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return escape_markdown_text(str(text))
 
 
 def html_context(report: Readiness) -> dict[str, Any]:

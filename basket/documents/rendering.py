@@ -16,12 +16,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from basket.changes.manifest import MANIFEST_NAME, build_manifest
+from basket.documents.contents import fill_contents
 from basket.documents.document import Document
-from basket.documents.document_context import Gaps, appendix_context, overview_context
+from basket.documents.document_context import GAP_LEVELS, Gaps, appendix_context, overview_context
 from basket.documents.glossary import fill_glossary
 from basket.documents.graphviz_pictures import dot_executable, graphviz_version, schema_pictures
 from basket.documents.markdown_escape import escape_markdown
-from basket.documents.template_environment import Templates, make_templates
+from basket.documents.template_environment import Templates, bounds_for, make_templates
 from basket.foundation.atomic_output import replace_directory
 from basket.foundation.background_writer import BackgroundWriter
 from basket.plan.umbrella_decision import Plan
@@ -54,8 +55,8 @@ class RenderResult:
     documents: list[Document]
 
     @property
-    def gaps(self) -> list[tuple[str, str]]:
-        return [(doc.stem, what) for doc in self.documents for what in doc.gaps]
+    def gaps(self) -> list[tuple[str, str, str]]:
+        return [entry for doc in self.documents for entry in doc.gap_entries()]
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class WrittenRender:
 
     files: dict[str, str]
     appendices: int
-    gaps: list[tuple[str, str]]
+    gaps: list[tuple[str, str, str]]  # (document, gap, level)
 
 
 def collect_documents(
@@ -86,14 +87,18 @@ def iter_documents(
     `pictures`: draw the trial schema with Graphviz (True), leave it out (False) or draw it
     when `dot` is installed (None; the manifest records the Graphviz version used), in
     `picture_formats` (SVG is what Markdown links and HTML/PDF embed; Word needs PNG)."""
+    from basket.documents.version_history import history_context, program_history
+
     wanted = set(variants) if variants is not None else None
+    history = program_history(loaded)  # every recorded version diffed once, shown by each document
     gaps = Gaps("overview")
     context = overview_context(loaded, plan, gaps)
+    context["history"] = history_context(history, loaded, gaps)
     assets: dict[str, bytes] = {}
     if pictures or (pictures is None and dot_executable() is not None):
         assets = schema_pictures(loaded.program, plan, picture_formats)
     context["schema_picture"] = "graph/trial-schema.svg" if assets else ""
-    yield Document("overview", "overview", context, gaps.items, assets)
+    yield Document("overview", "overview", context, gaps.items, assets, gap_levels=gaps.levels)
     del context, assets  # the overview of a large program is big; do not hold it while appendices render
     from basket.evidence.readiness_rules import assess
 
@@ -103,7 +108,8 @@ def iter_documents(
     for item in chosen:
         gaps = Gaps(item.variant)
         context = appendix_context(loaded, plan, item, gaps, verdicts.pop(item.variant))
-        yield Document(f"appendices/{item.variant}", "appendix", context, gaps.items)
+        context["history"] = history_context(history, loaded, gaps, item.variant)
+        yield Document(f"appendices/{item.variant}", "appendix", context, gaps.items, gap_levels=gaps.levels)
 
 
 _MARKER = re.compile(r"\[to be provided: ((?:\\.|[^\]\\])*)\]")
@@ -120,7 +126,7 @@ def markdown_document(templates: Templates, doc: Document) -> Document:
     from basket.foundation.garbage_collector import collector_paused
 
     with collector_paused():  # many short-lived acyclic strings; the loaded program need not be walked
-        text = fill_glossary(markdown_text(templates, doc))
+        text = fill_contents(fill_glossary(markdown_text(templates, doc)))
     visible = set(_MARKER.findall(text))
     return replace(doc, markdown=text, gaps=[what for what in doc.gaps if escape_markdown(what) in visible])
 
@@ -132,7 +138,7 @@ def iter_rendered(
     from basket.documents.output_formats import FORMATTERS
     from basket.foundation.garbage_collector import collector_skips_existing
 
-    environments = make_templates(options.templates)
+    environments = make_templates(options.templates, bounds_for(loaded.program))
     picture_formats = ("svg", "png") if "docx" in options.formats else ("svg",)
     with collector_skips_existing():
         for doc in iter_documents(loaded, plan, options.variants, options.pictures, picture_formats):
@@ -160,14 +166,14 @@ def render_program(
     loaded: LoadedProgram, plan: Plan, out: Path, options: RenderOptions = RenderOptions()
 ) -> WrittenRender:
     """Write every document into `out` (replaced whole, or left as it was if anything fails)."""
-    gaps: list[tuple[str, str]] = []
+    gaps: list[tuple[str, str, str]] = []
     appendices = 0
     drawn = False
     with replace_directory(out, (loaded.root, options.templates)) as staging, BackgroundWriter(staging) as writer:
         for doc, files in iter_rendered(loaded, plan, options):
             for path, data in files.items():
                 writer.write(path, data)
-            gaps += [(doc.stem, what) for what in doc.gaps]
+            gaps += doc.gap_entries()
             appendices += doc.kind == "appendix"
             drawn = drawn or bool(doc.assets)
         writer.write("completeness.md", completeness_report(gaps))
@@ -175,17 +181,26 @@ def render_program(
         meta = {"umbrella": loaded.program.umbrella.id, "formats": list(options.formats),
                 "protocol_version": loaded.program.umbrella.protocol_version,
                 "graphviz": graphviz_version() if drawn else None}
-        (staging / MANIFEST_NAME).write_bytes(build_manifest(loaded.inputs, hashes, meta))
+        from basket.documents.version_history import recorded_inputs
+
+        inputs = {**loaded.inputs, **recorded_inputs(loaded)}  # the recorded versions make the history
+        (staging / MANIFEST_NAME).write_bytes(build_manifest(inputs, hashes, meta))
     return WrittenRender(hashes, appendices, gaps)
 
 
-def completeness_report(missing: list[tuple[str, str]]) -> bytes:
-    """completeness.md: every "to be provided" marker, by document."""
+def completeness_report(missing: list[tuple[str, str, str]]) -> bytes:
+    """completeness.md: every "to be provided" marker, what blocks submission first (`GAP_LEVELS`
+    order), then by document (the master protocol before the appendices)."""
     lines = ["# Completeness report", ""]
     if not missing:
         lines.append("Every field the documents use is provided.")
-    else:
-        lines += [f"{len(missing)} item(s) are marked \"to be provided\" in the documents:", "",
-                  "| Document | To be provided |", "|---|---|"]
-        lines += [f"| {stem} | {escape_markdown(what)} |" for stem, what in missing]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    lines += [f"{len(missing)} item(s) are marked \"to be provided\" in the documents, most urgent first.", ""]
+    for level, title in GAP_LEVELS.items():
+        entries = [(stem, what) for stem, what, found in missing if found == level]
+        if not entries:
+            continue
+        lines += [f"## {title} ({len(entries)})", "", "| Document | To be provided |", "|---|---|"]
+        lines += [f"| {stem} | {escape_markdown(what)} |" for stem, what in entries]
+        lines.append("")
+    return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")

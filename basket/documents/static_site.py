@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from basket.plan.umbrella_decision import Plan
 from basket.program.load import LoadedProgram
@@ -62,10 +62,10 @@ def iter_site(
 ) -> Files:
     """The site's files as (path, bytes), one document at a time (as `basket render` makes them),
     index.html last. Pages that grow with the program come as pieces, so none exists whole."""
-    from basket.documents.template_environment import make_templates
+    from basket.documents.template_environment import bounds_for, make_templates
     from basket.evidence.readiness_rules import assess
 
-    environments = make_templates(templates)
+    environments = make_templates(templates, bounds_for(loaded.program))
     page = PageMaker(environments.html, loaded)
     documents = DocumentsSeen()
     yield from document_files(loaded, plan, environments, pictures, documents)
@@ -104,7 +104,7 @@ def document_files(loaded: LoadedProgram, plan: Plan, environments: Any, picture
                 yield path, data
             if doc.kind == "overview":
                 seen.headings = [("overview.html", _plain(title)) for title in _HEADING.findall(doc.markdown)]
-            seen.gaps += [(doc.stem, what) for what in doc.gaps]
+            seen.gaps += [(stem, what) for stem, what, _ in doc.gap_entries()]
 
 
 def _plain(markdown_heading: str) -> str:
@@ -146,13 +146,21 @@ def graph_files(loaded: LoadedProgram, plan: Plan, report: Any, focus: str | Non
     # the graph is a quarter of a GiB at 100,000 variants; the pages after it do not need it
 
 
+def linked_identifiers(value: object) -> Markup:
+    """A program value, HTML-escaped, with its DOIs, ClinVar, NCT, PubMed and PMC identifiers as links
+    (the documents' linking, which works on escaped text)."""
+    from basket.documents.identifier_links import link_identifiers
+
+    return Markup(link_identifiers(str(escape(value))))
+
+
 class PageMaker:
     """Renders the site's own pages (`templates/site/NAME.html.j2`) inside the common layout."""
 
     def __init__(self, environment: Any, loaded: LoadedProgram) -> None:
         umbrella = loaded.program.umbrella
         self.environment = environment
-        environment.filters["identifiers"] = escape  # becomes identifier links with the documents' linking
+        environment.filters["identifiers"] = linked_identifiers
         self.site = {"title": umbrella.short_title or umbrella.title,
                      "nav": [{"href": href, "label": label} for href, label in NAVIGATION]}
 

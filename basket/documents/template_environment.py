@@ -9,21 +9,26 @@ every printed value is escaped for the language it lands in:
 
 StrictUndefined makes a missing field fail loudly instead of rendering blank.
 The shipped templates are ours and run in plain environments; as soon as a user's
-template folder is given, every template runs in a bounded sandbox.
+template folder is given, every template runs in a bounded sandbox
+(`basket.documents.template_sandbox`), with bounds on output per document scaled to
+the program (`bounds_for`).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 
 import basket
+from basket.documents.document_context import ToBeProvided
 from basket.documents.markdown_escape import ESCAPED, MarkdownSafe, escape_markdown, markdown_raw
+from basket.documents.template_sandbox import BoundedSandbox, ConfinedLoader, TemplateBounds
+from basket.foundation.characters import xml_safe
 from basket.foundation.problems import Problem
 
 
@@ -35,43 +40,34 @@ def shipped_templates() -> Path:
     return Path(basket.__file__).parent.parent / "templates"
 
 
-MAX_REPEAT = 1_000_000  # longest string or list a template may build with `*`
-MAX_EXPONENT = 10_000
-
-
-class BoundedSandbox(SandboxedEnvironment):
-    """jinja's sandbox, plus bounds on `*` and `**`: a template cannot exhaust memory or CPU
-    with `'a' * 10**9` (the stock sandbox only bounds `range`)."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: object, right: object) -> object:
-        if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
-            raise SecurityError(f"exponent {right} is larger than {MAX_EXPONENT}")
-        if operator == "*":
-            sized, count = (left, right) if isinstance(right, int) else (right, left)
-            if isinstance(sized, (str, list, tuple)) and isinstance(count, int) and len(sized) * count > MAX_REPEAT:
-                raise SecurityError(f"repetition would build more than {MAX_REPEAT:,} items")
-        return super().call_binop(context, operator, left, right)
-
-
 @dataclass(frozen=True)
 class Templates:
     markdown: jinja2.Environment
     html: jinja2.Environment
 
 
-def make_templates(user_templates: Path | None = None) -> Templates:
-    return Templates(markdown=_environment(user_templates, "markdown"), html=_environment(user_templates, "html"))
+def make_templates(user_templates: Path | None = None, bounds: TemplateBounds | None = None) -> Templates:
+    bounds = bounds or TemplateBounds()
+    return Templates(markdown=_environment(user_templates, "markdown", bounds),
+                     html=_environment(user_templates, "html", bounds))
 
 
-def _environment(user_templates: Path | None, language: str) -> jinja2.Environment:
+def bounds_for(program: Any) -> TemplateBounds:
+    """What a user template may print per document: 32 MiB, plus 4 KiB for every variant, patient,
+    evidence item and disease (the shipped overview of a 100,000-variant program is about 30 MB)."""
+    items = len(program.variants) + len(program.patients) + len(program.evidence) + len(program.diseases)
+    return TemplateBounds(output=(32 << 20) + 4096 * items)
+
+
+def _environment(user_templates: Path | None, language: str, bounds: TemplateBounds) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
-        loaders.append(jinja2.FileSystemLoader(str(user_templates)))
+        loaders.append(ConfinedLoader(user_templates))
     loaders.append(jinja2.FileSystemLoader(str(shipped_templates())))
+    sandboxed = {"bounds": bounds} if user_templates is not None else {}
     environment_class = jinja2.Environment if user_templates is None else BoundedSandbox
     env = environment_class(
+        **sandboxed,
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=language == "html",
@@ -82,6 +78,7 @@ def _environment(user_templates: Path | None, language: str) -> jinja2.Environme
     )
     env.filters["cell"] = markdown_cell
     env.filters["raw"] = markdown_raw
+    env.globals["open_items"] = open_items
     return env
 
 
@@ -92,20 +89,61 @@ def _markdown_finalize(user_templates: bool):
 
 
 def render_chunks(template: jinja2.Template, context: dict, size: int = 1 << 20) -> Iterator[bytes]:
-    """The template's UTF-8 output in pieces of about `size` bytes, as jinja streams it: a page of a
-    few hundred MB (readiness of 100,000 variants) never exists whole in memory."""
-    piece = bytearray()
+    """The template's UTF-8 output in pieces of about `size` characters, as jinja streams it: a page
+    of a few hundred MB (readiness of 100,000 variants) never exists whole in memory. Each piece
+    holds only what XML can (`xml_safe`)."""
+    fragments: list[str] = []
+    length = 0
     for fragment in template.generate(**context):
-        piece += fragment.encode("utf-8")
-        if len(piece) >= size:
-            yield bytes(piece)
-            piece.clear()
-    yield bytes(piece)
+        fragments.append(fragment)
+        length += len(fragment)
+        if length >= size:
+            yield xml_safe("".join(fragments)).encode("utf-8")
+            fragments.clear()
+            length = 0
+    yield xml_safe("".join(fragments)).encode("utf-8")
+
+
+OPEN_ITEMS_LEAD = "Open items in this section (to be provided before submission):"
+
+
+def open_items(*values: object) -> MarkdownSafe:
+    """Template global: the "to be provided" markers among `values` (searched through dicts and
+    lists) as one list, printed once at the end of a section instead of in its sentences; nothing
+    when every value is given. `{{ open_items(population.age, population.inclusion) }}`."""
+    found: dict[str, ToBeProvided] = {}
+    for marker in _markers(values):
+        found.setdefault(marker.what, marker)
+    if not found:
+        return MarkdownSafe("")
+    items = "\n".join(f"- {escape_markdown(marker)}" for marker in found.values())
+    return MarkdownSafe(f"\n{OPEN_ITEMS_LEAD}\n\n{items}\n")
+
+
+def _markers(value: object) -> Iterator[ToBeProvided]:
+    if isinstance(value, ToBeProvided):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _markers(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _markers(item)
 
 
 def markdown_cell(value: object) -> MarkdownSafe:
     """A value safe inside a Markdown table cell (kept for templates written before escaping was automatic)."""
     return MarkdownSafe(escape_markdown(value))
+
+
+def raised_in_folder(error: BaseException, folder: Path) -> bool:
+    """Whether a template of `folder` was running when `error` was raised (one of the frames of its
+    traceback is a template file inside it)."""
+    import traceback
+
+    root = os.path.realpath(folder)
+    return any(frame.filename.endswith(".j2") and os.path.realpath(frame.filename).startswith(root + os.sep)
+               for frame in traceback.extract_tb(error.__traceback__))
 
 
 def template_problem(error: Exception) -> Problem:

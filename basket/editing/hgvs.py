@@ -7,6 +7,7 @@ Only the grammar of biocommons ``hgvs`` is used; no transcript database (UTA) is
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -118,8 +119,72 @@ def parse_hgvs(text: str) -> ParsedHgvs:
     Raises :class:`HgvsError` quoting the string and the 1-based column of the problem. Results
     are cached (they are frozen): validation, planning and `basket window` parse the same strings.
     """
-    stripped = text.strip()
-    return _fast_parse(stripped) or _parse_slow(stripped)
+    return _parse_checked(text.strip())
+
+
+@lru_cache(maxsize=65_536)  # validation and planning parse each variant's description again
+def _parse_checked(stripped: str) -> ParsedHgvs:
+    _require_ascii(stripped)
+    parsed = _fast_parse(stripped) or _parse_slow(stripped)
+    _require_real_positions(parsed)
+    return parsed
+
+
+def _require_ascii(text: str) -> None:
+    """HGVS is ASCII: the grammar would read other digits (`१००३`, fullwidth `１`) as numbers."""
+    if text.isascii():
+        return
+    index, char = next((i, c) for i, c in enumerate(text) if not c.isascii())
+    name = unicodedata.name(char, f"U+{ord(char):04X}")
+    raise HgvsError(f"cannot parse HGVS {_clip(text)!r}: column {index + 1} ({char!r}, {name}): HGVS is written "
+                    "in ASCII letters and the digits 0-9")
+
+
+# the position part of a nucleotide description: one position, or two joined by `_`
+_POSITIONS = re.compile(r"\(?(?P<first>[*-]?[0-9]+(?:[+-][0-9]+)?)(?:_(?P<last>[*-]?[0-9]+(?:[+-][0-9]+)?))?")
+_NUMBER_PARTS = re.compile(r"(?P<star>\*?)(?P<base>-?[0-9]+)(?:(?P<sign>[+-])(?P<offset>[0-9]+))?")
+
+
+def _require_real_positions(parsed: ParsedHgvs) -> None:
+    """Refuse positions no sequence has: c.0 (c. numbering skips from c.-1 to c.1), g.0, p.0 as a
+    residue, c.*0, an intronic offset of 0 (c.100+0), leading zeros (c.01003), and ranges that
+    do not run 5' to 3' (c.200_100del, c.*5_100del) or run from a position to itself."""
+    text = parsed.text
+    if parsed.coordinate == "p":
+        if parsed.start.base < 1 or parsed.end.base < 1:
+            raise HgvsError(f"HGVS {text!r}: residue 0 does not exist (residues are numbered from 1)")
+        if parsed.end.base < parsed.start.base:
+            raise HgvsError(f"HGVS {text!r}: the range must run from the N-terminal residue to the C-terminal one")
+        return
+    found = _POSITIONS.match(text.rpartition(":")[2][2:])
+    if found is None:  # pragma: no cover - the grammar accepted it, so it has a position
+        return
+    positions = [_position_key(text, parsed.coordinate, part) for part in (found["first"], found["last"]) if part]
+    if len(positions) == 2 and positions[1] <= positions[0]:
+        first, last = found["first"], found["last"]
+        problem = ("a range from a position to itself; write the single position" if positions[1] == positions[0]
+                   else f"the range must run 5' to 3' ({parsed.coordinate}.{first} comes after "
+                        f"{parsed.coordinate}.{last})")
+        raise HgvsError(f"HGVS {text!r}: {problem}")
+
+
+def _position_key(text: str, coordinate: str, written: str) -> tuple[int, int, int]:
+    """Where a written position lies along the sequence (for ordering), after checking it exists."""
+    parts = _NUMBER_PARTS.fullmatch(written)
+    assert parts is not None
+    digits = parts["base"].lstrip("-")
+    where = f"HGVS {text!r}: {coordinate}.{written}"
+    if len(digits) > 1 and digits.startswith("0") or parts["offset"] and len(parts["offset"]) > 1 \
+            and parts["offset"].startswith("0"):
+        raise HgvsError(f"{where}: a number with a leading zero")
+    if int(digits) == 0:
+        rule = {"c": "c. numbering skips from c.-1 to c.1; c.*1 is the first base after the stop codon"}.get(
+            coordinate, "positions are numbered from 1")
+        raise HgvsError(f"{where}: there is no position 0 ({rule})")
+    if parts["offset"] is not None and int(parts["offset"]) == 0:
+        raise HgvsError(f"{where}: an intronic offset of 0 is no offset; write the exon position alone")
+    offset = int(parts["offset"] or 0) * (-1 if parts["sign"] == "-" else 1)
+    return (1 if parts["star"] else 0, int(parts["base"]), offset)
 
 
 @lru_cache(maxsize=16_384)

@@ -27,6 +27,7 @@ from basket.editing.reference_fasta import open_reference
 from basket.editing.sequence_context import SequenceContext
 from basket.foundation.atomic_output import new_temporary_file
 from basket.foundation.output_location import check_output_location
+from basket.foundation.text_tables import spreadsheet_text
 
 Progress = Callable[[int, int], None]  # (variants done, variants in total)
 ALLELE_ALPHABET = frozenset("ACGTN")
@@ -347,7 +348,8 @@ def write_table(rows: Iterable[ScreenRow], path: str | Path, format: Literal["ts
             writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
             writer.writerow(TABLE_COLUMNS)
             for row in rows:
-                writer.writerow("" if value is None else value for value in astuple(row))
+                writer.writerow("" if value is None else spreadsheet_text(value) if isinstance(value, str) else value
+                                for value in astuple(row))
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)

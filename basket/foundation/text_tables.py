@@ -8,8 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
+
+from basket.foundation.markdown_text import escape_markdown_text
 
 
 def to_json(data: Any) -> str:
@@ -21,14 +25,48 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _cell(row.get(k)) for k in columns})
+        writer.writerow({k: spreadsheet_cell(row.get(k)) for k in columns})
     return buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> str:
+    """A value as a CSV/TSV cell a spreadsheet shows as it is (see `spreadsheet_text`); numbers,
+    including negative ones, are numbers."""
+    text = _cell(value)
+    return text if isinstance(value, int | float) and not isinstance(value, bool) else spreadsheet_text(text)
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell starting with = + - @ (or a tab or carriage return) would be read by a
+    spreadsheet as a formula (`=HYPERLINK(...)`, `+cmd|...`), so it is prefixed with an apostrophe,
+    as OWASP advises; text that is a plain number, and a lone `-` or `+` (a strand), are left."""
+    if not text.startswith(_FORMULA_START) or text in ("-", "+") or _is_number(text):
+        return text
+    return "'" + text
+
+
+def text_from_spreadsheet(text: str) -> str:
+    """The text `spreadsheet_text` was given (a file basket wrote, read back)."""
+    if text.startswith("'") and spreadsheet_text(text[1:]) == text:
+        return text[1:]
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower().lstrip("+-") not in ("inf", "infinity", "nan")
 
 
 def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
-        lines.append("| " + " | ".join(_cell(row.get(c)).replace("|", "\\|") for c in columns) + " |")
+        lines.append("| " + " | ".join(escape_markdown_text(_cell(row.get(c))) for c in columns) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -98,4 +136,22 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float):
+        return format_number(value)
     return str(value)
+
+
+def format_number(value: float) -> str:
+    """A number as it was entered: a whole number without a decimal point or exponent (1234567,
+    not 1.23457e+06 or 1234567.0), any other with the fewest digits that give it back (0.1, not
+    0.10000000000000001), never in exponent notation (0.0000001, not 1e-07)."""
+    if isinstance(value, bool) or not isinstance(value, float):
+        return str(value)
+    if not math.isfinite(value):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    text = repr(value)
+    if "e" not in text or abs(value) < 1e-20:  # below that, 20 zeros say less than the exponent
+        return text
+    return format(Decimal(text), "f")

@@ -1,4 +1,8 @@
-"""Graph export: one function per format, each returning deterministic bytes."""
+"""Graph export: one function per format, each returning deterministic bytes.
+
+Every text of the graph passes `basket.foundation.characters.xml_safe` first, so GraphML and GEXF
+are well-formed XML (and DOT labels safe for Graphviz's SVG) whatever text the graph holds.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from collections.abc import Callable
 
 import networkx as nx
 
+from basket.foundation.characters import xml_safe
+
 FORMATS = ("graphml", "gexf", "json", "cyjs", "dot", "mermaid")
 
 
@@ -17,7 +23,35 @@ def export_graph(graph: nx.MultiDiGraph, fmt: str) -> bytes:
         writer = _WRITERS[fmt]
     except KeyError:
         raise ValueError(f"unknown graph format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
-    return writer(graph)
+    return writer(xml_safe_graph(graph))
+
+
+def xml_safe_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """`graph`, or a copy whose ids, keys and text values hold only what XML can (see xml_safe)."""
+    if all(_safe(node) and _safe_attributes(attrs) for node, attrs in graph.nodes(data=True)) and all(
+            _safe_attributes(attrs) for _, _, attrs in graph.edges(data=True)) and _safe_attributes(graph.graph):
+        return graph
+    clean = nx.MultiDiGraph(**_clean(graph.graph))
+    clean.add_nodes_from((_clean(node), _clean(attrs)) for node, attrs in graph.nodes(data=True))
+    clean.add_edges_from((_clean(source), _clean(target), _clean(attrs))
+                         for source, target, attrs in graph.edges(data=True))
+    return clean
+
+
+def _safe(value: object) -> bool:
+    return not isinstance(value, str) or value.isprintable() or xml_safe(value) == value
+
+
+def _safe_attributes(attrs: dict) -> bool:
+    return all(_safe(key) and _safe(value) for key, value in attrs.items())
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    return value
 
 
 def _graphml(graph: nx.MultiDiGraph) -> bytes:
@@ -54,7 +88,7 @@ def _json(data: object) -> bytes:
 
 
 def _dot_quote(value: object) -> str:
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    text = xml_safe(str(value)).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{text}"'
 
 

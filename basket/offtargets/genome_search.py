@@ -52,8 +52,10 @@ def search_genome(query: OffTargetQuery, fasta: Path, build: str | None = None,
         del minus
         if alleles is not None and name in alleles.contigs:
             check_reference_alleles(alleles.source, name, codes, n, alleles.contigs[name])
-            patient, found = patient_sites(scan, name, codes, n, alleles.contigs[name], found)
+            patient, found, left_out = patient_sites(scan, name, codes, n, alleles.contigs[name], found)
             found += patient
+            if left_out:
+                alleles.count_skipped("overlapping another allele on the same haplotype", len(left_out))
         sites += found
         before = after
     assert stream.identity is not None

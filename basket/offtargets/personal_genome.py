@@ -24,16 +24,19 @@ from basket.offtargets.sequence_codes import decode, encode, reverse_complement_
 from basket.offtargets.sites import EditableBase, Site, StrandScan, site_from_hit
 from basket.offtargets.vcf_alleles import MAX_ALLELE_LENGTH, Allele, ContigAlleles
 
+INSERTION_BITS = 10  # inserted runs are at most MAX_ALLELE_LENGTH bases
+
 
 @dataclass
 class _Window:
     label: str
     start: int  # 0-based index of its first base in the joined sequence
     length: int
-    reference_positions: np.ndarray  # 1-based reference position of each of its bases
+    reference_positions: np.ndarray  # reference position of each base << INSERTION_BITS | insertion rank
     applied: list[tuple[Allele, int, int]]  # allele, first joined index of its bases, number of bases
     reference_begin: int  # the reference span it covers, 1-based inclusive
     reference_end: int
+    left_out: list[Allele]  # alleles overlapping one already applied on this haplotype
 
 
 def haplotype_label(context: str) -> str:
@@ -71,13 +74,15 @@ def check_reference_alleles(vcf: str, contig: str, codes: np.ndarray, n: int, al
 
 
 def patient_sites(scan: StrandScan, contig: str, codes: np.ndarray, n: int, alleles: ContigAlleles,
-                  reference_sites: list[Site]) -> tuple[list[Site], list[Site]]:
-    """(patient-specific sites, the reference sites with `destroyed_by` filled in) for one contig."""
+                  reference_sites: list[Site]) -> tuple[list[Site], list[Site], set[str]]:
+    """(patient-specific sites, the reference sites with `destroyed_by` filled in, the ids of alleles
+    left out because they overlap another allele on the same haplotype) for one contig."""
     query = scan.query
     flank = query.spacer + query.max_bulges + scan.pam_width
     windows, joined, positions = _windows(codes, n, alleles, flank)
+    left_out = {allele.id for window in windows for allele in window.left_out}
     if not windows:
-        return [], reference_sites
+        return [], reference_sites, left_out
     length = len(joined)
     plus = encode(bytes(joined))
     minus = reverse_complement_codes(plus, length)
@@ -94,7 +99,8 @@ def patient_sites(scan: StrandScan, contig: str, codes: np.ndarray, n: int, alle
             if involved and not (mapped.start < 1 or mapped.pam_start < 1):
                 _merge(found, mapped.with_(origin="patient", haplotype=haplotype_label(window.label),
                                            variants=involved))
-    return list(found.values()), _destroyed(reference_sites, windows, present, query.spacer + query.max_bulges)
+    destroyed = _destroyed(reference_sites, windows, present, query.spacer + query.max_bulges)
+    return list(found.values()), destroyed, left_out
 
 
 def _windows(codes: np.ndarray, n: int, alleles: ContigAlleles, flank: int):
@@ -120,7 +126,9 @@ def _windows(codes: np.ndarray, n: int, alleles: ContigAlleles, flank: int):
         begin = max(1, group[0].position - flank)
         end = min(n, max(a.ref_end for a in group) + flank)
         sequence, reference_positions, applied = _apply(codes, begin, end, group, len(joined))
-        windows.append(_Window(label, len(joined), len(sequence), reference_positions, applied, begin, end))
+        applied_ids = {id(allele) for allele, _, _ in applied}
+        left_out = [allele for allele in group if id(allele) not in applied_ids]
+        windows.append(_Window(label, len(joined), len(sequence), reference_positions, applied, begin, end, left_out))
         joined += sequence + gap
         positions += [reference_positions, np.zeros(len(gap), dtype=np.int64)]
     return windows, joined, (np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64))
@@ -144,23 +152,26 @@ def _apply(codes: np.ndarray, begin: int, end: int, group: list[Allele], joined_
     applied on this haplotype is left out), the reference position of each base, and where each allele's
     bases landed."""
     sequence = bytearray()
-    positions: list[int] = []
+    positions: list[int] = []  # reference position << INSERTION_BITS | rank among bases inserted after it
     applied = []
     cursor = begin  # next reference position to copy
     for allele in group:
         if allele.position < cursor:  # overlaps an allele already applied here
             continue
-        chunk = decode(codes[cursor - 1:allele.position - 1])
-        sequence += chunk.encode()
-        positions.extend(range(cursor, allele.position))
-        anchor = allele.position - 1 if not allele.ref else allele.position
+        sequence += decode(codes[cursor - 1:allele.position - 1]).encode()
+        positions.extend(p << INSERTION_BITS for p in range(cursor, allele.position))
         applied.append((allele, joined_start + len(sequence), len(allele.alt)))
         sequence += allele.alt.encode()
-        positions.extend([anchor] * len(allele.alt) if not allele.ref else
-                         [min(allele.position + i, allele.ref_end) for i in range(len(allele.alt))])
+        replaced = len(allele.ref)
+        for i in range(len(allele.alt)):
+            if i < replaced:
+                positions.append((allele.position + i) << INSERTION_BITS)
+            else:  # beyond the replaced bases: inserted after the last reference base before them
+                anchor = allele.ref_end if replaced else allele.position - 1
+                positions.append(anchor << INSERTION_BITS | (i - replaced + 1))
         cursor = allele.ref_end + 1
     sequence += decode(codes[cursor - 1:end]).encode()
-    positions.extend(range(cursor, end + 1))
+    positions.extend(p << INSERTION_BITS for p in range(cursor, end + 1))
     return sequence, np.array(positions, dtype=np.int64), applied
 
 
@@ -185,13 +196,18 @@ def _involved(site: Site, window: _Window, reach: int) -> tuple[str, ...]:
 
 
 def _mapped(site: Site, positions: np.ndarray) -> Site:
+    """The site in reference coordinates; a PAM starting on an inserted base keeps its rank among the
+    bases inserted there, so two PAMs mapped to one reference position stay two sites."""
     def where(joined: int) -> int:
-        return int(positions[joined - 1])
+        return int(positions[joined - 1]) >> INSERTION_BITS
 
     editable = tuple(EditableBase(b.protospacer_position, b.window, where(b.position)) for b in site.editable)
     start, end = sorted((where(site.start), where(site.end)))
     pam_start, pam_end = sorted((where(site.pam_start), where(site.pam_end)))
-    return site.with_(start=start, end=end, pam_start=pam_start, pam_end=pam_end, editable=editable)
+    first_pam_base = site.pam_start if site.strand == "+" else site.pam_end
+    inserted = int(positions[first_pam_base - 1]) & ((1 << INSERTION_BITS) - 1)
+    return site.with_(start=start, end=end, pam_start=pam_start, pam_end=pam_end, editable=editable,
+                      pam_inserted_rank=inserted)
 
 
 def _merge(found: dict[tuple, Site], site: Site) -> None:

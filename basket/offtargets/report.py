@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from basket.foundation.problems import InputError, Problem
+from basket.foundation.text_tables import spreadsheet_text, text_from_spreadsheet
 from basket.offtargets.sites import Site
 
 FORMAT_NAME = "basket-offtargets"
@@ -76,8 +77,9 @@ def to_tsv(report: NominationReport) -> str:
         out.write(f"## {key}: {json.dumps(value, sort_keys=True, ensure_ascii=False)}\n")
     out.write("#" + "\t".join(COLUMNS) + "\n")
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-    for row in report.rows:
-        writer.writerow([row[column] for column in COLUMNS])
+    for row in report.rows:  # a contig or gene name starting with = must not become a spreadsheet formula
+        writer.writerow([spreadsheet_text(value) if isinstance(value, str) else value
+                         for value in (row[column] for column in COLUMNS)])
     return out.getvalue()
 
 
@@ -140,7 +142,7 @@ def _read_tsv(path: Path, text: str) -> NominationReport:
             cells = line.split("\t")
             if len(cells) != len(columns):
                 raise InputError([Problem(str(path), number, "", f"{len(cells)} fields, expected {len(columns)}")])
-            rows.append(_typed(dict(zip(columns, cells)), path, number))
+            rows.append(_typed(dict(zip(columns, map(text_from_spreadsheet, cells))), path, number))
     if header.get("format") != FORMAT_NAME:
         raise InputError([Problem(str(path), 1, "format", f"not a {FORMAT_NAME} file")])
     return NominationReport(header, rows)

@@ -52,11 +52,14 @@ class Site:
     destroyed_by: tuple[str, ...] = ()  # reference site absent from a patient haplotype: those alleles
     annotation: dict[str, str] = field(default_factory=dict)
     on_target: bool = False  # the site the guide is designed for (see nomination.OnTarget)
+    pam_inserted_rank: int = 0  # a patient site whose PAM starts on a base inserted after pam position: its rank
 
     @property
-    def key(self) -> tuple[str, str, int]:
-        """A site is one PAM occurrence: contig, strand and the PAM's first base on its strand."""
-        return (self.contig, self.strand, self.pam_start if self.strand == "+" else self.pam_end)
+    def key(self) -> tuple[str, str, int, int]:
+        """A site is one PAM occurrence: contig, strand and the PAM's first base on its strand (and, on a
+        patient's insertion, which inserted base)."""
+        return (self.contig, self.strand, self.pam_start if self.strand == "+" else self.pam_end,
+                self.pam_inserted_rank)
 
     @property
     def mismatches(self) -> int:

@@ -72,6 +72,9 @@ class PatientAlleles:
     skipped: dict[str, int] = field(default_factory=dict)
     alleles: int = 0
 
+    def count_skipped(self, reason: str, count: int = 1) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + count
+
     def describe(self) -> dict:
         return {"vcf": Path(self.source).name, "sample": self.sample, "phased": self.phased, "alleles": self.alleles,
                 "skipped": dict(sorted(self.skipped.items()))}
@@ -216,14 +219,13 @@ def _called(gt: str | None, count: int):
 def _allele(path: Path, line: int, chrom: str, pos: int, ref: str, alt: str, vid: str, index: int, count: int,
             result: PatientAlleles, problems: list[Problem]) -> Allele | None:
     if alt in ("*", ".") or alt.startswith("<") or "[" in alt or "]" in alt:
-        result.skipped["symbolic or missing"] = result.skipped.get("symbolic or missing", 0) + 1
+        result.count_skipped("symbolic or missing")
         return None
     if not _ALLELE.match(alt):
         problems.append(Problem(str(path), line, "ALT", f"{alt!r} is not a sequence of A, C, G, T, N"))
         return None
     if max(len(ref), len(alt)) > MAX_ALLELE_LENGTH:
-        result.skipped[f"longer than {MAX_ALLELE_LENGTH} bp"] = result.skipped.get(
-            f"longer than {MAX_ALLELE_LENGTH} bp", 0) + 1
+        result.count_skipped(f"longer than {MAX_ALLELE_LENGTH} bp")
         return None
     alt = alt.upper()
     name = vid if vid not in ("", ".") else f"{chrom}:{pos}{ref}>{alt}"
@@ -231,7 +233,7 @@ def _allele(path: Path, line: int, chrom: str, pos: int, ref: str, alt: str, vid
         name = f"{vid}:{alt}"
     trimmed_ref, trimmed_alt, position = _trim(ref, alt, pos)
     if not trimmed_ref and not trimmed_alt:
-        result.skipped["same as REF"] = result.skipped.get("same as REF", 0) + 1
+        result.count_skipped("same as REF")
         return None
     return Allele(name, chrom, position, trimmed_ref, trimmed_alt, line)
 

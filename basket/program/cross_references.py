@@ -4,25 +4,35 @@ Single objects are valid by construction (pydantic); here we check that they
 fit together: ids are unique, references resolve, variants belong under the
 umbrella's diseases, documents stay inside the program directory, and each
 variant's HGVS and sequence agree.
+
+The program may be partial (some items failed validation, the umbrella or the platform may be
+missing: `basket.program.load`); `Unchecked` says what was left out, and a reference into it is
+not reported as unknown.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections import Counter
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from basket.foundation.problems import Problem
 from basket.program.model import Program
+from basket.program.personal_data import personal_data_in, refusal
+from basket.program.unchecked import Unchecked
 
 Report = Callable[[tuple[object, ...], str], Problem]
 
 
-def check_program(program: Program, root: Path, locator) -> list[Problem]:
-    report: Report = locator.problem
+NOTHING_UNCHECKED = Unchecked()
+
+
+def check_program(program: Program, root: Path, report: Report,
+                  unchecked: Unchecked = NOTHING_UNCHECKED) -> list[Problem]:
     checks = (
         _duplicates,
+        _editor_text,
         _umbrella_refs,
         _objective_endpoints,
         _disease_genes,
@@ -31,12 +41,12 @@ def check_program(program: Program, root: Path, locator) -> list[Problem]:
         _patient_refs,
         _evidence_refs,
     )
-    problems = [problem for check in checks for problem in check(program, report)]
+    problems = [problem for check in checks for problem in check(program, report, unchecked)]
     problems += list(_document_paths(program, root, report))
-    if not problems:
-        from basket.program.sequence_checks import check_variant_sequences
+    problems += list(_recorded_versions(program, root, report))
+    from basket.program.sequence_checks import check_variant_sequences
 
-        problems += check_variant_sequences(program, report)
+    problems += check_variant_sequences(program, report)
     return problems
 
 
@@ -68,42 +78,132 @@ def _dosing_disagreements(program: Program, report: Report) -> Iterator[Problem]
                          f"({statuses}); update the variant's status (`basket status`), or the patient's")
 
 
-def _duplicates(program: Program, report: Report) -> Iterator[Problem]:
-    keyed: dict[str, Iterable[str]] = {
-        "editors": (e.name for e in program.editors),
-        "diseases": (d.id for d in program.diseases),
-        "genes": (g.symbol for g in program.genes),
-        "variants": (v.id for v in program.variants),
-        "patients": (p.id for p in program.patients),
-        "evidence": (e.id for e in program.evidence),
-    }
-    for section, keys in keyed.items():
-        keys = list(keys)
-        repeated = {key for key, count in Counter(keys).items() if count > 1}
-        seen: set[str] = set()
-        for index, key in enumerate(keys):
-            if key in repeated:
-                if key in seen:
-                    field = "name" if section == "editors" else "symbol" if section == "genes" else "id"
-                    yield report((section, index, field), f"duplicate id {key!r}")
-                seen.add(key)
+def _duplicates(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
+    """Every list whose items are told apart by a key holds each key once. Keys are compared as a
+    reader (or a case-insensitive file system: appendices are files named by variant id) would:
+    Unicode-normalized (NFKC), case-folded and with runs of spaces as one."""
+    for path, keys, field, what in _keyed_lists(program):
+        yield from _repeated(report, [(path + (index,) + ((field,) if field else ()), key)
+                                      for index, key in enumerate(keys)], what)
+    for index, disease in enumerate(program.diseases):
+        # an endpoint's comparator names a measure of any of the disease's natural-history entries
+        yield from _repeated(report, [(("diseases", index, "natural_history", h, "measures", m, "name"), measure.name)
+                                      for h, history in enumerate(disease.natural_history)
+                                      for m, measure in enumerate(history.measures)], "natural-history measure name")
 
 
-def _umbrella_refs(program: Program, report: Report) -> Iterator[Problem]:
-    if program.umbrella.platform != program.platform.id:
-        yield report(("umbrella", "platform"), f"unknown platform {program.umbrella.platform!r} "
-                     f"(the program's platform is {program.platform.id!r})")
+def _repeated(report: Report, entries: list[tuple[tuple[object, ...], str]], what: str) -> Iterator[Problem]:
+    first: dict[str, tuple[tuple[object, ...], str]] = {}
+    for path, key in entries:
+        folded = _fold(key)
+        if folded not in first:
+            first[folded] = (path, key)
+            continue
+        earlier_path, earlier_key = first[folded]
+        earlier = report(earlier_path, "")
+        same = "" if earlier_key == key else f" ({earlier_key!r} differs only in case or spacing)"
+        yield report(path, f"duplicate {what} {key!r}{same}: also at line {earlier.line} of {Path(earlier.file).name}")
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+KeyedList = tuple[tuple[object, ...], list[str], str | None, str]
+
+
+def _keyed_lists(program: Program) -> Iterator[KeyedList]:
+    """(path of the list, the key of each item, the key's field or None for the item itself, what it is)."""
+    yield ("editors",), [e.name for e in program.editors], "name", "editor name"
+    yield ("diseases",), [d.id for d in program.diseases], "id", "id"
+    yield ("genes",), [g.symbol for g in program.genes], "symbol", "id"
+    yield ("variants",), [v.id for v in program.variants], "id", "id"
+    yield ("patients",), [p.id for p in program.patients], "id", "id"
+    yield ("evidence",), [e.id for e in program.evidence], "id", "id"
+    umbrella = program.umbrella
+    if program.platform is not None:
+        yield ("platform", "components"), [c.id for c in program.platform.components], "id", "component id"
+    for index, editor in enumerate(program.editors):
+        yield ("editors", index, "pams"), list(editor.pams), None, "PAM"
+    for index, disease in enumerate(program.diseases):
+        here = ("diseases", index)
+        yield here + ("xrefs",), list(disease.xrefs), None, "cross-reference"
+        yield here + ("genes",), list(disease.genes), None, "gene"
+        yield here + ("biomarkers",), list(disease.biomarkers), None, "biomarker"
+        yield here + ("endpoints",), [e.name for e in disease.endpoints], "name", "endpoint name"
+        yield here + ("natural_history",), [h.id for h in disease.natural_history], "id", "natural-history id"
+    if umbrella is not None:
+        yield from _umbrella_lists(umbrella)
+    for index, variant in enumerate(program.variants):
+        here = ("variants", index)
+        yield here + ("eligibility",), [s.text for s in variant.eligibility], "text", "criterion"
+        yield from _protocol_lists(here, None, variant.dosing, variant.schedule)
+
+
+def _umbrella_lists(umbrella) -> Iterator[KeyedList]:
+    yield ("umbrella", "diseases"), list(umbrella.diseases), None, "disease"
+    yield ("umbrella", "registry"), list(umbrella.registry), None, "registry id"
+    yield ("umbrella", "objectives"), [o.text for o in umbrella.objectives], "text", "objective"
+    for index, objective in enumerate(umbrella.objectives):
+        yield ("umbrella", "objectives", index, "endpoints"), list(objective.endpoints), None, "endpoint"
+    yield from _protocol_lists(("umbrella",), umbrella.population, umbrella.dosing, umbrella.schedule)
+    for list_name in ("statistics", "discontinuation", "oversight"):
+        yield ("umbrella", list_name), [s.text for s in getattr(umbrella, list_name)], "text", "statement"
+    if umbrella.safety is not None:
+        for list_name in ("monitoring", "stopping_rules"):
+            yield (("umbrella", "safety", list_name), [s.text for s in getattr(umbrella.safety, list_name)], "text",
+                   "statement")
+
+
+def _protocol_lists(here: tuple[object, ...], population, dosing, schedule) -> Iterator[KeyedList]:
+    if population is not None:
+        for list_name in ("inclusion", "exclusion"):
+            yield here + ("population", list_name), [s.text for s in getattr(population, list_name)], "text", \
+                "criterion"
+    if dosing is not None:
+        yield here + ("dosing", "steps"), [step.label for step in dosing.steps], "label", "dose step"
+        for list_name in ("rules", "concomitant"):
+            yield here + ("dosing", list_name), [s.text for s in getattr(dosing, list_name)], "text", "statement"
+    yield here + ("schedule",), [visit.name for visit in schedule], "name", "visit"
+    for index, visit in enumerate(schedule):
+        yield here + ("schedule", index, "assessments"), list(visit.assessments), None, "assessment"
+
+
+def _editor_text(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
+    """Editors are the sequence engine's type (plain strings); their text is free text like any other."""
+    for index, editor in enumerate(program.editors):
+        for field in ("name", "cas_variant", "source", "notes"):
+            found = personal_data_in(getattr(editor, field) or "")
+            if found is not None:
+                yield report(("editors", index, field), refusal(found))
+
+
+def _case_hint(name: str, known: Iterable[str]) -> str:
+    """'; did you mean X? (ids are case-sensitive)' when `name` differs from a known id only in case."""
+    folded = _fold(name)
+    match = next((other for other in known if _fold(other) == folded), None)
+    return f"; did you mean {match!r}? (ids are case-sensitive)" if match else ""
+
+
+def _umbrella_refs(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
+    umbrella, platform = program.umbrella, program.platform
+    if umbrella is not None and platform is not None and umbrella.platform != platform.id:
+        yield report(("umbrella", "platform"), f"unknown platform {umbrella.platform!r} "
+                     f"(the program's platform is {platform.id!r})")
     known = program.diseases_by_id
-    for index, disease_id in enumerate(program.umbrella.diseases):
-        if disease_id not in known:
-            yield report(("umbrella", "diseases", index), f"unknown disease {disease_id!r}")
-    if program.platform.editor not in program.editors_by_name:
+    for index, disease_id in enumerate(umbrella.diseases if umbrella is not None else ()):
+        if disease_id not in known and not unchecked.may_hold("diseases", disease_id):
+            yield report(("umbrella", "diseases", index), f"unknown disease {disease_id!r}{_case_hint(disease_id, known)}")
+    if platform is not None and platform.editor not in program.editors_by_name \
+            and not unchecked.may_hold("editors", platform.editor):
         yield report(("platform", "editor"), f"unknown editor {program.platform.editor!r}: define it under "
                      "`editors:` or use a built-in one (`basket editors`)")
 
 
-def _objective_endpoints(program: Program, report: Report) -> Iterator[Problem]:
+def _objective_endpoints(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
     """An objective names the disease endpoints that measure it; a misspelt name would print as is."""
+    if program.umbrella is None or unchecked.touches("diseases"):  # the endpoints are not all known
+        return
     covered = [program.diseases_by_id[d] for d in program.umbrella.diseases if d in program.diseases_by_id]
     known = sorted({endpoint.name for disease in covered for endpoint in disease.endpoints})
     choices = (f"the umbrella's diseases define {', '.join(known)}" if known
@@ -117,14 +217,15 @@ def _objective_endpoints(program: Program, report: Report) -> Iterator[Problem]:
                              f"unknown endpoint {name!r}; {hint}{choices}")
 
 
-def _disease_genes(program: Program, report: Report) -> Iterator[Problem]:
+def _disease_genes(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
     for d_index, disease in enumerate(program.diseases):
         for g_index, symbol in enumerate(disease.genes):
-            if symbol not in program.genes_by_symbol:
-                yield report(("diseases", d_index, "genes", g_index), f"unknown gene {symbol!r}")
+            if symbol not in program.genes_by_symbol and not unchecked.may_hold("genes", symbol):
+                yield report(("diseases", d_index, "genes", g_index),
+                             f"unknown gene {symbol!r}{_case_hint(symbol, program.genes_by_symbol)}")
 
 
-def _natural_history(program: Program, report: Report) -> Iterator[Problem]:
+def _natural_history(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
     """A study may describe several diseases (same id, same content); one id, two contents is an error."""
     seen: dict[str, object] = {}
     for d_index, disease in enumerate(program.diseases):
@@ -140,51 +241,79 @@ def _natural_history(program: Program, report: Report) -> Iterator[Problem]:
                              f"no natural-history measure named {endpoint.comparator!r} for {disease.id}")
 
 
-def _variant_refs(program: Program, report: Report) -> Iterator[Problem]:
-    covered = set(program.umbrella.diseases)
+def _variant_refs(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
+    # which diseases a gene causes, and which are covered, is only known when nothing of either was left out
+    coverage_known = program.umbrella is not None and not unchecked.touches("diseases")
+    covered = set(program.umbrella.diseases) if program.umbrella is not None else set()
     for index, variant in enumerate(program.variants):
         gene = program.genes_by_symbol.get(variant.gene)
         if gene is None:
-            yield report(("variants", index, "gene"), f"unknown gene {variant.gene!r}")
+            if not unchecked.may_hold("genes", variant.gene):
+                yield report(("variants", index, "gene"),
+                             f"unknown gene {variant.gene!r}{_case_hint(variant.gene, program.genes_by_symbol)}")
             continue
         if variant.disease is not None:
             disease = program.diseases_by_id.get(variant.disease)
             if disease is None:
-                yield report(("variants", index, "disease"), f"unknown disease {variant.disease!r}")
+                if not unchecked.may_hold("diseases", variant.disease):
+                    yield report(("variants", index, "disease"), f"unknown disease {variant.disease!r}"
+                                 f"{_case_hint(variant.disease, program.diseases_by_id)}")
             elif variant.gene not in disease.genes:
                 yield report(("variants", index, "disease"), f"{variant.gene} is not a gene of {disease.id}")
             continue
         causes = {d.id for d in program.diseases if variant.gene in d.genes}
-        if not causes & covered:
+        if coverage_known and not causes & covered:
             yield report(("variants", index, "gene"),
                          f"gene {variant.gene} causes no disease covered by the umbrella")
 
 
-def _patient_refs(program: Program, report: Report) -> Iterator[Problem]:
+def _patient_refs(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
     for index, patient in enumerate(program.patients):
         disease = program.diseases_by_id.get(patient.disease)
-        if disease is None:
-            yield report(("patients", index, "disease"), f"unknown disease {patient.disease!r}")
+        if disease is None and not unchecked.may_hold("diseases", patient.disease):
+            yield report(("patients", index, "disease"),
+                         f"unknown disease {patient.disease!r}{_case_hint(patient.disease, program.diseases_by_id)}")
         for a_index, allele in enumerate(patient.genotype):
             variant = program.variants_by_id.get(allele.variant)
             path = ("patients", index, "genotype", a_index, "variant")
             if variant is None:
-                yield report(path, f"patient carries unknown variant {allele.variant!r}")
+                if not unchecked.may_hold("variants", allele.variant):
+                    yield report(path, f"patient carries unknown variant {allele.variant!r}"
+                                 f"{_case_hint(allele.variant, program.variants_by_id)}")
             elif disease is not None and variant.gene not in disease.genes:
                 yield report(path, f"variant {variant.id} is in {variant.gene}, not a gene of {disease.id}")
 
 
-def _evidence_refs(program: Program, report: Report) -> Iterator[Problem]:
+def _evidence_refs(program: Program, report: Report, unchecked: Unchecked) -> Iterator[Problem]:
+    platforms = {program.platform.id: program.platform} if program.platform is not None else {}
     for index, item in enumerate(program.evidence):
         kind, _, key = item.subject.partition(":")
         known = {
             "variant": program.variants_by_id,
             "disease": program.diseases_by_id,
             "gene": program.genes_by_symbol,
-            "platform": {program.platform.id: program.platform},
+            "platform": platforms,
         }[kind]
-        if key not in known:
-            yield report(("evidence", index, "subject"), f"unknown {kind} {key!r}")
+        section = {"variant": "variants", "disease": "diseases", "gene": "genes", "platform": "platform"}[kind]
+        if key not in known and not unchecked.may_hold(section, key):
+            yield report(("evidence", index, "subject"), f"unknown {kind} {key!r}{_case_hint(key, known)}")
+
+
+def _recorded_versions(program: Program, root: Path, report: Report) -> Iterator[Problem]:
+    """Each recorded version is a folder of YAML files under versions/, with its own version number."""
+    seen = {program.umbrella.protocol_version}
+    for index, entry in enumerate(program.umbrella.history):
+        folder = root / entry.program
+        if not folder.resolve().is_relative_to(root.resolve()):
+            yield report(("umbrella", "history", index, "program"),
+                         f"{entry.program} lies outside the program directory (recorded versions are kept inside it)")
+        elif not folder.is_dir() or not any(folder.glob("*.y*ml")):
+            yield report(("umbrella", "history", index, "program"),
+                         f"no recorded version at {entry.program} (a folder of that version's YAML files)")
+        if entry.version in seen:
+            yield report(("umbrella", "history", index, "version"),
+                         f"version {entry.version!r} is recorded twice (or is the current protocol_version)")
+        seen.add(entry.version)
 
 
 def _document_paths(program: Program, root: Path, report: Report) -> Iterator[Problem]:

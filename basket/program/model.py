@@ -8,22 +8,141 @@ not a silently ignored value. Cross-references between objects are checked in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import re
-from functools import cached_property
+import typing
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from basket.editing.assemblies import Build
 from basket.editing.editors import Editor
+from basket.program.personal_data import personal_data_in, personal_data_in_patient_notes, refusal, skeleton
 
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$", max_length=120)]
-Curie = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*:[A-Za-z0-9_.\-]+$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
-Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+@dataclass(frozen=True)
+class TextFormat:
+    """A pattern a text field must match, described for people: `basket.program.validation_messages`
+    turns a mismatch into "'X' is not DESCRIPTION, e.g. EXAMPLE; did you mean ...?"."""
+
+    pattern: str
+    description: str
+    example: str
+    kinds: tuple[str, ...] = ()  # for a reference `kind:id`: the kinds it may name
+
+
+IDENTIFIER = TextFormat(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$", "an id (letters, digits and . _ : -, starting with a "
+                        "letter or digit, no spaces)", "CPS1-Q335X")
+CURIE = TextFormat(r"^[A-Za-z][A-Za-z0-9_.\-]*:[A-Za-z0-9_.\-]+$", "a prefixed id (a prefix such as OMIM, MONDO "
+                   "or Orphanet, a colon, the id; no spaces)", "OMIM:237300")
+SHA256 = TextFormat(r"^[0-9a-f]{64}$", "a SHA-256 digest (64 lower-case hexadecimal digits, as `sha256sum FILE` "
+                    "prints)", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+GENE_SYMBOL = TextFormat(r"^[A-Z0-9][A-Z0-9\-]*$", "an HGNC gene symbol (capital letters, digits and -)", "CPS1")
+HGNC_ID = TextFormat(r"^HGNC:\d+$", "an HGNC id (HGNC, a colon, digits)", "HGNC:2323")
+TRANSCRIPT = TextFormat(r"^(NM|NR|XM|ENST)_?\d+(\.\d+)?$", "a RefSeq or Ensembl transcript accession (NM_, NR_, "
+                        "XM_ or ENST, digits, an optional .version)", "NM_001875.5")
+PROTEIN = TextFormat(r"^(NP|XP|ENSP)_?\d+(\.\d+)?$", "a RefSeq or Ensembl protein accession (NP_, XP_ or ENSP, "
+                     "digits, an optional .version)", "NP_001866.2")
+CHROMOSOME = TextFormat(r"^(chr)?([0-9]{1,2}|X|Y|M|MT)$", "a chromosome name (1-22, X, Y or MT, optionally after "
+                        "chr)", "chr2")
+BASES = TextFormat(r"^[ACGTNacgtn]+$", "a DNA sequence (the letters A, C, G, T and N only)", "ACGTTGCAAN")
+PROTOSPACER = TextFormat(r"^[ACGTUacgtu]{15,30}$", "a protospacer (15 to 30 of the letters A, C, G, T or U)",
+                         "TGATTCTAAGCAGTAATGAA")
+CLINVAR = TextFormat(r"^(RCV|VCV|SCV)\d+(\.\d+)?$", "a ClinVar accession (RCV, VCV or SCV, digits, an optional "
+                     ".version)", "RCV001045342")
+PSEUDONYM = TextFormat(r"^[A-Z]{1,6}-?[0-9]{1,6}$", "a pseudonymous patient id (1-6 capital letters, an optional -, "
+                       "1-6 digits)", "PT-001")
+SUBJECT = TextFormat(r"^(variant|disease|platform|gene):.+$", "what the evidence is about, written variant:ID, "
+                     "disease:ID, platform:ID or gene:SYMBOL", "variant:CPS1-Q335X",
+                     kinds=("variant", "disease", "platform", "gene"))
+ENVIRONMENT_VARIABLE = TextFormat(r"^[A-Za-z_][A-Za-z0-9_]*$", "an environment variable's name (letters, digits "
+                                  "and _, not starting with a digit)", "BASKET_REFERENCE_FASTA")
+# pattern -> its description, for the messages; a test checks that every pattern in the model has one
+TEXT_FORMATS: dict[str, TextFormat] = {f.pattern: f for f in (
+    IDENTIFIER, CURIE, SHA256, GENE_SYMBOL, HGNC_ID, TRANSCRIPT, PROTEIN, CHROMOSOME, BASES, PROTOSPACER, CLINVAR,
+    PSEUDONYM, SUBJECT, ENVIRONMENT_VARIABLE)}
+
+Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER.pattern, max_length=120)]
+Curie = Annotated[str, StringConstraints(pattern=CURIE.pattern)]
+def _without_personal_data(value: str) -> str:
+    found = personal_data_in(value)
+    if found is not None:
+        raise ValueError(refusal(found))
+    return value
+
+
+# free text: every text field is checked for birth dates and record numbers (basket.program.personal_data)
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+                 AfterValidator(_without_personal_data)]
+Sha256 = Annotated[str, StringConstraints(pattern=SHA256.pattern)]
+
+def bounded(low: float, high: float, *, integer: bool = False, above: bool = False, below: bool = False) -> object:
+    """A number type that refuses NaN, infinities and anything outside [low, high] (`above`, `below`:
+    that end excluded) with the allowed range in the message: a value that loads must be one every
+    later stage (render, docs, design) can compute with and print."""
+    lowest = f"above {_number_text(low)}" if above else f"from {_number_text(low)}"
+    highest = f"below {_number_text(high)}" if below else f"to {_number_text(high)}"
+    allowed = f"{'a whole number' if integer else 'a finite number'} {lowest} {'and' if below else ''} {highest}"
+    allowed = " ".join(allowed.split())
+
+    def check(value: object) -> object:
+        if isinstance(value, bool) and not integer:  # (a strict integer refuses true by itself)
+            raise ValueError(f"must be {allowed}, not {str(value).lower()}")
+        if not isinstance(value, int | float):
+            return value  # not a number at all: pydantic says what type is expected
+        if integer and isinstance(value, float):
+            raise ValueError(f"must be {allowed} (got {_number_text(value)})")
+        finite = not isinstance(value, float) or math.isfinite(value)  # an int of any size compares exactly
+        inside = finite and (low < value if above else low <= value) and (value < high if below else value <= high)
+        if not inside:
+            raise ValueError(f"must be {allowed} (got {_number_text(value)})")
+        return value
+
+    return Annotated[StrictInt if integer else float, BeforeValidator(check)]
+
+
+def _number_text(value: float) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, int) and len(str(abs(value))) > 30:
+        return f"a number of {len(str(abs(value)))} digits"
+    return f"{value:,}" if abs(value) < 1e7 or isinstance(value, int) and abs(value) < 10**16 else f"{value:g}"
+
+
+# The allowed ranges (docs/program-format.md lists them per field).
+FIGURE = bounded(-1e15, 1e15)  # a natural-history or evidence figure in any unit
+DISPERSION = bounded(0.001, 1e6)  # gamma-Poisson shape
+COHORT_SIZE = bounded(1, 100_000_000, integer=True)
+GENOMIC_POSITION = bounded(1, 3_000_000_000, integer=True)  # the longest human chromosome is 249 Mb
+DOSE = bounded(0, 1e20, above=True)  # up to vector genomes per kg (about 1e14)
+PATIENTS = bounded(1, 10_000, integer=True)
+FOLLOW_UP_YEARS = bounded(1, 50, integer=True)
+ELEMENT = bounded(1, 5, integer=True)
+RATE_RATIO = bounded(0, 1, above=True, below=True)
+ALPHA = bounded(0, 0.5, above=True, below=True)
+SIMULATIONS = bounded(100, 10_000_000, integer=True)
+YEARS = bounded(0, 100, above=True)
+SEED = bounded(0, 2**32 - 1, integer=True)
+INTERVAL_LEVEL = bounded(0.5, 1, above=True, below=True)  # of a confidence interval
+COUNT = bounded(0, 1_000_000, integer=True)  # events one patient had
+AGE = bounded(0, 100_000)  # in days, weeks, months or years
+TIPPING_FACTOR = bounded(0, 10, above=True)  # on the untreated rate
 
 ELEMENTS: dict[int, str] = {
     1: "Specific molecular cause identified",
@@ -99,18 +218,18 @@ class Measure(Strict):
 
     name: Text
     definition: Text
-    value: float | None = Field(default=None, allow_inf_nan=False)
+    value: FIGURE | None = None  # type: ignore[valid-type]
     unit: Text | None = None
-    dispersion: float | None = Field(default=None, gt=0, le=1e6, allow_inf_nan=False,
-                                     description="gamma-Poisson shape of per-patient counts, if over-dispersed")
-    interval: tuple[float, float] | None = Field(default=None, description="confidence interval of value")
-    interval_level: float | None = Field(default=None, gt=0.5, lt=1, description="level of interval (0.95)")
-    range: tuple[StrictInt, StrictInt] | None = Field(
+    dispersion: DISPERSION | None = Field(  # type: ignore[valid-type]
+        default=None, description="gamma-Poisson shape of per-patient counts, if over-dispersed")
+    interval: tuple[FIGURE, FIGURE] | None = Field(default=None, description="confidence interval of value")  # type: ignore[valid-type]
+    interval_level: INTERVAL_LEVEL | None = Field(default=None, description="level of interval (0.95)")  # type: ignore[valid-type]
+    range: tuple[COUNT, COUNT] | None = Field(  # type: ignore[valid-type]
         default=None, description="smallest and largest per-patient count over observation_years")
-    observation_years: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False,
-                                            description="per-patient observation window of value and range")
-    patients: StrictInt | None = Field(default=None, ge=1, le=10_000_000,
-                                       description="patients behind this measure, when not the whole cohort")
+    observation_years: YEARS | None = Field(  # type: ignore[valid-type]
+        default=None, description="per-patient observation window of value and range")
+    patients: COHORT_SIZE | None = Field(  # type: ignore[valid-type]
+        default=None, description="patients behind this measure, when not the whole cohort")
     source: Text
 
     @field_validator("interval")
@@ -118,8 +237,6 @@ class Measure(Strict):
     def _ordered_finite_interval(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
         if value is not None:
             low, high = value
-            if not all(math.isfinite(v) and abs(v) <= 1e12 for v in value):
-                raise ValueError("interval bounds must be finite numbers")
             if low > high:
                 raise ValueError(f"interval [{low:g}, {high:g}]: the lower bound is above the upper")
         return value
@@ -129,8 +246,8 @@ class Measure(Strict):
     def _ordered_count_range(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
         if value is not None:
             low, high = value
-            if not 0 <= low <= high <= 1_000_000:
-                raise ValueError(f"range [{low}, {high}]: counts must satisfy 0 <= smallest <= largest <= 1000000")
+            if low > high:
+                raise ValueError(f"range [{low}, {high}]: the smallest count is above the largest")
         return value
 
     @model_validator(mode="after")
@@ -147,7 +264,7 @@ class NaturalHistory(Strict):
     id: Identifier
     source: Text
     population: Text
-    n: StrictInt | None = Field(default=None, ge=1)
+    n: COHORT_SIZE | None = None  # type: ignore[valid-type]
     measures: list[Measure] = Field(default_factory=list)
 
 
@@ -171,11 +288,11 @@ class Disease(Strict):
 
 
 class Gene(Strict):
-    symbol: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9\-]*$")]
-    hgnc: Annotated[str, StringConstraints(pattern=r"^HGNC:\d+$")]
-    transcript: Annotated[str, StringConstraints(pattern=r"^(NM|NR|XM|ENST)_?\d+(\.\d+)?$")]
-    protein: Annotated[str, StringConstraints(pattern=r"^(NP|XP|ENSP)_?\d+(\.\d+)?$")] | None = None
-    chrom: Annotated[str, StringConstraints(pattern=r"^(chr)?([0-9]{1,2}|X|Y|M|MT)$")]
+    symbol: Annotated[str, StringConstraints(pattern=GENE_SYMBOL.pattern)]
+    hgnc: Annotated[str, StringConstraints(pattern=HGNC_ID.pattern)]
+    transcript: Annotated[str, StringConstraints(pattern=TRANSCRIPT.pattern)]
+    protein: Annotated[str, StringConstraints(pattern=PROTEIN.pattern)] | None = None
+    chrom: Annotated[str, StringConstraints(pattern=CHROMOSOME.pattern)]
     strand: Literal["+", "-"]
     source: Text
 
@@ -183,14 +300,14 @@ class Gene(Strict):
 class SequenceWindow(Strict):
     """Reference (+ strand) sequence around a variant, with where it came from."""
 
-    chrom: Annotated[str, StringConstraints(pattern=r"^(chr)?([0-9]{1,2}|X|Y|M|MT)$")]
-    start: StrictInt = Field(ge=1, description="1-based genomic position of the first base")
-    variant_position: StrictInt | None = Field(
-        default=None, ge=1, description="1-based genomic position of the variant, when hgvs_g is not given"
+    chrom: Annotated[str, StringConstraints(pattern=CHROMOSOME.pattern)]
+    start: GENOMIC_POSITION = Field(description="1-based genomic position of the first base")  # type: ignore[valid-type]
+    variant_position: GENOMIC_POSITION | None = Field(  # type: ignore[valid-type]
+        default=None, description="1-based genomic position of the variant, when hgvs_g is not given"
     )
-    sequence: Annotated[str, StringConstraints(pattern=r"^[ACGTNacgtn]+$", min_length=10, max_length=100_000)]
-    coding_start: StrictInt | None = Field(default=None, ge=1)
-    coding_end: StrictInt | None = Field(default=None, ge=1)
+    sequence: Annotated[str, StringConstraints(pattern=BASES.pattern, min_length=10, max_length=100_000)]
+    coding_start: GENOMIC_POSITION | None = None  # type: ignore[valid-type]
+    coding_end: GENOMIC_POSITION | None = None  # type: ignore[valid-type]
     source: Text
     # Provenance written by `basket window` (optional for a window taken from a genome browser).
     build: Build | None = Field(default=None, description="assembly the sequence was read from")
@@ -238,7 +355,7 @@ class Reference(Strict):
 
     build: Build
     fasta: Text | None = Field(default=None, description="path of the FASTA (relative: to the program directory)")
-    fasta_env: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=100)] | None = Field(
+    fasta_env: Annotated[str, StringConstraints(pattern=ENVIRONMENT_VARIABLE.pattern, max_length=100)] | None = Field(
         default=None, description="environment variable whose value is the FASTA's path")
     source: Text | None = Field(default=None, description="where the FASTA comes from (release, download)")
 
@@ -254,7 +371,7 @@ class GuideRNA(Strict):
     """The variant-specific product, where the program already fixes it."""
 
     name: Text | None = None
-    protospacer: Annotated[str, StringConstraints(pattern=r"^[ACGTUacgtu]{15,30}$")] | None = None
+    protospacer: Annotated[str, StringConstraints(pattern=PROTOSPACER.pattern)] | None = None
     modifications: Text | None = None
     manufacturer: Text | None = None
     source: Text | None = None
@@ -270,7 +387,7 @@ class Variant(Strict):
     consequence: Literal[
         "nonsense", "missense", "synonymous", "splice", "frameshift", "inframe_indel", "start_loss", "stop_loss", "other"
     ] | None = None
-    clinvar: Annotated[str, StringConstraints(pattern=r"^(RCV|VCV|SCV)\d+(\.\d+)?$")] | None = None
+    clinvar: Annotated[str, StringConstraints(pattern=CLINVAR.pattern)] | None = None
     classification: Literal[
         "pathogenic", "pathogenic/likely pathogenic", "likely pathogenic", "uncertain significance",
         "likely benign", "benign",
@@ -292,28 +409,28 @@ PERSONAL_DATA_FIELDS = {
     "mrn", "medical_record", "medical_record_number", "record_number", "hospital_number", "nhs_number",
     "ssn", "social_security_number", "address", "phone", "email",
 }
-_PSEUDONYM = re.compile(r"^[A-Z]{1,6}-?[0-9]{1,6}$")
 # words that make a field name personal data however it is spelt: DateOfBirth, patient-name, MRN_no
 _PERSONAL_WORDS = {
     "name", "names", "surname", "forename", "initials", "dob", "birth", "birthdate", "birthday", "born",
     "mrn", "record", "ssn", "nhs", "address", "postcode", "phone", "telephone", "mobile", "email",
 }
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-# in free text: labels of identifiers, and calendar dates (more precise than a year)
-_PERSONAL_TEXT = re.compile(
-    r"(?<![A-Za-z])(?:dob|d\.o\.b|date of birth|born on|mrn|medical record|record (?:number|no)|hospital number"
-    r"|nhs (?:number|no)|ssn|social security)(?![A-Za-z])"
-    r"|(?<![0-9])(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4})(?![0-9])",
-    re.IGNORECASE,
-)
-
-
+@lru_cache(maxsize=4096)  # a program repeats the same few keys thousands of times
 def is_personal_data_field(key: object) -> bool:
-    """A field name that would hold a name, birth date, record number or contact detail."""
-    text = str(key)
-    if text.lower() in PERSONAL_DATA_FIELDS:
+    """A field name that would hold a name, birth date, record number or contact detail, in any
+    spelling (DateOfBirth, patient-name, ＤＯＢ, MRN_no)."""
+    text = unicodedata.normalize("NFKC", str(key))
+    words = skeleton(text).split()
+    if text.lower() in PERSONAL_DATA_FIELDS or {"_".join(words), "".join(words)} & PERSONAL_DATA_FIELDS:
         return True
     return any(word.lower() in _PERSONAL_WORDS for word in _WORDS.findall(text))
+
+
+def _measure_name(name: str) -> str:
+    """An evidence measure's name is free text too, and must not be a personal-data field."""
+    if is_personal_data_field(name):
+        raise ValueError(refusal(f"the name of a personal-data field ({name!r})"))
+    return _without_personal_data(name)
 
 
 class Allele(Strict):
@@ -326,7 +443,7 @@ PATIENT_STATUSES: tuple[str, ...] = get_args(PatientStatus)
 
 
 class Patient(Strict):
-    id: Annotated[str, StringConstraints(pattern=_PSEUDONYM.pattern)] = Field(
+    id: Annotated[str, StringConstraints(pattern=PSEUDONYM.pattern)] = Field(
         description="pseudonymous id such as PT-001"
     )
     disease: Curie
@@ -350,12 +467,9 @@ class Patient(Strict):
     @field_validator("notes")
     @classmethod
     def _notes_without_identifiers(cls, value: str | None) -> str | None:
-        match = _PERSONAL_TEXT.search(value or "")
-        if match:
-            raise ValueError(
-                f"patient records must be pseudonymous: the notes carry {match.group(0)!r} (birth dates, "
-                "record numbers and dates more precise than a year are personal data)"
-            )
+        found = personal_data_in_patient_notes(value or "")
+        if found:
+            raise ValueError(f"patient records must be pseudonymous: the notes carry {found}")
         return value
 
 
@@ -365,9 +479,9 @@ EVIDENCE_STATUSES: tuple[str, ...] = get_args(EvidenceStatus)
 
 class Evidence(Strict):
     id: Identifier
-    element: StrictInt = Field(ge=1, le=5)
+    element: ELEMENT  # type: ignore[valid-type]
     kind: EvidenceKind
-    subject: Annotated[str, StringConstraints(pattern=r"^(variant|disease|platform|gene):.+$")] = Field(
+    subject: Annotated[str, StringConstraints(pattern=SUBJECT.pattern)] = Field(
         description="what it supports: variant:ID, disease:ID, platform:ID or gene:SYMBOL"
     )
     status: EvidenceStatus = "complete"
@@ -375,7 +489,7 @@ class Evidence(Strict):
         default=None, description="off_target_nomination only: computed (e.g. `basket offtargets`) or measured "
                                   "(ONE-seq, CHANGE-seq, GUIDE-seq ...); unset counts as experimental")
     result: Text
-    measures: dict[str, float] = Field(default_factory=dict)
+    measures: dict[Annotated[str, AfterValidator(_measure_name)], FIGURE] = Field(default_factory=dict)  # type: ignore[valid-type]
     date: dt.date | None = None
     document: Text | None = None
     sha256: Sha256 | None = None
@@ -413,8 +527,8 @@ class Statement(Strict):
 class AgeRange(Strict):
     """The planned age of participants, in one unit (USDM's planned age range)."""
 
-    min: float = Field(ge=0)
-    max: float = Field(gt=0)
+    min: AGE = Field()  # type: ignore[valid-type]
+    max: AGE = Field()  # type: ignore[valid-type]
     unit: Literal["days", "weeks", "months", "years"]
 
     @model_validator(mode="after")
@@ -459,7 +573,7 @@ class Objective(Strict):
 
 class DoseStep(Strict):
     label: Text
-    dose: float | None = Field(default=None, gt=0)
+    dose: DOSE | None = None  # type: ignore[valid-type]
     unit: Text | None = None
     route: Text | None = None
     timing: Text | None = None
@@ -493,7 +607,7 @@ class Visit(Strict):
 class SafetyPlan(Strict):
     monitoring: list[Statement] = Field(default_factory=list)
     stopping_rules: list[Statement] = Field(default_factory=list)
-    follow_up_years: StrictInt | None = Field(default=None, ge=1, le=50, description="long-term follow-up after dosing")
+    follow_up_years: FOLLOW_UP_YEARS | None = Field(default=None, description="long-term follow-up after dosing")  # type: ignore[valid-type]
     follow_up_source: Text | None = None
 
     @model_validator(mode="after")
@@ -507,6 +621,40 @@ class SafetyPlan(Strict):
         return self
 
 
+class ExNexPriorPlan(Strict):
+    """Priors of the EXNEX model on the log rate ratio (see basket.stats.hierarchical)."""
+
+    mu_mean: float = Field(ge=-10, le=10, allow_inf_nan=False, description="mean of the exchangeable mean mu")
+    mu_sd: float = Field(gt=0, le=10, allow_inf_nan=False, description="standard deviation of mu")
+    tau_scale: float = Field(gt=0, le=10, allow_inf_nan=False, description="half-normal scale of tau")
+    nex_mean: float = Field(ge=-10, le=10, allow_inf_nan=False, description="mean of the non-exchangeable prior")
+    nex_sd: float = Field(gt=0, le=10, allow_inf_nan=False, description="standard deviation of the NEX prior")
+    p_exchangeable: float = Field(ge=0, le=1, allow_inf_nan=False, description="prior weight of exchangeability")
+
+
+class BayesPlan(Strict):
+    """The supportive Bayesian rule: EXNEX borrowing across baskets, benefit when P(RR < x | data) >= gamma."""
+
+    prior: ExNexPriorPlan
+    rationale: Text = Field(description="why this prior: citation or reasoning")
+    min_probability: float = Field(default=0.9, ge=0.5, lt=1, allow_inf_nan=False,
+                                   description="declare benefit when the posterior probability reaches this")
+    rate_ratio_below: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False,
+                                    description="benefit means a rate ratio below this")
+    calibrate_to: float | None = Field(default=None, gt=0, lt=0.5, allow_inf_nan=False,
+                                       description="target family-wise type I error for a calibrated threshold")
+
+
+class WithinPatientPlan(Strict):
+    """The within-patient comparison: each patient's post-dose events against their own pre-dose window."""
+
+    pre_dose_years: float = Field(gt=0, le=20, allow_inf_nan=False,
+                                  description="the fixed pre-dose window counted for every patient, in years")
+    min_pre_dose_events: StrictInt = Field(
+        default=0, ge=0, le=1000,
+        description="enrolment requires at least this many events in the window (0: no such rule)")
+
+
 class SampleSizePlan(Strict):
     """Assumptions of the basket design (`basket design`, master protocol section 10.9).
 
@@ -514,43 +662,62 @@ class SampleSizePlan(Strict):
     endpoint's comparator); only the hypothesised effect and the scenarios live here.
     """
 
-    rate_ratio: float = Field(gt=0, lt=1, description="hypothesised on-treatment / natural-history event rate ratio")
+    rate_ratio: RATE_RATIO = Field(description="hypothesised on-treatment / natural-history event rate ratio")  # type: ignore[valid-type]
     rationale: Text = Field(description="why this effect size: citation or clinical reasoning")
-    alpha: float = Field(default=0.025, gt=0, lt=0.5,
-                         description="one-sided family-wise significance level of the primary family (the "
-                                     "designable baskets of the umbrella)")
+    alpha: ALPHA = Field(default=0.025, description="one-sided family-wise significance level of the primary "  # type: ignore[valid-type]
+                                                     "family (the designable baskets of the umbrella)")
     adjustment: Literal["holm", "bonferroni"] = Field(
         default="holm", description="multiplicity adjustment across the primary family's baskets")
     control_uncertainty: bool = Field(
         default=True, description="propagate the uncertainty of each natural-history rate into the tests")
-    tipping_factors: list[float] = Field(
+    tipping_factors: list[TIPPING_FACTOR] = Field(  # type: ignore[valid-type]
         default=[1.0, 0.9, 0.8, 0.7, 0.6, 0.5], min_length=1, max_length=20,
         description="factors on the untreated rate at which the design's type I error is shown")
-    patients_per_basket: list[StrictInt] = Field(default=[1, 2, 3, 5, 10], min_length=1)
-    follow_up_years: list[float] = Field(default=[1.0], min_length=1)
-    simulations: StrictInt = Field(default=20_000, ge=100, le=10_000_000)
-    seed: StrictInt = Field(default=20261125, ge=0)
+    bayes: BayesPlan | None = Field(default=None, description="the supportive Bayesian rule (basket design --bayes)")
+    primary: Literal["external_control", "within_patient"] = Field(
+        default="external_control", description="the primary comparison of each basket")
+    within_patient: WithinPatientPlan | None = Field(
+        default=None, description="the within-patient comparison (primary when primary: within_patient)")
+    biomarker_windows: list[StrictInt] = Field(
+        default=[28, 91, 182, 365], min_length=1, max_length=20,
+        description="upper bounds (days after the first dose) of the post-dose windows of the biomarker analysis")
+    patients_per_basket: list[PATIENTS] = Field(default=[1, 2, 3, 5, 10], min_length=1, max_length=100)  # type: ignore[valid-type]
+    follow_up_years: list[YEARS] = Field(default=[1.0], min_length=1, max_length=100)  # type: ignore[valid-type]
+    simulations: SIMULATIONS = 20_000  # type: ignore[valid-type]
+    seed: SEED = 20261125  # type: ignore[valid-type]
 
-    @field_validator("patients_per_basket")
+    @field_validator("patients_per_basket", "follow_up_years")
     @classmethod
-    def _positive_counts(cls, values: list[int]) -> list[int]:
-        if any(v < 1 for v in values):
-            raise ValueError("every scenario needs at least one patient per basket")
+    def _scenarios_in_order(cls, values: list) -> list:
         return sorted(set(values))
 
-    @field_validator("follow_up_years")
+    @model_validator(mode="after")
+    def _within_patient_primary_needs_its_window(self) -> SampleSizePlan:
+        if self.primary == "within_patient" and self.within_patient is None:
+            raise ValueError("primary: within_patient needs within_patient.pre_dose_years (the prespecified window)")
+        return self
+
+    @field_validator("biomarker_windows")
     @classmethod
-    def _positive_years(cls, values: list[float]) -> list[float]:
-        if any(v <= 0 for v in values):
-            raise ValueError("follow-up must be longer than zero years")
-        return sorted(set(values))
+    def _increasing_days(cls, values: list[int]) -> list[int]:
+        if any(not 1 <= v <= 36_500 for v in values) or values != sorted(set(values)):
+            raise ValueError("windows are increasing whole days between 1 and 36500")
+        return values
 
     @field_validator("tipping_factors")
     @classmethod
     def _factors(cls, values: list[float]) -> list[float]:
-        if any(not (math.isfinite(v) and 0 < v <= 10) for v in values):
-            raise ValueError("each factor on the untreated rate must lie in (0, 10]")
         return sorted(set(values), reverse=True)
+
+
+class RecordedVersion(Strict):
+    """An earlier version of the program, kept as a copy of its files in `versions/NAME`."""
+
+    version: Text
+    date: dt.date | None = None
+    program: Annotated[str, StringConstraints(pattern=r"^versions/[A-Za-z0-9][A-Za-z0-9_.\-]*$")] = Field(
+        description="the folder holding that version's files, versions/NAME")
+    summary: Text | None = None
 
 
 class Umbrella(Strict):
@@ -580,6 +747,9 @@ class Umbrella(Strict):
     discontinuation: list[Statement] = Field(
         default_factory=list, description="when a participant stops the intervention or leaves the trial (M11 section 7)")
     oversight: list[Statement] = Field(default_factory=list)
+    history: list[RecordedVersion] = Field(
+        default_factory=list, description="earlier versions of the program, oldest first (document control)")
+    amendment_rationale: Text | None = Field(default=None, description="why the current version amends the last")
 
 
 class Program(Strict):
@@ -657,3 +827,11 @@ class Program(Strict):
         for item in self.evidence:
             index.setdefault(item.subject, []).append(item)
         return index
+
+
+@functools.cache
+def field_types(model: type[BaseModel]) -> dict[str, Any]:
+    """Each field's type, forward references resolved: pydantic keeps `Dosing | None` as a string in
+    `model_fields` where a model is used before its class is defined (Variant uses Dosing)."""
+    hints = typing.get_type_hints(model, include_extras=True)
+    return {name: hints[name] for name in model.model_fields}

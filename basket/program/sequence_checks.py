@@ -33,7 +33,7 @@ def check_variant_sequences(program: Program, report: Report) -> list[Problem]:
 
 
 def _check_variant(program: Program, index: int, variant: Variant, report: Report) -> list[Problem]:
-    gene = program.genes_by_symbol[variant.gene]
+    gene = program.genes_by_symbol.get(variant.gene)  # None: reported as unknown, or itself invalid
     build = program.reference.build if program.reference else None
     parsed: dict[str, ParsedHgvs] = {}
     problems: list[Problem] = []
@@ -49,7 +49,10 @@ def _check_variant(program: Program, index: int, variant: Variant, report: Repor
         if parsed[name].coordinate != coordinate:
             problems.append(report(("variants", index, name), f"{text}: expected an HGVS {coordinate}. description"))
             del parsed[name]
+    problems += _protein_problems(variant, index, report)
     c, g = parsed.get("hgvs_c"), parsed.get("hgvs_g")
+    if gene is None:  # what needs the gene (transcript, chromosome, strand, window) waits for it
+        return problems
     if c is not None and c.accession and c.accession != gene.transcript:
         problems.append(report(("variants", index, "hgvs_c"),
                                f"{c.text}: transcript {c.accession} differs from the gene's {gene.transcript}"))
@@ -60,6 +63,25 @@ def _check_variant(program: Program, index: int, variant: Variant, report: Repor
     if problems or len(parsed) < (variant.hgvs_g is not None) + 1:
         return problems
     return _check_window(program, index, variant, gene, build, c, report)
+
+
+# protein descriptions that rightly name no residue: unknown, no protein, no change (predicted or not)
+PROTEIN_WITHOUT_POSITION = {"p.?", "p.0", "p.0?", "p.(0)", "p.=", "p.(=)"}
+
+
+def _protein_problems(variant: Variant, index: int, report: Report) -> list[Problem]:
+    """hgvs_p is printed, not computed on: it must still name real residues (no p.Gln0Ter, no range
+    running backwards), unless it says no residue at all (p.?, p.0, p.=)."""
+    text = variant.hgvs_p
+    if text is None or text.rpartition(":")[2] in PROTEIN_WITHOUT_POSITION:
+        return []
+    try:
+        parsed = parse_hgvs(text)
+    except HgvsError as error:
+        return [report(("variants", index, "hgvs_p"), str(error))]
+    if parsed.coordinate != "p":
+        return [report(("variants", index, "hgvs_p"), f"{text}: expected an HGVS p. description")]
+    return []
 
 
 def _accession_problems(g: ParsedHgvs, gene: Gene, build: str | None) -> Iterator[str]:

@@ -2,8 +2,11 @@
 program (natural-history baselines, the sample-size plan) to `basket.stats`.
 
 A basket is designable when its primary endpoint names a natural-history measure
-(`comparator`) whose value is an event rate per patient-year. Baskets that are
-not designable are reported with the reason; nothing is assumed for them. Each
+(`comparator`) whose value is an event rate per patient-year, and its largest
+scenario expects at most MAX_EXPECTED_EVENTS events (the exact tests step
+through counts and the Bayesian table holds one posterior per count, so a rate
+of 10^15 per patient-year would run for ever). Baskets that are not designable
+are reported with the reason; nothing is assumed for them. Each
 designable basket's control (count model, the rate's uncertainty) comes from
 :mod:`basket.stats.basket_controls`; the design adds its robustness to that
 control (tipping points, type I error under a lower untreated rate and under
@@ -12,18 +15,19 @@ the other count model).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from basket.foundation.text_tables import format_number
 from basket.program.model import Disease, Measure, NaturalHistory, Program, SampleSizePlan
 from basket.stats.basket_controls import ControlModel, control_model
 
 # a baseline must be a rate per patient-year for the Poisson designs
 _PER_PATIENT_YEAR = re.compile(r"per\s+(patient|person)[- ]years?", re.IGNORECASE)
 
-DEFAULT_PRIOR = {"mu_mean": 0.0, "mu_sd": 2.0, "tau_scale": 1.0, "nex_mean": 0.0, "nex_sd": 2.0,
-                 "p_exchangeable": 0.5}
+MAX_EXPECTED_EVENTS = 5_000  # natural-history events per basket in the largest scenario
 
 
 @dataclass(frozen=True)
@@ -55,10 +59,12 @@ class DesignReport:
     controls: list[ControlModel] = field(default_factory=list)
     robustness: list = field(default_factory=list)  # basket.stats.robustness.DesignRobustness per scenario
     count_model: list = field(default_factory=list)  # (scenario, CountModelCell tuple) per scenario
+    within_patient: list = field(default_factory=list)  # display rows of the within-patient design
 
 
-def baseline_of(disease: Disease) -> Baseline | Skipped:
-    """The natural-history event rate the disease's primary endpoint is compared with."""
+def baseline_of(disease: Disease, plan: SampleSizePlan | None = None) -> Baseline | Skipped:
+    """The natural-history event rate the disease's primary endpoint is compared with (skipped
+    when `plan`'s largest scenario expects more events than the design computes)."""
     endpoints = [e for e in disease.endpoints if e.kind == "primary" and e.comparator]
     if not endpoints:
         return Skipped(disease.id, disease.name, "no primary endpoint names a natural-history comparator")
@@ -72,6 +78,13 @@ def baseline_of(disease: Disease) -> Baseline | Skipped:
                        f"measure {measure.name!r} is in {measure.unit!r}, not events per patient-year")
     if measure.value <= 0:
         return Skipped(disease.id, disease.name, f"measure {measure.name!r} is not a positive rate")
+    if plan is not None:
+        patients, years = max(plan.patients_per_basket), max(plan.follow_up_years)
+        expected = measure.value * patients * years
+        if expected > MAX_EXPECTED_EVENTS:
+            return Skipped(disease.id, disease.name, f"{patients} patients over {format_number(years)} years at "
+                           f"{format_number(measure.value)} events per patient-year expect {expected:,.0f} events, more than "
+                           f"the {MAX_EXPECTED_EVENTS:,} the design computes; check the rate and the scenarios")
     return Baseline(disease.id, disease.name, endpoint.name, measure, history)
 
 
@@ -83,18 +96,18 @@ def natural_history_of(baseline: Baseline, plan: SampleSizePlan | None):
     return NaturalHistory(baseline.basket, rate=control.rate, shape=control.shape, rate_se=control.rate_se)
 
 
-def basket_baselines(program: Program) -> tuple[list[Baseline], list[Skipped]]:
+def basket_baselines(program: Program, plan: SampleSizePlan | None = None) -> tuple[list[Baseline], list[Skipped]]:
     baselines, skipped = [], []
     for disease_id in program.umbrella.diseases:
-        found = baseline_of(program.diseases_by_id[disease_id])
+        found = baseline_of(program.diseases_by_id[disease_id], plan)
         (baselines if isinstance(found, Baseline) else skipped).append(found)
     return baselines, skipped
 
 
 def design_notes(program: Program) -> list[str]:
     """What the design will assume for each designable basket's control, and what is missing for more."""
-    baselines, _ = basket_baselines(program)
     plan = program.umbrella.sample_size
+    baselines, _ = basket_baselines(program, plan)
     groups = _control_groups(baselines, [b.control(plan) for b in baselines])
     return [f"{g['baskets']}: {g['model']}. {' '.join(g['notes'])}" for g in groups]
 
@@ -127,18 +140,53 @@ def _scenarios(plan: SampleSizePlan) -> list:
 
 def design_program(program: Program, plan: SampleSizePlan, bayes: bool = False) -> DesignReport:
     """Exact and simulated operating characteristics per designable basket and scenario."""
-    from basket.stats import ExNexPrior, design_table
+    from basket.stats import design_table
 
-    baselines, skipped = basket_baselines(program)
+    baselines, skipped = basket_baselines(program, plan)
     if not baselines:
         return DesignReport(plan, baselines, skipped, None)
     controls = [b.control(plan) for b in baselines]
-    prior = ExNexPrior(**DEFAULT_PRIOR) if bayes else None
     baskets = _sim_baskets(controls, baselines, plan)
-    table = design_table(baskets, _scenarios(plan), plan.alpha, plan.simulations, plan.seed, prior,
-                         method=plan.adjustment)
+    table = design_table(baskets, _scenarios(plan), plan.alpha, plan.simulations, plan.seed,
+                         bayes_rule(plan) if bayes else None, method=plan.adjustment)
     return DesignReport(plan, baselines, skipped, table, controls, robustness(baskets, plan),
-                        count_models(controls, baselines, plan))
+                        count_models(controls, baselines, plan), within_patient_rows(baselines, baskets, plan))
+
+
+def within_patient_rows(baselines: list[Baseline], baskets: list, plan: SampleSizePlan) -> list[dict[str, Any]]:
+    """Exact power and type I error of the within-patient analysis (Holm across baskets), and the simulated
+    type I error when enrolment requires recent events (regression to the mean). Empty without the plan."""
+    from basket.stats.within_patient import simulate_within_patient, within_patient_oc
+
+    wp = plan.within_patient
+    if wp is None:
+        return []
+    names = {b.basket: b.name for b in baselines}
+    selection = max(wp.min_pre_dose_events, 1)
+    rows = []
+    for i, sc in enumerate(_scenarios(plan)):
+        oc = within_patient_oc(baskets, sc, wp.pre_dose_years, plan.alpha, plan.adjustment)
+        sim = simulate_within_patient(baskets, sc, wp.pre_dose_years, plan.alpha, plan.simulations, plan.seed + i,
+                                      plan.adjustment, selection)
+        for j, d in enumerate(oc.baskets):
+            rows.append({"basket": names[d.name], "id": d.name, "n": sc.n_per_basket,
+                         "follow_up": f"{sc.followup_years:g}", "pre_dose_years": f"{wp.pre_dose_years:g}",
+                         "type1": f"{d.type1:.4f}", "power": f"{d.power:.3f}", "power_alone": f"{d.power_alone:.3f}",
+                         "family_wise_error": f"{oc.family_wise_error:.4f}", "selection": selection,
+                         "type1_selected": f"{sim.type1[j]:.4f}", "power_selected": f"{sim.power[j]:.3f}",
+                         "family_wise_error_selected": f"{sim.family_wise_error:.4f}"})
+    return rows
+
+
+def bayes_rule(plan: SampleSizePlan):
+    """The program's supportive Bayesian rule (``plan.bayes`` must be given)."""
+    from basket.stats import BayesRule, ExNexPrior
+
+    if plan.bayes is None:
+        raise ValueError("umbrella.sample_size.bayes is not given")
+    b = plan.bayes
+    return BayesRule(ExNexPrior(**b.prior.model_dump()), b.min_probability, math.log(b.rate_ratio_below),
+                     calibrate_to=b.calibrate_to)
 
 
 def robustness(baskets: list, plan: SampleSizePlan) -> list:
@@ -174,14 +222,15 @@ def count_models(controls: list[ControlModel], baselines: list[Baseline], plan: 
 
 def design_figures(program: Program, plan: SampleSizePlan) -> dict[str, object]:
     """What the protocol's 10.9 shows: exact figures, the controls, robustness (no simulation)."""
-    baselines, _ = basket_baselines(program)
+    baselines, _ = basket_baselines(program, plan)
     if not baselines:
-        return {"rows": [], **robustness_view([], [], [], [], plan)}
+        return {"rows": [], **robustness_view([], [], [], [], plan), "within_patient": []}
     controls = [b.control(plan) for b in baselines]
     baskets = _sim_baskets(controls, baselines, plan)
     return {"rows": exact_rows(baselines, baskets, plan),
             **robustness_view(baselines, controls, robustness(baskets, plan), count_models(controls, baselines, plan),
-                              plan)}
+                              plan),
+            "within_patient": within_patient_rows(baselines, baskets, plan)}
 
 
 def robustness_view(baselines: list[Baseline], controls: list[ControlModel], robust: list, count_model: list,
@@ -191,7 +240,7 @@ def robustness_view(baselines: list[Baseline], controls: list[ControlModel], rob
         "controls": _control_groups(baselines, controls),
         "tipping": _tipping_rows(robust, baselines),
         "factors": [f"{f:g}" for f in plan.tipping_factors],
-        "type1_at_factors": [{"n": r.scenario.n_per_basket, "follow_up": f"{r.scenario.followup_years:g}",
+        "type1_at_factors": [{"n": r.scenario.n_per_basket, "follow_up": format_number(r.scenario.followup_years),
                               "errors": [f"{e:.4f}" for _, e in r.family_wise_error]} for r in robust],
         "count_model": _count_model_rows(count_model),
     }
@@ -208,8 +257,8 @@ def exact_rows(baselines: list[Baseline], baskets: list, plan: SampleSizePlan) -
             rows.append({
                 "basket": baseline.name,
                 "n": scenario.n_per_basket,
-                "follow_up": f"{scenario.followup_years:g}",
-                "baseline": f"{baseline.measure.value:g} {baseline.measure.unit}",
+                "follow_up": format_number(scenario.followup_years),
+                "baseline": f"{format_number(baseline.measure.value)} {baseline.measure.unit}",
                 "expected_h0": f"{design.expected_null:.2f}",
                 "expected_h1": f"{design.expected_alt:.2f}",
                 "critical_first": _count(design.critical_values[0]),
@@ -229,8 +278,8 @@ def _sentence(text: str) -> str:
 def _control_summary(control) -> str:
     counts = "Poisson counts" if control.shape is None else f"gamma-Poisson counts, shape {control.shape:.2f}"
     if control.rate_se is None:
-        return f"{control.rate:g} events per patient-year, taken as known; {counts}"
-    return f"{control.rate:g} events per patient-year, standard error {control.rate_se:.3g}; {counts}"
+        return f"{format_number(control.rate)} events per patient-year, taken as known; {counts}"
+    return f"{format_number(control.rate)} events per patient-year, standard error {control.rate_se:.3g}; {counts}"
 
 
 def _control_groups(baselines: list[Baseline], controls: list[ControlModel]) -> list[dict[str, Any]]:
@@ -245,7 +294,7 @@ def _control_groups(baselines: list[Baseline], controls: list[ControlModel]) -> 
 def _tipping_rows(robustness: list, baselines: list[Baseline]) -> list[dict[str, Any]]:
     names = {b.basket: b.name for b in baselines}
     return [{"basket": names[t.name], "id": t.name, "n": r.scenario.n_per_basket,
-             "follow_up": f"{r.scenario.followup_years:g}",
+             "follow_up": format_number(r.scenario.followup_years),
              "events": t.events, "expected": f"{t.expected_events:.2f}",
              "significant": "yes" if t.significant else "no",
              "factor": "—" if t.factor is None else f"{t.factor:.2f}",
@@ -262,7 +311,7 @@ def _count_model_rows(count_model: list) -> dict[str, Any]:
     for sc, cells in count_model:
         for test in dict.fromkeys(c.test for c in cells):
             by_model = {c.counts: c for c in cells if c.test == test}
-            rows.append({"n": sc.n_per_basket, "follow_up": f"{sc.followup_years:g}", "test": test,
+            rows.append({"n": sc.n_per_basket, "follow_up": format_number(sc.followup_years), "test": test,
                          "cells": [f"{by_model[m].type1_alone:.3f} / {by_model[m].family_wise_error:.3f}"
                                    for m in models]})
     return {"models": models, "rows": rows}

@@ -14,12 +14,16 @@ Comparisons (all one-sided for benefit, RR < 1; intervals two-sided at ``level``
   counts, under the same count model as the basket rows (Poisson or gamma-Poisson
   per patient, control-rate uncertainty included; an observed control enters as
   its gamma law, see :mod:`basket.stats.control`), interval by test inversion.
-* **within patient**: post vs pre events of each patient (conditional binomial
-  test of two Poisson counts); per basket the summed post vs summed pre counts
-  (assumes a common rate ratio across patients).
-* **biomarkers**: per patient and marker the median of pre-dose values
+* **within patient**: post vs pre events of each patient, and per basket the
+  exact conditional test with a patient effect (:mod:`basket.stats.within_patient`:
+  each patient's split of their own events, unequal windows allowed) -- the
+  primary family when ``primary="within_patient"``.
+* **biomarkers** (and treatment measures such as the nitrogen-scavenger dose or
+  dietary protein): per patient and marker the median of pre-dose values
   (day < 0) and of post-dose values (day > 0), their difference and relative
-  change; per basket the median of the patients' changes.
+  change; per basket the median of the patients' changes; and over time, per
+  prespecified post-dose window, the change from each patient's own pre-dose
+  level with its interval (:mod:`basket.stats.biomarker_trends`).
 
 Multiplicity: within each family p-values are adjusted by Holm (default) or
 Bonferroni; every family's size and adjustment is stated in
@@ -36,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from .biomarker_trends import DEFAULT_WINDOWS, MarkerWindow, marker_windows
 from .control import ExternalControl, control_test, pooled_test
 from .errors import StatsInputError, require_count, require_positive, require_probability
 from .exact import (
@@ -47,6 +52,9 @@ from .exact import (
 from .multiplicity import Multiplicity, adjust
 from .outcomes_io import BiomarkerRecord, PeriodRecord
 from .robustness import TippingGroup, TippingPoint, tipping_points
+from .within_patient import within_patient_test
+
+PRIMARY_ANALYSES = ("external_control", "within_patient")
 
 __all__ = [
     "AnalysisResult",
@@ -185,7 +193,9 @@ class AnalysisResult:
     multiplicity: tuple[Multiplicity, ...]
     doses: tuple[PatientDose, ...] = ()
     notes: tuple[str, ...] = ()  # what the caller assumed (e.g. a default alpha), for the report
-    tipping: tuple[TippingPoint, ...] = ()  # primary family: where each basket's conclusion would change
+    tipping: tuple[TippingPoint, ...] = ()  # baskets vs natural history: where each conclusion would change
+    primary: str = "external_control"
+    biomarker_windows: tuple[MarkerWindow, ...] = ()  # change from the pre-dose level per post-dose window
 
 
 def _basket(rec: PeriodRecord, basket_of: Mapping[str, str] | None) -> str:
@@ -242,13 +252,14 @@ def _pooled(post, nhs, level) -> RateComparison:
 
 
 def _within(name, basket, pre, post, level) -> WithinPatient:
-    t = conditional_rate_ratio_test(sum(r.events for r in post), sum(r.exposure_years for r in post),
-                                    sum(r.events for r in pre), sum(r.exposure_years for r in pre), level)
+    """Post vs own pre-dose events: the exact conditional test with a patient effect (one or more patients)."""
+    t = within_patient_test([r.events for r in pre], [r.exposure_years for r in pre],
+                            [r.events for r in post], [r.exposure_years for r in post], level)
     return WithinPatient(name, basket, sum(r.events for r in pre), sum(r.exposure_years for r in pre),
                          t.events, t.exposure, t.rate_ratio, t.interval, t.p_value, t.p_value)
 
 
-def _within_all(tagged, level, method):
+def _within_all(tagged, level, method, basket_family_size: int | None = None):
     by_patient: dict[str, dict[str, PeriodRecord]] = defaultdict(dict)
     basket_of_patient = {}
     for basket, r in tagged:
@@ -261,7 +272,7 @@ def _within_all(tagged, level, method):
         per_basket[basket_of_patient[p]].append(d)
     baskets = [_within(b, b, [d["pre"] for d in ds], [d["post"] for d in ds], level)
                for b, ds in sorted(per_basket.items())]
-    return _adjusted(patients, method), _adjusted(baskets, method)
+    return _adjusted(patients, method), _adjusted(baskets, method, basket_family_size)
 
 
 def _biomarkers(markers: Sequence[BiomarkerRecord], basket_of_patient: Mapping[str, str]):
@@ -305,13 +316,19 @@ def analyze_outcomes(
     alpha: float = 0.025,
     adjustment: str = "holm",
     primary_family: Sequence[str] | None = None,
+    primary: str = "external_control",
+    windows: Sequence[int] = DEFAULT_WINDOWS,
 ) -> AnalysisResult:
-    """Effects against natural history per variant, per basket and pooled.
+    """Effects against natural history per variant, per basket and pooled, and within patient.
 
     ``primary_family`` names the baskets of the prespecified primary family
     (default: the baskets with data); members without outcome data count as
-    not significant in the adjustment.
+    not significant in the adjustment.  ``primary`` says which comparison is
+    primary: each basket against its natural history (``external_control``) or
+    each basket's patients against their own pre-dose events (``within_patient``).
     """
+    if primary not in PRIMARY_ANALYSES:
+        raise StatsInputError("primary", f"must be one of {PRIMARY_ANALYSES}, got {primary!r}")
     require_probability("level", level)
     require_probability("alpha", alpha)
     adjust([], adjustment)  # validates the method name
@@ -329,20 +346,30 @@ def analyze_outcomes(
     without_data = tuple(b for b in family if b not in {c.basket for c in tested})
     variants = _adjusted(_group_comparisons(post, lambda b, r: r.variant, "variants vs natural history", "variant", nhs, level), adjustment)
     pooled = _pooled(post, nhs, level)
-    patients, per_basket = _within_all(tagged, level, adjustment)
-    changes, summaries = _biomarkers(biomarkers, {r.patient: b for b, r in tagged})
+    within_first = primary == "within_patient"
+    patients, per_basket = _within_all(tagged, level, adjustment, len(family) if within_first else None)
+    basket_of_patient = {r.patient: b for b, r in tagged}
+    changes, summaries = _biomarkers(biomarkers, basket_of_patient)
+    over_time = marker_windows(biomarkers, basket_of_patient, windows, level) if biomarkers else ()
+    external = Multiplicity(f"baskets vs natural history ({'supportive' if within_first else 'primary'})",
+                            len(family), adjustment, alpha, without_data)
+    within = (Multiplicity("within-basket post vs own pre-dose events (primary)", len(family), adjustment, alpha,
+                           tuple(b for b in family if b not in {w.basket for w in per_basket}))
+              if within_first else
+              Multiplicity("within-basket post vs pre (supportive)", len(per_basket), adjustment, alpha))
     mult = (
-        Multiplicity("baskets vs natural history (primary)", len(family), adjustment, alpha, without_data),
+        *((within, external) if within_first else (external,)),
         Multiplicity("variants vs natural history (supportive)", len(variants), adjustment, alpha),
         Multiplicity("pooled vs natural history", 1, "none", alpha),
         Multiplicity("within-patient post vs pre (supportive)", len(patients), adjustment, alpha),
-        Multiplicity("within-basket post vs pre (supportive)", len(per_basket), adjustment, alpha),
+        *(() if within_first else (within,)),
     )
     doses = tuple(sorted((PatientDose(r.patient, r.variant, b, r.dose_mg_per_kg) for b, r in post),
                          key=lambda d: d.patient))
     tipping = _tipping(post, nhs, alpha, adjustment, len(family)) if adjustment != "none" else ()
     return AnalysisResult(tuple(baskets + variants + [pooled]), tuple(patients), tuple(per_basket),
-                          changes, summaries, mult, doses, tipping=tipping)
+                          changes, summaries, mult, doses, tipping=tipping, primary=primary,
+                          biomarker_windows=over_time)
 
 
 def _tipping(post, nhs, alpha: float, method: str, family_size: int) -> tuple[TippingPoint, ...]:

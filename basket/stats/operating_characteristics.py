@@ -9,7 +9,7 @@ family-wise error (:mod:`basket.stats.family_design`), the power the basket's
 test would have alone at ``alpha`` (for comparison), the simulated type I error
 and power and the scenario's probability of a chance finding, with and without
 the adjustment (:mod:`basket.stats.simulate`), and,
-when an EXNEX prior is given, the posterior probability of benefit
+when a Bayesian rule is given, the posterior probability of benefit
 P(RR < 1 | data) of the *typical* H1 trial (every basket observes its expected
 H1 event count, rounded) from :func:`basket.stats.hierarchical.fit_exnex`, plus
 the simulated probability that the Bayesian rule declares benefit.
@@ -29,8 +29,8 @@ from dataclasses import asdict, dataclass, fields
 from .errors import StatsInputError, require_probability
 from .exact import ExactDesign, conditional_design, negbin_design, poisson_design
 from .family_design import FamilyOC, family_oc
-from .hierarchical import ExNexPrior, GridSpec, RateData, fit_exnex
-from .simulate import BayesRule, Scenario, SimBasket, SimulationResult, simulate_trials
+from .hierarchical import GridSpec, RateData, fit_exnex
+from .simulate import BayesRule, Scenario, SimBasket, SimulationResult, _gamma_control, simulate_trials
 
 __all__ = ["DesignRow", "DesignTable", "design_table", "design_table_csv", "exact_design"]
 
@@ -61,6 +61,9 @@ class DesignRow:
     bayes_power: float | None
     bayes_type1: float | None
     bayes_chance_finding: float | None
+    bayes_calibrated_threshold: float | None
+    bayes_calibrated_power: float | None
+    bayes_calibrated_chance_finding: float | None
 
 
 @dataclass(frozen=True)
@@ -86,14 +89,14 @@ def exact_design(b: SimBasket, sc: Scenario, alpha: float) -> ExactDesign:
     return poisson_design(b.control_rate, sc.exposure, b.rate_ratio, alpha)
 
 
-def _typical_posterior(baskets: Sequence[SimBasket], sc: Scenario, prior: ExNexPrior) -> list[float]:
-    """P(RR < 1) when every basket sees its expected H1 count (rounded)."""
+def _typical_posterior(baskets: Sequence[SimBasket], sc: Scenario, rule: BayesRule) -> list[float]:
+    """P(RR < exp(threshold)) when every basket sees its expected H1 count (rounded)."""
     data = []
     for b in baskets:
-        rate = b.control_events / b.control_exposure if b.estimated_control else b.control_rate
+        control = _gamma_control(b)
         events = round(b.rate_ratio * b.control_rate * sc.exposure)
-        data.append(RateData(b.name, events, sc.exposure, rate, b.shape, sc.n_per_basket))
-    return [p.p_benefit for p in fit_exnex(data, prior, grid=GridSpec(1201, 121, 40)).baskets]
+        data.append(RateData(b.name, events, sc.exposure, control.rate, b.shape, sc.n_per_basket, control.rate_se))
+    return [p.p_benefit for p in fit_exnex(data, rule.prior, rule.threshold, grid=GridSpec(1201, 241, 40)).baskets]
 
 
 def _rows_for(baskets, sc: Scenario, oc: FamilyOC, sim: SimulationResult,
@@ -113,6 +116,9 @@ def _rows_for(baskets, sc: Scenario, oc: FamilyOC, sim: SimulationResult,
             bayes_power=None if sim.bayes_power is None else sim.bayes_power[j],
             bayes_type1=None if sim.bayes_type1 is None else sim.bayes_type1[j],
             bayes_chance_finding=sim.bayes_chance_finding,
+            bayes_calibrated_threshold=sim.bayes_calibrated_threshold,
+            bayes_calibrated_power=None if sim.bayes_calibrated_power is None else sim.bayes_calibrated_power[j],
+            bayes_calibrated_chance_finding=sim.bayes_calibrated_chance_finding,
         ))
     return rows
 
@@ -123,8 +129,7 @@ def design_table(
     alpha: float = 0.025,
     n_sim: int = 20_000,
     seed: int = 20260101,
-    prior: ExNexPrior | None = None,
-    bayes_min_probability: float = 0.9,
+    bayes: BayesRule | None = None,
     method: str = "holm",
 ) -> DesignTable:
     """Exact and simulated operating characteristics for each basket × scenario.
@@ -135,13 +140,12 @@ def design_table(
     require_probability("alpha", alpha)
     if len(scenarios) == 0:
         raise StatsInputError("scenarios", "need at least one enrolment scenario")
-    rule = None if prior is None else BayesRule(prior, bayes_min_probability)
     rows: list[DesignRow] = []
     for i, sc in enumerate(scenarios):
-        sim = simulate_trials(baskets, sc, alpha, n_sim, seed + i, rule, method)
-        post = None if prior is None else _typical_posterior(baskets, sc, prior)
+        sim = simulate_trials(baskets, sc, alpha, n_sim, seed + i, bayes, method)
+        post = None if bayes is None else _typical_posterior(baskets, sc, bayes)
         rows.extend(_rows_for(baskets, sc, family_oc(baskets, sc, alpha, method), sim, post))
-    return DesignTable(tuple(rows), alpha, n_sim, seed, None if prior is None else bayes_min_probability, method)
+    return DesignTable(tuple(rows), alpha, n_sim, seed, None if bayes is None else bayes.min_probability, method)
 
 
 def _cell(value) -> str:

@@ -90,6 +90,7 @@ class BiomarkerRecord:
     day: int
     value: float
     unit: str | None = None
+    line: int = field(default=0, compare=False)  # where it was read, for messages
 
 
 class _Problems:
@@ -267,7 +268,7 @@ def read_biomarkers(path: str | Path) -> list[BiomarkerRecord]:
     """Read and validate a biomarker file; raise :class:`OutcomesFormatError`."""
     path = Path(path)
     problems = _Problems(str(path))
-    records = [BiomarkerRecord(**row) for _, row in
+    records = [BiomarkerRecord(**row, line=line) for line, row in
                _read_rows(path, BIOMARKER_REQUIRED, BIOMARKER_OPTIONAL, BIOMARKER_PARSERS, problems)]
     if problems.items:
         raise OutcomesFormatError(problems.items)

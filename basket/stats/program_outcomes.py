@@ -36,6 +36,10 @@ def analyze_program(directory: Path, outcomes: Path, biomarkers: Path | None = N
     except OutcomesFormatError as error:
         raise InputError([_problem(text) for text in error.problems]) from None
     basket_of, problems = _baskets(program, records, outcomes)
+    with_rows = {r.patient for r in records}
+    problems += [Problem(str(biomarkers), m.line, "patient",
+                         f"patient {m.patient!r} has no rows in {outcomes.name}, so no basket")
+                 for m in markers if m.patient not in with_rows]
     if warn is not None and not problems:
         for problem in _suspect_outcomes(loaded, records, outcomes, fasta):
             warn(str(problem))
@@ -49,9 +53,12 @@ def analyze_program(directory: Path, outcomes: Path, biomarkers: Path | None = N
         raise InputError(problems)
     plan = program.umbrella.sample_size
     alpha, method = (plan.alpha, plan.adjustment) if plan else (_default("alpha"), _default("adjustment"))
+    primary = plan.primary if plan else _default("primary")
     history = [natural_history_of(b, plan) for b in designable]
+    windows = plan.biomarker_windows if plan else _default("biomarker_windows")
     result = analyze_outcomes(records, history, basket_of, markers, level, alpha=alpha,
-                              adjustment=adjustment or method, primary_family=[b.basket for b in designable])
+                              adjustment=adjustment or method, primary_family=[b.basket for b in designable],
+                              primary=primary, windows=windows)
     missing = f"umbrella.sample_size is not given: the default one-sided alpha {alpha:g} and {method} adjustment"
     notes = () if plan else (missing + " are used.",)
     notes += tuple(f"natural-history control: {note}" for note in design_notes(program))
@@ -123,15 +130,21 @@ def analysis_output(result, fmt: str, width: int | None = None) -> str:
     def render(rows: list[dict], columns: list[str]) -> str:
         return to_markdown(rows, columns) if fmt == "md" else to_table(rows, columns, width, cut=("method",))
 
-    parts = ["Effect against natural history (one-sided tests of benefit, rate ratio < 1):", "",
-             render(rows, columns)]
+    within_first = result.primary == "within_patient"
+    parts = [(f"Effect against natural history ({'supportive' if within_first else 'primary'}; one-sided tests "
+             "of benefit, rate ratio < 1):"), "", render(rows, columns)]
     if result.within_patient:
-        parts += ["Within patient, after vs before dosing:", "",
+        parts += [(f"Within patient, after vs own pre-dose events ({'primary' if within_first else 'supportive'}; "
+                  "per patient, then per basket: exact conditional test with a patient effect):"), "",
                   render([_within_row(w) for w in result.within_patient + result.within_basket],
                          ["name", "pre_events", "pre_exposure_years", "post_events", "post_exposure_years",
                           "rate_ratio", "ci", "p_value", "p_adjusted"])]
+    if result.biomarker_windows:
+        parts += [_MARKERS_TITLE, "", render([_marker_row(m) for m in result.biomarker_windows],
+                                             ["basket", "marker", "window", "n_patients", "n_values", "pre_level",
+                                              "window_level", "change", "ci", "p_value", "method"])]
     if result.biomarker_summaries:
-        parts += ["Biomarkers (median change, post vs pre dosing):", "",
+        parts += ["Biomarkers, median change per patient (post vs pre dosing, all post-dose values):", "",
                   render([asdict(b) for b in result.biomarker_summaries],
                          ["basket", "marker", "n_patients", "median_change", "min_change", "max_change"])]
     parts += ["Multiplicity:", *[f"- {m.statement()}" for m in result.multiplicity], ""]
@@ -142,6 +155,21 @@ def analysis_output(result, fmt: str, width: int | None = None) -> str:
     if result.notes:
         parts += ["Notes:", *[f"- {n}" for n in result.notes], ""]
     return "\n".join(parts)
+
+
+_MARKERS_TITLE = ("Biomarkers and treatment measures over time (supportive, unadjusted): change from each patient's "
+                  "own pre-dose level per post-dose window; ratio of geometric means for markers whose values are "
+                  "all positive, else difference of means:")
+
+
+def _marker_row(m) -> dict[str, Any]:
+    unit = f" {m.unit}" if m.unit else ""
+    kind = "x" if m.scale == "ratio" else ""
+    ci = "—" if m.lower is None else f"{m.lower:.3g}–{m.upper:.3g}"
+    return {"basket": m.basket, "marker": m.marker, "window": m.window, "n_patients": m.n_patients,
+            "n_values": m.n_values, "pre_level": f"{m.pre_level:.3g}{unit}", "window_level": f"{m.window_level:.3g}{unit}",
+            "change": f"{kind}{m.estimate:.3g}", "ci": ci, "p_value": "—" if m.p_value is None else f"{m.p_value:.3g}",
+            "method": m.method}
 
 
 _TIPPING_TITLE = ("Robustness to the control (tipping point: benefit is shown while every basket's untreated rate "

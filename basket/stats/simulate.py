@@ -22,8 +22,14 @@ basket tested alone at ``alpha`` -- what the adjustment saves.
 
 Optionally a Bayesian rule declares benefit when the EXNEX posterior
 P(RR < exp(threshold)) >= ``min_probability`` (tabulated, see
-:class:`~basket.stats.hierarchical.CountPosteriorTable`; an estimated control
-rate enters that model as known, at its point estimate).
+:class:`~basket.stats.hierarchical.CountPosteriorTable`; the control rate's
+uncertainty is integrated out of the likelihood, an observed control as its gamma
+law).  Its type I error is reported beside its power.  With ``calibrate_to`` the
+rule's threshold is also calibrated: the smallest posterior probability at which
+the simulated chance finding (benefit declared in any basket when none has an
+effect) is at most the target; power and chance finding at that threshold are
+reported (the same simulated trials, so the calibration carries Monte Carlo
+error of about ``sqrt(target / n_sim)``).
 
 Reported: per-basket type I error (all baskets null, RR = 1), per-basket power
 (all baskets at their hypothesised RR), the probability of a *chance finding*
@@ -44,6 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from .control import ExternalControl
 from .errors import StatsInputError, require_count, require_probability
 from .family_design import null_cdf
 from .hierarchical import CountPosteriorTable, ExNexPrior, GridSpec, rate_loglik
@@ -60,10 +67,13 @@ class BayesRule:
     prior: ExNexPrior
     min_probability: float = 0.9
     threshold: float = 0.0
-    grid: GridSpec = field(default_factory=lambda: GridSpec(n_theta=801, n_mu=61, n_tau=24))
+    grid: GridSpec = field(default_factory=lambda: GridSpec(n_theta=801, n_mu=241, n_tau=24))
+    calibrate_to: float | None = None
 
     def __post_init__(self) -> None:
         require_probability("min_probability", self.min_probability)
+        if self.calibrate_to is not None:
+            require_probability("calibrate_to", self.calibrate_to)
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,9 @@ class SimulationResult:
     bayes_power: tuple[float, ...] | None = None
     bayes_chance_finding: float | None = None
     bayes_mean_p_benefit_h1: tuple[float, ...] | None = None
+    bayes_calibrated_threshold: float | None = None     # inf: no threshold reaches the target
+    bayes_calibrated_power: tuple[float, ...] | None = None
+    bayes_calibrated_chance_finding: float | None = None
 
     @property
     def monte_carlo_se(self) -> float:
@@ -183,25 +196,49 @@ def _with_bayes(result: SimulationResult, baskets, scenario: Scenario, rule: Bay
     table = bayes_table(baskets, scenario, rule, np.maximum(y_h0.max(axis=0), y_h1.max(axis=0)))
     p0, p1 = table.p_benefit(y_h0), table.p_benefit(y_h1)
     d0, d1 = p0 >= rule.min_probability, p1 >= rule.min_probability
-    return replace(
+    result = replace(
         result,
         bayes_type1=tuple(map(float, d0.mean(axis=0))),
         bayes_power=tuple(map(float, d1.mean(axis=0))),
         bayes_chance_finding=float(d0.any(axis=1).mean()),
         bayes_mean_p_benefit_h1=tuple(map(float, p1.mean(axis=0))),
     )
+    if rule.calibrate_to is None:
+        return result
+    gamma = calibrated_threshold(p0, rule.calibrate_to)
+    return replace(result, bayes_calibrated_threshold=gamma,
+                   bayes_calibrated_power=tuple(map(float, (p1 >= gamma).mean(axis=0))),
+                   bayes_calibrated_chance_finding=float((p0 >= gamma).any(axis=1).mean()))
+
+
+def calibrated_threshold(p_null: np.ndarray, target: float) -> float:
+    """Smallest threshold whose chance finding on the null trials ``p_null`` (S, J) is at most ``target``."""
+    largest = np.sort(p_null.max(axis=1))                       # per trial, the basket nearest to a declaration
+    tail = 1.0 - np.searchsorted(largest, largest, side="left") / largest.size   # P(max >= v) at each v
+    ok = np.flatnonzero(tail <= target)
+    return float(largest[ok[0]]) if ok.size else math.inf
 
 
 def bayes_table(baskets: Sequence[SimBasket], scenario: Scenario, rule: BayesRule,
                 max_counts: Sequence[int]) -> CountPosteriorTable:
     """Tabulated EXNEX posterior for the baskets' possible total counts."""
-    logliks = []
+    logliks, shared = [], {}
     for b in baskets:
-        rate = b.control_events / b.control_exposure if b.estimated_control else b.control_rate
-        if rate <= 0:
+        if b.estimated_control and b.control_events == 0:
             raise StatsInputError("control_events", f"basket {b.name}: a control with 0 events has no rate")
-        mu0 = rate * scenario.exposure
-        shape_total = None if b.shape is None else b.shape * scenario.n_per_basket
-        logliks.append(lambda th, y, mu0=mu0, s=shape_total: rate_loglik(th, y, mu0, s))
+        control = _gamma_control(b)
+        key = (control.rate * scenario.exposure, None if b.shape is None else b.shape * scenario.n_per_basket,
+               control.rate_shape)
+        if key not in shared:  # one function per distinct likelihood: the table computes it once
+            shared[key] = lambda th, y, k=key: rate_loglik(th, y, *k)
+        logliks.append(shared[key])
     return CountPosteriorTable(logliks, [int(c) for c in max_counts], rule.prior,
                                rule.threshold, "below", rule.grid)
+
+
+def _gamma_control(b: SimBasket) -> ExternalControl:
+    """The basket's control as a rate law; an observed cohort is its gamma law (see :mod:`.control`)."""
+    if b.estimated_control:
+        return ExternalControl(b.control_events / b.control_exposure, None,
+                               math.sqrt(b.control_events) / b.control_exposure)
+    return b.control

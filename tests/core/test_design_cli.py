@@ -155,4 +155,82 @@ def test_master_protocol_states_the_sample_size(example: Path, tmp_path: Path):
         in section
     assert "#### Robustness to the control" in section and "Tipping factor" in section
     assert "Counts: gamma-Poisson, shape in use" in section
+    assert "Supportive Bayesian analysis" in section and "data) ≥ 0.9" in section
     assert "tested with Holm adjustment at family-wise one-sided alpha 0.025" in section
+
+
+def test_bayesian_rule_comes_from_the_program(example: Path, minimal: Path):
+    refused = run("design", str(minimal), "--rate-ratio", "0.5", "--bayes", "--no-files")
+    assert refused.exit_code == 2 and "umbrella.sample_size.bayes" in refused.stderr
+    result = run("design", str(example), "--bayes", "--patients", "5", "--follow-up", "2", "--simulations", "2000",
+                 "--format", "json", "--no-files")
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)["rows"][0]
+    # the rule at 0.9 has its type I error shown beside its power; calibrated to 0.025 family-wise
+    assert 0 < row["bayes_type1"] < row["bayes_power"]
+    assert 0.9 < row["bayes_calibrated_threshold"] < 1
+    assert row["bayes_calibrated_chance_finding"] <= 0.025 + 4 * math.sqrt(0.025 * 0.975 / 2000)
+    assert row["bayes_calibrated_power"] <= row["bayes_power"]
+
+
+def _within_patient_program(example: Path, tmp_path: Path) -> Path:
+    program = copy_program(example, tmp_path / "program")
+    umbrella = program / "umbrella.yaml"
+    umbrella.write_text(umbrella.read_text().replace(
+        "    seed: 20261125\n",
+        "    seed: 20261125\n    primary: within_patient\n    within_patient:\n      pre_dose_years: 0.5\n"))
+    return program
+
+
+def test_within_patient_can_be_the_primary_analysis(example: Path, tmp_path: Path):
+    program = _within_patient_program(example, tmp_path)
+    result = run("design", str(program), "--patients", "5", "--follow-up", "1", "--simulations", "2000",
+                 "--format", "json", "--no-files")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["primary"] == "within_patient"
+    row = data["within_patient"][0]
+    assert float(row["type1"]) <= 0.025 and float(row["power"]) > 0
+    # enrolling on recent events inflates the within-patient type I error (regression to the mean)
+    assert float(row["type1_selected"]) > float(row["type1"])
+    text = run("design", str(program), "--patients", "5", "--follow-up", "1", "--simulations", "1000",
+               "--no-files").stdout
+    assert "Within patient (the primary analysis)" in text and "Regression to the mean" in text
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text(OUTCOMES)
+    analysis = json.loads(run("analyze", str(program), str(outcomes), "--format", "json").stdout)
+    first = analysis["multiplicity"][0]
+    assert first["family"] == "within-basket post vs own pre-dose events (primary)" and first["n_comparisons"] == 3
+    render = run("render", str(program), "-o", str(tmp_path / "out"))
+    assert render.exit_code == 0, render.output
+    section = (tmp_path / "out" / "overview.md").read_text()
+    assert "The primary comparison is within patient" in section and "#### 10.9.1 Within-patient comparison" in section
+
+
+def test_within_patient_primary_needs_its_window(example: Path, tmp_path: Path):
+    program = copy_program(example, tmp_path / "program")
+    umbrella = program / "umbrella.yaml"
+    umbrella.write_text(umbrella.read_text().replace("    seed: 20261125\n",
+                                                     "    seed: 20261125\n    primary: within_patient\n"))
+    result = run("validate", str(program))
+    assert result.exit_code == 2 and "needs within_patient.pre_dose_years" in result.stderr
+
+
+def test_analyze_biomarkers_over_time(example: Path, tmp_path: Path):
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text(OUTCOMES)
+    markers = tmp_path / "markers.csv"
+    markers.write_text("patient,marker,day,value,unit\n"
+                       "PT-001,ammonia,-20,60,umol/L\nPT-001,ammonia,-5,40,umol/L\n"
+                       "PT-001,ammonia,10,20,umol/L\nPT-001,ammonia,20,30,umol/L\n"
+                       "PT-001,glutamine,-5,900,umol/L\nPT-001,glutamine,60,700,umol/L\n")
+    result = run("analyze", str(example), str(outcomes), "--biomarkers", str(markers), "--format", "json")
+    assert result.exit_code == 0, result.output
+    windows = {(w["marker"], w["window"]): w for w in json.loads(result.stdout)["biomarker_windows"]}
+    ammonia = windows[("ammonia", "days 1-28")]
+    assert ammonia["estimate"] == pytest.approx(math.sqrt(20 * 30) / math.sqrt(60 * 40))  # ratio of geometric means
+    assert ammonia["lower"] < ammonia["estimate"] < ammonia["upper"]
+    assert windows[("glutamine", "days 29-91")]["estimate"] == pytest.approx(700 / 900)
+    markers.write_text("patient,marker,day,value\nPT-009,ammonia,-3,14\n")
+    refused = run("analyze", str(example), str(outcomes), "--biomarkers", str(markers))
+    assert refused.exit_code == 2 and f"{markers}:2: patient: patient 'PT-009' has no rows" in refused.stderr

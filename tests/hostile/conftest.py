@@ -42,8 +42,8 @@ def run(*args: str) -> Result:
 
 def assert_clean(result: Result, program: Path, codes: tuple[int, ...] = (0, 2)) -> None:
     """Exit code 0 or 2 (or `codes`), no traceback; on 2, every line is `file:line: message`
-    naming a file of the program (`file: message` for a whole file or the program itself),
-    then the summary line."""
+    naming a file of the program (`path: message` for a whole file, a folder or the program
+    itself), then the summary line."""
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"crashed with {result.exception!r}\n{result.output}") from result.exception
     assert result.exit_code in codes, result.output
@@ -54,7 +54,7 @@ def assert_clean(result: Result, program: Path, codes: tuple[int, ...] = (0, 2))
     assert lines and SUMMARY.match(lines[-1]), result.stderr
     assert len(lines) >= 2, result.stderr
     where = re.escape(program.as_posix())
-    problem = re.compile(rf"^{where}(/[^:]+\.ya?ml(:\d+)?:|:) \S")  # no line: the file or program as a whole
+    problem = re.compile(rf"^{where}(/[^:]+(:\d+)?:|:) \S")  # no line: a file, a folder or the program as a whole
     for line in lines[:-1]:
         if line.startswith("  rendering "):
             continue

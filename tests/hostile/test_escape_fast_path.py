@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from basket.documents import markdown_escape as escape
+from basket.documents import markdown_escape
+from basket.foundation import markdown_text as escape
 
 
 def reference(text: str) -> str:
@@ -23,7 +24,7 @@ markdownish = st.text(alphabet=st.sampled_from(list("aZ09 _-*#>+=|`[]<~&;.)/!?\\
 @settings(max_examples=200, deadline=None)
 @given(markdownish | st.text(max_size=20))
 def test_fast_path_changes_nothing(text: str):
-    assert escape.escape_markdown(text) == reference(text)
+    assert markdown_escape.escape_markdown(text) == reference(text)
 
 
 @settings(max_examples=500, deadline=None)

@@ -75,7 +75,7 @@ def test_interrupted_search_writes_nothing(tmp_path, fasta, monkeypatch):
 
 
 def test_output_may_not_replace_or_enter_an_input(tmp_path, fasta):
-    vcf = write_vcf(tmp_path / "p.json", [("chr1", 48, "x", "A", "G", "0|1")])
+    vcf = write_vcf(tmp_path / "p.vcf", [("chr1", 48, "x", "A", "G", "0|1")])
     before = vcf.read_bytes()
     result = CliRunner().invoke(main, ["offtargets", str(EXAMPLE), "CPS1-Q335X", "--fasta", str(fasta), "--vcf",
                                        str(vcf), "-o", str(vcf)])

@@ -85,8 +85,8 @@ def test_missing_directory_exits_2(tmp_path: Path) -> None:
 @pytest.mark.parametrize("content,message", [
     ("{not json", "not a readable JSON manifest"),
     ('{"inputs": {}, "outputs": []}', "outputs: must map file paths to sha256 strings"),
-    ('{"inputs": {}, "outputs": {"../escape.md": "00"}}', "path '../escape.md' leaves the output directory"),
-    ('{"inputs": {}, "outputs": {"/etc/passwd": "00"}}', "leaves the output directory"),
+    ('{"inputs": {}, "outputs": {"../escape.md": "00"}}', "path '../escape.md' is not a file name inside the output directory"),
+    ('{"inputs": {}, "outputs": {"/etc/passwd": "00"}}', "is not a file name inside the output directory"),
 ])
 def test_bad_manifest_exits_2(tmp_path: Path, content: str, message: str) -> None:
     (tmp_path / "manifest.json").write_text(content)

@@ -13,6 +13,7 @@ from basket.api import plan_program, render_to
 from basket.documents.markdown_escape import escape_markdown
 from basket.documents.markdown_html import markdown_to_html
 from basket.documents.rendering import RenderOptions, render_documents
+from basket.documents.template_environment import OPEN_ITEMS_LEAD
 from tests.render.conftest import XSS_IMG, XSS_SCRIPT
 
 M11_HEADINGS = [
@@ -51,7 +52,7 @@ def test_appendix_has_every_section_in_order(rendered):
 
 def test_appendix_content_comes_from_the_program(rendered):
     text = _md(rendered, "appendices/CPS1-Q335X.md")
-    assert "| `TGATTCTAAGCAGTAATGAA` | `AGC` |" in text  # guide table
+    assert "| Protospacer (5'→3') | `TGATTCTAAGCAGTAATGAA` |" in text and "| PAM | `AGC` |" in text  # guide table
     assert "synonymous (p.Asn336=)" in text  # bystander table
     assert "| dose 2 | 0.3 mg/kg total RNA | intravenous | 22 days after dose 1 |" in text
     assert "| liver enzymes | – | X | X |" in text  # schedule of assessments as a matrix
@@ -89,9 +90,27 @@ def test_missing_data_is_marked_and_listed_never_blank(rendered):
     for name in ("overview.md", "appendices/CPS1-Q335X.md", "overview.html", "appendices/CPS1-Q335X.html"):
         text = _md(rendered, name)
         assert not re.search(r"\bNone\b", text), name
-        assert "| |" not in text.replace("| | |", ""), name
-        assert "<td></td>" not in text, name
-    assert '<mark class="tbp">[to be provided: trial oversight (umbrella.oversight)]</mark>' in _md(rendered, "overview.html")
+        body = text[text.index("Table of Contents"):]  # the signature forms before it have blank fields
+        assert "| |" not in body.replace("| | |", ""), name
+        assert "<td></td>" not in body, name
+    assert '<li><mark class="tbp">[to be provided: trial oversight (umbrella.oversight)]</mark></li>' in \
+        _md(rendered, "overview.html")
+
+
+def test_open_items_are_listed_once_per_section_never_mid_sentence(rendered):
+    for name in ("overview.md", "appendices/CPS1-Q335X.md"):
+        lines = _md(rendered, name).splitlines()
+        markers = [(number, line) for number, line in enumerate(lines) if "[to be provided:" in line]
+        assert markers, name
+        for number, line in markers:
+            assert line.startswith("- [to be provided: ") and line.endswith("]"), (name, line)
+            first = number
+            while lines[first - 1].startswith("- "):
+                first -= 1
+            assert lines[first - 2 : first] == [OPEN_ITEMS_LEAD, ""], (name, line)  # a list under its lead
+        sections = re.split(r"^#{2,6} ", "\n".join(lines), flags=re.MULTILINE)
+        for section in sections:
+            assert section.count(OPEN_ITEMS_LEAD) <= 1, section[:80]
 
 
 def test_statistics_section_states_what_is_provided_and_marks_the_rest(rendered):
@@ -149,7 +168,7 @@ def test_real_example_renders_every_format(example, tmp_path):
     result = render_to(example, out, ["md", "html", "pdf", "docx"])
     appendix = (out / "appendices" / "CPS1-Q335X.md").read_text()
     assert "kayjayguran" in appendix and "TGATTCTAAGCAGTAATGAA" in appendix
-    assert "At least one allele amenable to base editing by LNP.UCD.ABE" in appendix
+    assert "At least one of the subject's alleles must be amenable to base editing by LNP.UCD.ABE" in appendix
     assert (out / "overview.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "appendices" / "CPS1-Q335X.docx").read_bytes().startswith(b"PK")
     assert result.gaps  # the example leaves protocol content to be provided, listed in completeness.md
@@ -263,7 +282,8 @@ def test_a_dose_step_without_dose_is_marked_and_a_unit_alone_is_refused(fixture_
     variants.write_text(original.replace("          dose: 0.1\n          unit: mg/kg total RNA\n", "", 1))
     loaded, plan = plan_program(fixture_copy)
     appendix = render_documents(loaded, plan, RenderOptions(["md"], pictures=False)).outputs["appendices/CPS1-Q335X.md"].decode()
-    assert "| dose 1 | [to be provided: dose of dose 1 (dosing.steps\\[\\].dose)] |" in appendix  # Markdown-escaped
+    assert "| dose 1 | to be provided | intravenous |" in appendix
+    assert "- [to be provided: dose of dose 1 (dosing.steps\\[\\].dose)]" in appendix  # Markdown-escaped
     variants.write_text(original.replace("          dose: 0.1\n", "", 1))
     with pytest.raises(InputError) as error:
         plan_program(fixture_copy)

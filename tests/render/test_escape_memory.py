@@ -12,6 +12,7 @@ from basket.documents import markdown_escape as escape
 from basket.documents.document_context import ToBeProvided
 from basket.documents.markdown_escape import ESCAPED, MarkdownSafe, escape_markdown
 from basket.documents.template_environment import make_templates
+from basket.foundation.markdown_text import escape_markdown_text
 
 
 def render(source: str, user_templates: Path | None = None, **context: object) -> str:
@@ -67,5 +68,5 @@ def test_what_is_printed_does_not_depend_on_what_was_printed_before(values: list
     ESCAPED.clear()
     cold = [escape_markdown(v) for v in values]
     warm = [escape_markdown(v) for v in values]
-    assert cold == warm == [escape._escape_text(v) for v in values]
+    assert cold == warm == [escape_markdown_text(v) for v in values]
     assert all(str(escape_markdown(MarkdownSafe(v))) == v for v in values)

@@ -75,8 +75,8 @@ def test_docx_reads_back_with_word_headings_tables_and_fixed_properties(rendered
     assert ("Title", "Intervention-Specific Appendix CPS1-Q335X: CPS1 NM_001875.5:c.1003C>T") in headings
     assert ("Heading 1", "1 Variant Identification and Genotype Confirmation") in headings
     assert ("Heading 2", "4.1 Editing Efficiency") in headings
-    guide = next(t for t in document.tables if t.rows[0].cells[0].text == "Protospacer (5'→3')")
-    assert guide.rows[1].cells[0].text == "TGATTCTAAGCAGTAATGAA"
+    guide = next(t for t in document.tables if t.rows[0].cells[0].text == "Best guide")
+    assert [c.text for c in guide.rows[1].cells] == ["Protospacer (5'→3')", "TGATTCTAAGCAGTAATGAA"]
     assert all(run.bold for run in guide.rows[0].cells[0].paragraphs[0].runs)
     schedule = next(t for t in document.tables if t.rows[0].cells[0].text == "Assessment")
     assert [c.text for c in schedule.rows[3].cells] == ["liver enzymes", "–", "X", "X"]

@@ -179,3 +179,23 @@ def test_tipping_point_of_an_observed_basket():
     # 0 events stay significant while exp(-f x 4.8) <= 0.025
     assert point.significant
     assert point.factor == pytest.approx(-math.log(0.025) / 4.8, rel=1e-5)
+
+
+def test_within_patient_primary_family():
+    out = analyze_outcomes(RECORDS, NH, primary="within_patient", primary_family=("CPS1", "OTC", "ASS1"))
+    primary = out.multiplicity[0]
+    assert primary.family.startswith("within-basket") and primary.family.endswith("(primary)")
+    assert primary.n_comparisons == 3 and primary.without_data == ("ASS1",)  # P4 has no pre-dose row
+    assert out.multiplicity[1].family == "baskets vs natural history (supportive)"
+    cps1 = {w.name: w for w in out.within_basket}["CPS1"]
+    # each patient splits their own events: P1 4 + 0 with post share 1/2, P2 3 + 1 with post share 3/4
+    tail = sum(stats.binom.pmf(a, 4, 0.5) * stats.binom.pmf(b, 4, 0.75)
+               for a in range(5) for b in range(5) if a + b <= 1)
+    assert cps1.p_value == pytest.approx(tail, rel=1e-10)
+    by_basket = sorted(out.within_basket, key=lambda w: w.name)
+    # Holm over the three prespecified baskets (ASS1 counts as p = 1)
+    assert [w.p_adjusted for w in by_basket] == pytest.approx(
+        adjust([w.p_value for w in by_basket] + [1.0], "holm")[:2])
+    with pytest.raises(StatsInputError) as err:
+        analyze_outcomes(RECORDS, NH, primary="pooled")
+    assert err.value.field == "primary"

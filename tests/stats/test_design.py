@@ -6,6 +6,7 @@ import io
 import pytest
 
 from basket.stats import (
+    BayesRule,
     ExNexPrior,
     Scenario,
     SimBasket,
@@ -58,9 +59,9 @@ def test_csv_round_trip(table):
     assert design_table_csv(table) == text
 
 
-def test_bayesian_columns_when_prior_given():
-    prior = ExNexPrior(0.0, 2.0, 0.5, 0.0, 2.0, 0.5)
-    t = design_table(BASKETS, SCENARIOS[1:2], n_sim=2_000, seed=5, prior=prior)
+def test_bayesian_columns_when_a_rule_is_given():
+    rule = BayesRule(ExNexPrior(0.0, 2.0, 0.5, 0.0, 2.0, 0.5), 0.9)
+    t = design_table(BASKETS, SCENARIOS[1:2], n_sim=2_000, seed=5, bayes=rule)
     for row in t.rows:
         assert 0.5 < row.posterior_p_benefit_h1 <= 1.0
         assert 0.0 <= row.bayes_type1 < row.bayes_power <= 1.0
