@@ -369,13 +369,13 @@ def _short(value: Any, width: int = 60) -> str:
 
 def _plain(value: Any) -> str:
     """A value as the program wrote it: numbers as entered (1234567, not 1234567.0), lists and
-    mappings without Python's quotes."""
+    mappings without Python's quotes, fields left empty left out."""
     if isinstance(value, float):
         return format_number(value)
     if isinstance(value, list):
         return "[" + ", ".join(_plain(item) for item in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}: {_plain(item)}" for key, item in value.items()) + "}"
+        return "{" + ", ".join(f"{key}: {_plain(item)}" for key, item in value.items() if item is not None) + "}"
     return str(value)
 
 

@@ -301,6 +301,8 @@ def _evidence_refs(program: Program, report: Report, unchecked: Unchecked) -> It
 
 def _recorded_versions(program: Program, root: Path, report: Report) -> Iterator[Problem]:
     """Each recorded version is a folder of YAML files under versions/, with its own version number."""
+    if program.umbrella is None:  # the umbrella itself was refused (reported already)
+        return
     seen = {program.umbrella.protocol_version}
     for index, entry in enumerate(program.umbrella.history):
         folder = root / entry.program

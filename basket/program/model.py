@@ -73,10 +73,12 @@ SUBJECT = TextFormat(r"^(variant|disease|platform|gene):.+$", "what the evidence
                      kinds=("variant", "disease", "platform", "gene"))
 ENVIRONMENT_VARIABLE = TextFormat(r"^[A-Za-z_][A-Za-z0-9_]*$", "an environment variable's name (letters, digits "
                                   "and _, not starting with a digit)", "BASKET_REFERENCE_FASTA")
+RECORDED_VERSION_FOLDER = TextFormat(r"^versions/[A-Za-z0-9][A-Za-z0-9_.\-]*$", "a folder under versions/ (versions/, "
+                                     "then letters, digits and . _ -)", "versions/0.1-example")
 # pattern -> its description, for the messages; a test checks that every pattern in the model has one
 TEXT_FORMATS: dict[str, TextFormat] = {f.pattern: f for f in (
     IDENTIFIER, CURIE, SHA256, GENE_SYMBOL, HGNC_ID, TRANSCRIPT, PROTEIN, CHROMOSOME, BASES, PROTOSPACER, CLINVAR,
-    PSEUDONYM, SUBJECT, ENVIRONMENT_VARIABLE)}
+    PSEUDONYM, SUBJECT, ENVIRONMENT_VARIABLE, RECORDED_VERSION_FOLDER)}
 
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER.pattern, max_length=120)]
 Curie = Annotated[str, StringConstraints(pattern=CURIE.pattern)]
@@ -715,7 +717,7 @@ class RecordedVersion(Strict):
 
     version: Text
     date: dt.date | None = None
-    program: Annotated[str, StringConstraints(pattern=r"^versions/[A-Za-z0-9][A-Za-z0-9_.\-]*$")] = Field(
+    program: Annotated[str, StringConstraints(pattern=RECORDED_VERSION_FOLDER.pattern)] = Field(
         description="the folder holding that version's files, versions/NAME")
     summary: Text | None = None
 
