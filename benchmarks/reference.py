@@ -15,9 +15,15 @@ Then, in one run:
                      every base of every window compared with the reference
   basket window --all / basket validate   the commands as a user runs them, each in a fresh process
                      (loading the YAML, and for window the surgical edit, the check and the reload)
+  what the commands spend besides: reading the program's YAML (basket's line-keeping reader, the part
+                     of loading that is YAML), load_program as a whole (YAML, model, cross-references,
+                     HGVS and window consistency), and a fresh process importing what the commands import
 
-The stage ratios (stage / pyfaidx alone) measure what basket adds to reading the sequence; the
-command times add loading the program, which `benchmarks/run.py` measures on its own.
+Every figure is CPU time (the process's, or its children's for a fresh process), best of five runs,
+each stage alternating with the baseline: on a shared machine the wall time of a sub-second stage
+moves by half between runs, the CPU time far less (wall times are printed beside). The stage ratios
+(stage / pyfaidx alone) measure what basket adds to reading the sequence; the command times add
+starting Python, importing basket and loading the program, which the last rows break down.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -86,25 +93,29 @@ def replace_variants(program: Path, contigs: dict[str, str], rng: random.Random)
         file.write_text("\n".join(lines) + "\n")
 
 
-def pyfaidx_alone(fasta: Path, windows: list[tuple[str, int, int]]) -> float:
-    """Seconds to open the indexed FASTA and read every window, as a user of pyfaidx would."""
-    started = time.perf_counter()
+def pyfaidx_alone(fasta: Path, windows: list[tuple[str, int, int]]) -> None:
+    """Open the indexed FASTA and read every window, as a user of pyfaidx would."""
     genome = pyfaidx.Fasta(str(fasta), as_raw=True, sequence_always_upper=True)
     total = 0
     for contig, first, last in windows:
         total += len(genome[contig][first - 1:last])
-    elapsed = time.perf_counter() - started
     assert total > 0
-    return elapsed
 
 
-REPEATS = 3
+REPEATS = 5
 
 
-def timed(work) -> float:
-    started = time.perf_counter()
+def timed(work) -> tuple[float, float]:
+    """Wall and CPU seconds of `work()`. CPU time is what the ratios use: on a shared machine the
+    wall time of a sub-second stage moves by half between runs, the CPU time far less."""
+    wall, cpu = time.perf_counter(), time.process_time()
     work()
-    return time.perf_counter() - started
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def best(times: list[tuple[float, float]]) -> tuple[float, float]:
+    """The least wall and the least CPU time of the repeats."""
+    return min(t[0] for t in times), min(t[1] for t in times)
 
 
 def fresh_reference(loaded):
@@ -116,14 +127,29 @@ def fresh_reference(loaded):
     return program_reference(loaded)
 
 
-def command(*args: str) -> float:
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "basket", *args], capture_output=True, text=True, cwd=ROOT,
-                            check=False)
-    elapsed = time.perf_counter() - started
+def fresh_process(*args: str) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, of the child) of `python ARGS` run in a fresh process."""
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT, check=False)
+    wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode not in (0, 1):
-        raise SystemExit(f"basket {' '.join(args)} failed:\n{result.stderr}")
-    return elapsed
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def read_yaml(program: Path) -> None:
+    """Every file of the program through basket's YAML reader (values with their lines), nothing more;
+    with the cyclic collector paused, as load_program reads them."""
+    from basket.foundation.garbage_collector import collector_paused
+    from basket.program.yaml_source import parse_yaml_bytes
+
+    with collector_paused():
+        for path in sorted(program.rglob("*.yaml")):
+            parse_yaml_bytes(path.read_bytes(), str(path))
+
+
+IMPORTS = ("import basket.api, basket.cli.program_commands, basket.program.window_fetch, "
+           "basket.stats.basket_design")  # what `basket validate` and `basket window` import
 
 
 def main() -> None:
@@ -155,28 +181,36 @@ def main() -> None:
         # Each stage alternates with the baseline, best of REPEATS: other work on the machine moves both alike.
         baseline, window_stage, verify_stage = [], [], []
         for _ in range(REPEATS):
-            baseline.append(pyfaidx_alone(fasta, windows))
+            baseline.append(timed(lambda: pyfaidx_alone(fasta, windows)))
             window_stage.append(timed(lambda: decide_windows(loaded, variants, fresh_reference(loaded))))
-        window_command = command("window", str(program), "--all")
+        window_command = fresh_process("-m", "basket", "window", str(program), "--all")
         loaded = load_program(program)
         check = check_against_reference(loaded, fresh_reference(loaded))
         assert not check.problems and check.windows_verified == len(windows), check
         for _ in range(REPEATS):
-            baseline.append(pyfaidx_alone(fasta, windows))
+            baseline.append(timed(lambda: pyfaidx_alone(fasta, windows)))
             verify_stage.append(timed(lambda: check_against_reference(loaded, fresh_reference(loaded))))
-        validate_command = command("validate", str(program))
-        load_seconds = timed(lambda: load_program(program))
+        validate_command = best([fresh_process("-m", "basket", "validate", str(program)) for _ in range(2)])
+        yaml_only = best([timed(lambda: read_yaml(program)) for _ in range(3)])
+        load_whole = best([timed(lambda: load_program(program)) for _ in range(3)])
+        imports = best([fresh_process("-c", IMPORTS) for _ in range(3)])
 
-    baseline, window_stage, verify_stage = min(baseline), min(window_stage), min(verify_stage)
+    baseline, window_stage, verify_stage = (best(baseline), best(window_stage), best(verify_stage))
     print(f"{args.n:,} variants ({len(windows):,} single-base substitutions with a window) on "
           f"{len(contigs)} contigs of {args.contig_length:,} bp; reach {loaded.program.editors_reach} bases each side")
-    print(f"pyfaidx alone, same windows        {baseline:7.3f} s")
-    print(f"window stage (decide_windows)      {window_stage:7.3f} s  {window_stage / baseline:5.2f}x pyfaidx")
-    print(f"verify stage (every base checked)  {verify_stage:7.3f} s  {verify_stage / baseline:5.2f}x pyfaidx")
-    print(f"load_program (for reference)       {load_seconds:7.3f} s")
-    print(f"basket window --all (fresh process) {window_command:6.2f} s")
-    print(f"basket validate (fresh process)     {validate_command:6.2f} s")
-
+    row = "{:44} {:8.3f} s  {:8.3f} s  {}"
+    print(f"{'':44} {'wall':>10}  {'CPU':>10}  ratio (CPU)")
+    print(row.format("pyfaidx alone, same windows", *baseline, ""))
+    for label, stage in (("window stage (decide_windows)", window_stage),
+                         ("verify stage (every base checked)", verify_stage)):
+        print(row.format(label, *stage, f"{stage[1] / baseline[1]:5.2f}x pyfaidx"))
+    print(row.format("basket window --all (fresh process, once)", *window_command, ""))
+    print(row.format("basket validate (fresh process)", *validate_command, ""))
+    print("of which, measured apart:")
+    print(row.format("  reading the YAML (basket's reader)", *yaml_only,
+                     f"{yaml_only[1] / load_whole[1]:5.0%} of load_program"))
+    print(row.format("  load_program (YAML, model, checks)", *load_whole, ""))
+    print(row.format("  Python start + imports (fresh process)", *imports, ""))
 
 if __name__ == "__main__":
     main()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 import hgvs.edit
@@ -84,7 +84,7 @@ class ParsedHgvs:
     def is_dna(self) -> bool:
         return self.coordinate in ("c", "g", "n", "m")
 
-    @property
+    @cached_property  # asked of every variant by every stage; the description is frozen
     def is_snv(self) -> bool:
         """A single-nucleotide substitution with both alleles known."""
         return (

@@ -85,6 +85,10 @@ class SequenceContext:
 
     def coding_bounds(self) -> tuple[int, int] | None:
         """Genomic (low, high) of the coding part of the window, given or assumed."""
+        return self._coding_bounds
+
+    @cached_property  # asked for every base judged: worked out once per context
+    def _coding_bounds(self) -> tuple[int, int] | None:
         if not self.has_transcript:
             return None
         if self.coding_start is not None and self.coding_end is not None:
@@ -134,6 +138,10 @@ class SequenceContext:
 
     def _anchor(self) -> int:
         """Genomic position of c.{variant_c} (the exon base an intronic variant is counted from)."""
+        return self._anchor_position
+
+    @cached_property
+    def _anchor_position(self) -> int:
         offset = self.variant_c_offset if self.gene_strand == "+" else -self.variant_c_offset
         return self.variant_position - offset
 

@@ -26,6 +26,7 @@ from typing import Any, Literal, NamedTuple
 from basket.editing.sequence import complement
 from basket.foundation.atomic_output import replace_file
 from basket.foundation.directory_lock import locked_directory
+from basket.foundation.garbage_collector import collector_skips_existing
 from basket.foundation.problems import InputError, Problem
 from basket.program.load import LoadedProgram, load_program
 from basket.program.model import Gene, Program, SequenceWindow, Variant, sequence_sha256
@@ -106,12 +107,15 @@ def decide_windows(loaded: LoadedProgram, variants: list[Variant], reference: Pr
     reader = WindowReader(loaded.program, reference, force)
     planned: list[tuple[Variant, WindowResult]] = []
     errors: list[Problem] = []
-    for variant in variants:
-        try:
-            planned.append((variant, reader.decide(variant)))
-        except DesignError as error:
-            errors.append(loaded.locator.problem(("variants", loaded.program.variant_index[error.variant],
-                                                  *error.path), str(error)))
+    # The results are kept until every file is edited: without this, the collector's full passes over
+    # the loaded program they trigger took as long as the whole stage (10,000 variants), every other run
+    with collector_skips_existing():
+        for variant in variants:
+            try:
+                planned.append((variant, reader.decide(variant)))
+            except DesignError as error:
+                errors.append(loaded.locator.problem(("variants", loaded.program.variant_index[error.variant],
+                                                      *error.path), str(error)))
     if errors:
         raise InputError(errors)
     return planned
@@ -138,8 +142,10 @@ class WindowReader:
         genome = reference.genome
         assert genome is not None, "a window is read from a reference"
         self.program, self.genome, self.force = program, genome, force
+        self.genes = program.genes_by_symbol
         self.label, self.build, self.reach = reference.label, reference.build, program.editors_reach
         self.fasta = reference.fasta.name if reference.fasta else ""
+        self.source = f"{self.build} reference FASTA {self.fasta}" if self.build else f"reference FASTA {self.fasta}"
 
     def decide(self, variant: Variant) -> WindowResult:
         """What to do with one variant's window (no file touched yet)."""
@@ -147,7 +153,7 @@ class WindowReader:
         if not parsed.is_snv:
             return WindowResult(variant.id, "skipped", "not a single-base substitution: no guide is designed on it, "
                                 "so it needs no window", skipped="not_substitution")
-        gene = self.program.genes_by_symbol[variant.gene]
+        gene = self.genes[variant.gene]
         position, contig, why, missing = self._position(variant, gene)
         if position is None or contig is None:
             return WindowResult(variant.id, "skipped", why or "", skipped=missing)
@@ -184,9 +190,7 @@ class WindowReader:
         window["sequence"] = sequence
         if old is not None and old.coding_start is not None:
             window["coding_start"], window["coding_end"] = old.coding_start, old.coding_end
-        build = f"{self.build} " if self.build else ""
-        window["source"] = (f"{build}reference FASTA {self.fasta}, {contig}:{first}-{first + len(sequence) - 1} "
-                            "(+ strand), read by basket window")
+        window["source"] = f"{self.source}, {contig}:{first}-{first + len(sequence) - 1} (+ strand), read by basket window"
         if self.build:
             window["build"] = self.build
         window["fasta"], window["contig"], window["sha256"] = self.fasta, contig, sequence_sha256(sequence)
@@ -197,7 +201,9 @@ class WindowReader:
         where = f"{contig}:{span[0]:,}-{span[1]:,}, {span[1] - span[0] + 1} bases"
         if old is None:
             return WindowResult(variant.id, "added", f"window added ({where})", window=fetched)
-        difference = window_difference(old, self.genome, contig, self.label)
+        # A window basket wrote spans what was just read: compared with it, not read a second time
+        same = (old.start, old.end) == span and old.sequence.upper() == fetched["sequence"]
+        difference = None if same else window_difference(old, self.genome, contig, self.label)
         narrow = old.start > span[0] or old.end < span[1]
         if difference is None and not narrow:
             provenance = {**fetched, "sha256": sequence_sha256(old.sequence)}  # the checksum of the window kept
