@@ -7,18 +7,17 @@ value as something else), indented like the items already there. Everything else
 comments, quoting, key order, line endings — stays byte for byte (a full round-trip dump would
 re-wrap folded text and re-indent flow mappings).
 
-Safety, as `basket status`: the edit runs under the program directory's lock
-(`basket.foundation.directory_lock`) from reading to the final check, so concurrent edits are kept;
-the file must still hash as loaded; the new text must parse to the old data plus exactly this entry;
-the file is replaced atomically (`replace_file`, keeping its mode); and the whole program must load
-afterwards, else the old bytes are put back and the problems are reported against the options given.
+Safety, as `basket status` and `basket window` (`basket.program.checked_edit`): the edit runs under
+the program directory's lock from reading to the final check, so concurrent edits are all kept; the
+file must still hash as loaded; the new text must parse to the old data plus exactly this entry; the
+file is replaced atomically; and the whole program must load afterwards, else the old bytes are put
+back (a new file removed) and the problems are reported against the options that made the entry.
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
-import hashlib
 import io
 import re
 import textwrap
@@ -28,9 +27,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from basket.foundation.atomic_output import replace_file
-from basket.foundation.directory_lock import locked_directory
 from basket.foundation.problems import InputError, Problem
+from basket.program.checked_edit import editing_program, read_unchanged, replace_checked
 from basket.program.load import LoadedProgram, load_program
 from basket.program.model import Program, field_types
 from basket.program.validation_messages import message
@@ -56,10 +54,8 @@ def append_entry(directory: Path, section: str, entry: dict[str, Any], option_of
     `option_of` maps a field to the command-line option that set it, so that problems name what the
     user typed. InputError: the entry or the program is invalid (nothing written)."""
     _check_alone(section, entry, option_of)
-    if not Path(directory).is_dir():
-        load_program(directory)  # reports what the path is instead
-    with locked_directory(Path(directory)):
-        return _append(Path(directory), section, entry, option_of, dry_run)
+    with editing_program(directory) as folder:
+        return _append(folder, section, entry, option_of, dry_run)
 
 
 def _check_alone(section: str, entry: dict[str, Any], option_of: dict[str, str]) -> None:
@@ -93,16 +89,9 @@ def _append(directory: Path, section: str, entry: dict[str, Any], option_of: dic
     key = str(entry.get("id", ""))
     if dry_run:
         return Appended(section, key, str(path), line, False, diff)
-    target = path.resolve()  # a symbolic link is edited where it points, and stays a link
-    existed = path.exists()
-    replace_file(target, updated)
     try:
-        load_program(directory)
-    except InputError as error:
-        if existed:
-            replace_file(target, original)
-        else:
-            target.unlink()
+        replace_checked(directory, {path: (original if path.exists() else None, updated)})
+    except InputError as error:  # the files are back as they were
         raise InputError(_about_the_entry(error.problems, str(path), line, option_of)) from None
     return Appended(section, key, str(path), line, True, diff)
 
@@ -112,13 +101,9 @@ def _target_file(loaded: LoadedProgram, section: str) -> tuple[Path, bytes]:
     count = sum(1 for key in loaded.locator.origins if len(key) == 2 and key[0] == section)
     origin = loaded.locator.origins.get((section, count - 1)) or loaded.locator.origins.get((section,))
     path = Path(origin.document.file) if origin is not None else loaded.root / f"{section}.yaml"
-    if not path.exists():
+    if not path.exists():  # no file declares the section: SECTION.yaml is started
         return path, b""
-    data = path.read_bytes()
-    relative = path.relative_to(loaded.root).as_posix() if path.is_relative_to(loaded.root) else None
-    if origin is not None and loaded.inputs.get(relative or "") != hashlib.sha256(data).hexdigest():
-        raise InputError([Problem(str(path), 0, "", "file changed while the entry was being added; run again")])
-    return path, data
+    return path, read_unchanged(loaded, path, "the entry was being added")
 
 
 def insert_item(text: str, section: str, entry: dict[str, Any], display: str) -> tuple[str, int]:
