@@ -48,20 +48,26 @@ def test_init_writes_a_commented_program_that_validates(program: Path):
 
 
 def test_init_invents_no_clinical_fact(program: Path):
-    """Its disease and gene are the bundled example's, field for field; the rest is marked EXAMPLE."""
-    scaffold = load_program(program).program
+    """Its disease and gene are the bundled example's, sources included; every other required text is
+    a placeholder starting with EXAMPLE, and validation warns about each one still there."""
+    scaffold = load_program(program)
     example = load_program(EXAMPLE).program
-    for disease in scaffold.diseases:
+    for disease in scaffold.program.diseases:
         same = example.diseases_by_id[disease.id]
-        assert (disease.name, disease.genes, disease.inheritance) == (same.name, same.genes, same.inheritance)
-        assert set(disease.xrefs) <= set(same.xrefs) and disease.source
-    for gene in scaffold.genes:
-        same = example.genes_by_symbol[gene.symbol]
-        assert gene.model_dump(exclude={"source"}) == same.model_dump(exclude={"source"}) and gene.source
-    text = (program / "umbrella.yaml").read_text() + (program / "platform.yaml").read_text()
-    for value in (scaffold.umbrella.title, scaffold.umbrella.sponsor, scaffold.platform.name):
-        assert "EXAMPLE" in value
-    assert "# EXAMPLE" in text
+        fields = ("name", "genes", "inheritance", "source")
+        assert [getattr(disease, f) for f in fields] == [getattr(same, f) for f in fields]
+        assert set(disease.xrefs) <= set(same.xrefs) and not disease.natural_history and not disease.endpoints
+    for gene in scaffold.program.genes:
+        assert gene == example.genes_by_symbol[gene.symbol]
+    umbrella, platform = scaffold.program.umbrella, scaffold.program.platform
+    placeholders = [umbrella.id, umbrella.title, umbrella.sponsor, platform.name, platform.modality,
+                    platform.delivery, platform.target_tissue, *(c.name for c in platform.components)]
+    assert all(text.startswith("EXAMPLE") for text in placeholders)
+    warned = {problem.field for problem in scaffold.warnings}
+    assert {"umbrella.title", "platform.modality", "platform.components[2].name"} <= warned
+    assert len(scaffold.warnings) == len(placeholders)
+    result = run("validate", program)
+    assert "umbrella.yaml:9: umbrella.title: still the placeholder `basket init` wrote" in result.stderr
 
 
 def test_init_never_overwrites(tmp_path: Path):
@@ -74,6 +80,19 @@ def test_init_never_overwrites(tmp_path: Path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert run("init", empty).exit_code == 0 and (empty / "umbrella.yaml").is_file()
+    file = tmp_path / "a-file"
+    file.write_text("keep\n")
+    result = run("init", file)
+    assert result.exit_code == 2 and "exists and is not a folder" in result.stderr
+    assert file.read_text() == "keep\n"
+
+
+def test_init_refuses_a_program_inside_a_program(program: Path):
+    before = sorted(p.relative_to(program) for p in program.rglob("*"))
+    result = run("init", program / "sub" / "deeper")
+    assert result.exit_code == 2 and "lies inside the program" in result.stderr
+    assert sorted(p.relative_to(program) for p in program.rglob("*")) == before
+    assert run("init", program).exit_code == 2  # the program itself: not empty
 
 
 # --- the program from the current directory -------------------------------------------------------
