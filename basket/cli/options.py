@@ -25,6 +25,7 @@ EXIT_BAD_INPUT = 2
 
 # Stands for a PROGRAM left out before a command's other arguments (`ProgramFirst`): never a real path.
 _LEFT_OUT = "\0"
+_FIRST_ARGUMENT = "basket.first_argument"  # ctx.meta: the argument read as the one after a left-out PROGRAM
 
 
 def _program_or_found(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
@@ -38,8 +39,11 @@ def _program_or_found(ctx: click.Context, param: click.Parameter, value: str | N
 
     found = find_program(Path.cwd())
     if found is None:
-        raise click.UsageError(f"no PROGRAM given, and no umbrella.yaml in {Path.cwd()} or a folder above it: name "
-                               "the program folder, or run basket inside it (`basket init DIR` starts one)", ctx)
+        first = ctx.meta.get(_FIRST_ARGUMENT)
+        read_as = f" ({first!r} is not a folder, so it was read as the next argument)" if first else ""
+        raise click.UsageError(f"no PROGRAM given{read_as}, and no umbrella.yaml in {Path.cwd()} or a folder above "
+                               "it: name the program folder, or run basket inside it (`basket init DIR` starts one)",
+                               ctx)
     return found
 
 
@@ -67,10 +71,11 @@ class ProgramFirst(click.Command):
         first = values.get(arguments[0].name)
         if isinstance(first, str) and Path(first).is_dir():
             return False
-        if arguments[-1].nargs == -1:
-            return True
         given = [a for a in arguments if isinstance(values.get(a.name), str)]
-        return len(given) == len(arguments) - 1
+        left_out = arguments[-1].nargs == -1 or len(given) == len(arguments) - 1
+        if left_out and isinstance(first, str):
+            ctx.meta[_FIRST_ARGUMENT] = first  # for the message when no program is found either
+        return left_out
 
 SELECT_HELP = (
     "Limit to graph nodes, as dbt selects: variant:ID, gene:SYMBOL (the gene and its variants), disease:ID, "

@@ -118,6 +118,9 @@ def test_a_missing_program_is_said_plainly(tmp_path: Path, monkeypatch):
     assert result.exit_code == 2
     assert "no PROGRAM given, and no umbrella.yaml in" in result.stderr and "basket init" in result.stderr
     assert run("status", "X", "assessed").exit_code == 2
+    mistyped = run("window", "no-such-program", "CPS1-Q335X")  # VARIANT... takes any number: PROGRAM is ambiguous
+    assert mistyped.exit_code == 2
+    assert "'no-such-program' is not a folder, so it was read as the next argument" in mistyped.stderr
     assert run("plan", "--help").exit_code == 0  # help needs no program
 
 
