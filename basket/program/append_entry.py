@@ -21,6 +21,7 @@ import difflib
 import io
 import re
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,11 +109,12 @@ def _target_file(loaded: LoadedProgram, section: str) -> tuple[Path, bytes]:
 
 def insert_item(text: str, section: str, entry: dict[str, Any], display: str) -> tuple[str, int]:
     """`text` with `entry` appended to the list `section`; also the 1-based line where it starts."""
-    before = parse_yaml(text, display).data if text.strip() else None
+    document = parse_yaml(text, display) if text.strip() else None
+    before = document.data if document is not None else None
     lines = text.splitlines(keepends=True)
     ending = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-    if isinstance(before, dict) and before.get(section):
-        at, indent = _after_last_item(lines, text, section, display)
+    if document is not None and isinstance(before, dict) and before.get(section):
+        at, indent = _after_last_item(lines, document.lines, section, len(before[section]), display)
     elif isinstance(before, dict) and section in before:
         at, indent, lines = _empty_section(lines, section, display, ending)
     else:  # no such section in this file (or a new file): start one at its end
@@ -142,25 +144,17 @@ def _dumped(entry: dict[str, Any]) -> list[str]:
     return textwrap.dedent("\n".join(rows)).splitlines()  # the dash at column 0
 
 
-def _after_last_item(lines: list[str], text: str, section: str, display: str) -> tuple[int, int]:
-    """Where the section's last item ends (index of the line after it) and the column of its dash."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedSeq
-    from ruamel.yaml.error import YAMLError
+def _after_last_item(lines: list[str], key_lines: Mapping[tuple[object, ...], int], section: str, count: int,
+                     display: str) -> tuple[int, int]:
+    """Where the section's last item ends (index of the line after it) and the column of its dash.
 
-    try:
-        document = YAML(typ="rt").load(io.StringIO(text.lstrip("\ufeff")))
-    except YAMLError as error:  # the loader accepted the file, so this is ruamel being stricter
-        raise InputError([Problem(display, 0, section, f"cannot edit this file safely: {error}")]) from None
-    items = document[section]
-    if not isinstance(items, CommentedSeq) or items.fa.flow_style():
-        raise InputError([Problem(display, document.lc.key(section)[0] + 1, section, "the section is written in "
-                                  "flow style ([...]); add the entry by hand")])
-    row, column = items.lc.item(len(items) - 1)
-    dash = lines[row].rfind("-", 0, column + 1)
-    if dash < 0 or lines[row][:dash].strip():
-        raise InputError([Problem(display, row + 1, section, "cannot find where the last item starts; add the entry "
-                                  "by hand")])
+    The loader's record of the line of every value gives the last item's first line (ruamel.yaml's
+    round-trip loader, which could say the same, reads 1,000 variants in seconds)."""
+    row = key_lines[(section, count - 1)] - 1
+    dash = len(lines[row]) - len(lines[row].lstrip(" "))
+    if row <= key_lines[(section,)] - 1 or not lines[row].startswith("- ", dash):
+        raise InputError([Problem(display, row + 1, section, "the section is not a block list of `- ` items (flow "
+                                  "style [...], or an item not starting its line); add the entry by hand")])
     end = row + 1
     for index in range(row + 1, len(lines)):
         stripped = lines[index].strip()

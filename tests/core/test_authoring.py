@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from basket.cli import main
+from basket.foundation.problems import InputError
 from basket.program.append_entry import insert_item
 from basket.program.load import load_program
 from tests.conftest import EXAMPLE, ROOT
@@ -284,3 +285,16 @@ def test_any_text_is_written_so_that_it_reads_back_the_same(notes: str, source: 
     assert data["variants"][-1] == entry
     assert data["variants"][:-1] == yaml.safe_load(text)["variants"]
     assert new_text.splitlines()[line - 1].lstrip().startswith("- id: X-1")
+
+
+def test_an_entry_goes_where_the_section_ends_in_any_block_layout():
+    """After the last item's last line (its inner comments included, a following comment or section not),
+    with the file's line endings; a flow-style section is refused rather than rewritten."""
+    text = "variants:\r\n- id: A\r\n  # inside A\r\n  gene: G\r\n# after the list\r\npatients: []\r\n"
+    new_text, line = insert_item(text, "variants", {"id": "B"}, "v.yaml")
+    assert new_text == ("variants:\r\n- id: A\r\n  # inside A\r\n  gene: G\r\n- id: B\r\n# after the list\r\n"
+                        "patients: []\r\n") and line == 5
+    with pytest.raises(InputError, match="not a block list"):
+        insert_item("variants: [{id: A}]\n", "variants", {"id": "B"}, "v.yaml")
+    assert insert_item("# only a comment\nvariants: []  # none yet\n", "variants", {"id": "B"}, "v.yaml")[0] == (
+        "# only a comment\nvariants:  # none yet\n  - id: B\n")
