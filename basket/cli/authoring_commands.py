@@ -120,7 +120,7 @@ def add_evidence(program: Path, measure: tuple[str, ...], dry_run: bool, **field
     """Append an evidence item after the program's last one (in its file). The program must still
     validate, else nothing is written.
 
-    Example: basket add evidence --id EV-1 --element 2 --kind in_vitro_editing --subject variant:CPS1-Q335X --result "60% editing in HuH-7 cells" --source "..."
+    Example: basket add evidence --id EV-1 --element 2 --kind in_vitro_editing --subject variant:CPS1-Q335X --result "what it shows" --document documents/ev-1.pdf --source "the report's citation"
     """
     entry = _fields(fields)
     if measure:
