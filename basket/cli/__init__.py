@@ -14,7 +14,7 @@ from importlib import import_module
 import click
 
 COMMAND_MODULES: tuple[str, ...] = (
-    "program_commands", "plan_commands", "screen_commands", "evidence_commands", "graph_commands",
+    "program_commands", "authoring_commands", "plan_commands", "screen_commands", "evidence_commands", "graph_commands",
     "document_commands", "database_commands", "change_commands", "stats_commands", "offtarget_commands",
     "export_commands",
 )

@@ -10,6 +10,7 @@ import click
 
 from basket.cli.options import (
     EXIT_PROBLEMS,
+    ProgramFirst,
     check_output,
     emit,
     fasta_option,
@@ -67,7 +68,7 @@ def readiness(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ..
             sys.exit(EXIT_PROBLEMS)
 
 
-@click.command("status")
+@click.command("status", cls=ProgramFirst)
 @program_argument
 @click.argument("variant")
 @click.argument("new_status", metavar="NEW_STATUS")

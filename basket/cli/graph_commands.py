@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from basket.cli.options import (
+    ProgramFirst,
     check_output,
     emit,
     fasta_option,
@@ -50,7 +51,7 @@ def graph_export(program: Path, selectors: tuple[str, ...], excluded: tuple[str,
     emit(export_to(program, fmt, selectors, excluded, fasta, warn).decode("utf-8"), output, inputs=(program,))
 
 
-@click.command()
+@click.command(cls=ProgramFirst)
 @program_argument
 @click.argument("node")
 @fasta_option

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from basket.cli.options import check_output, emit, program_argument, reports_input_errors
+from basket.cli.options import ProgramFirst, check_output, emit, program_argument, reports_input_errors
 
 TABLE_COLUMNS = ("rank", "contig", "start", "end", "strand", "pam", "mismatches", "bulges", "guide_alignment", "site_alignment",
                  "editable_bases", "origin", "variants", "gene", "region")
@@ -15,7 +15,7 @@ TABLE_COLUMNS = ("rank", "contig", "start", "end", "strand", "pam", "mismatches"
 _existing_file = click.Path(dir_okay=False, exists=True, path_type=Path)
 
 
-@click.command()
+@click.command(cls=ProgramFirst)
 @program_argument
 @click.argument("variant")
 @click.option("--guide", help="Protospacer to search (5'->3', the editor's spacer length); default: the "

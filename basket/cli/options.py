@@ -23,9 +23,60 @@ import click
 EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
 
-program_argument = click.argument(
-    "program", type=click.Path(file_okay=False, path_type=Path), metavar="PROGRAM"
-)
+# Stands for a PROGRAM left out before a command's other arguments (`ProgramFirst`): never a real path.
+_LEFT_OUT = "\0"
+_FIRST_ARGUMENT = "basket.first_argument"  # ctx.meta: the argument read as the one after a left-out PROGRAM
+
+
+def _program_or_found(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """PROGRAM as given, else the program found from the current directory upwards (as dbt finds
+    dbt_project.yml): the nearest folder holding umbrella.yaml."""
+    if value is not None and value != _LEFT_OUT:
+        return Path(value)
+    if ctx.resilient_parsing:
+        return None
+    from basket.program.discovery import find_program
+
+    found = find_program(Path.cwd())
+    if found is None:
+        first = ctx.meta.get(_FIRST_ARGUMENT)
+        read_as = f" ({first!r} is not a folder, so it was read as the next argument)" if first else ""
+        raise click.UsageError(f"no PROGRAM given{read_as}, and no umbrella.yaml in {Path.cwd()} or a folder above "
+                               "it: name the program folder, or run basket inside it (`basket init DIR` starts one)",
+                               ctx)
+    return found
+
+
+program_argument = click.argument("program", required=False, metavar="[PROGRAM]", callback=_program_or_found)
+
+
+class ProgramFirst(click.Command):
+    """A command whose first argument, PROGRAM, may be left out before its other arguments
+    (`basket status VARIANT NEW_STATUS` inside a program folder).
+
+    PROGRAM counts as left out when the first argument given is not a folder and either one argument
+    is missing or the last argument takes any number of values."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not ctx.resilient_parsing and self._program_left_out(ctx, list(args)):
+            args = [_LEFT_OUT, *args]
+        return super().parse_args(ctx, args)
+
+    def _program_left_out(self, ctx: click.Context, args: list[str]) -> bool:
+        arguments = [p for p in self.get_params(ctx) if isinstance(p, click.Argument)]
+        try:
+            values, _, _ = self.make_parser(ctx).parse_args(args=list(args))
+        except click.UsageError:
+            return False  # let the real parse report it
+        first = values.get(arguments[0].name)
+        if isinstance(first, str) and Path(first).is_dir():
+            return False
+        given = [a for a in arguments if isinstance(values.get(a.name), str)]
+        left_out = arguments[-1].nargs == -1 or len(given) == len(arguments) - 1
+        if left_out and isinstance(first, str):
+            ctx.meta[_FIRST_ARGUMENT] = first  # for the message when no program is found either
+        return left_out
+
 SELECT_HELP = (
     "Limit to graph nodes, as dbt selects: variant:ID, gene:SYMBOL (the gene and its variants), disease:ID, "
     "patient:ID, evidence:ID, component:ID, status:S, classification:C, in_umbrella:yes|no; wildcards "

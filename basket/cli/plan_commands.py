@@ -10,6 +10,7 @@ import click
 
 from basket.cli.options import (
     EXIT_PROBLEMS,
+    ProgramFirst,
     check_output,
     emit,
     fasta_option,
@@ -68,7 +69,7 @@ def plan(program: Path, selectors: tuple[str, ...], excluded: tuple[str, ...], f
     emit(plan_output(the_plan, fmt, with_guides=guides, width=width), output, inputs=inputs)
 
 
-@click.command()
+@click.command(cls=ProgramFirst)
 @program_argument
 @click.argument("variant")
 @fasta_option

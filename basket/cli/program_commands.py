@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from basket.cli.options import EXIT_PROBLEMS, fasta_option, program_argument, reports_input_errors, warn
+from basket.cli.options import EXIT_PROBLEMS, ProgramFirst, fasta_option, program_argument, reports_input_errors, warn
 
 
 @click.command()
@@ -48,7 +48,7 @@ def validate(program: Path, fasta: Path | None) -> None:
         click.echo(f"not verified: {line}")
 
 
-@click.command("window")
+@click.command("window", cls=ProgramFirst)
 @program_argument
 @click.argument("variants", nargs=-1, metavar="VARIANT...")
 @click.option("--all", "all_variants", is_flag=True, help="Every variant of the program.")

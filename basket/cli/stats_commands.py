@@ -11,6 +11,7 @@ from basket.cli.options import (
     DEFAULT_OUTPUT,
     EXIT_BAD_INPUT,
     EXIT_PROBLEMS,
+    ProgramFirst,
     check_output,
     fasta_option,
     program_argument,
@@ -233,7 +234,7 @@ def _write_design(report, output: Path, program: Path) -> None:
         plot_power(report.table, staging / "power", "exact_power", years if len(report.plan.follow_up_years) > 1 else None)
 
 
-@click.command()
+@click.command(cls=ProgramFirst)
 @program_argument
 @click.argument("outcomes", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @fasta_option

@@ -27,15 +27,13 @@ from __future__ import annotations
 
 import copy
 import difflib
-import hashlib
 import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from basket.foundation.atomic_output import replace_file
-from basket.foundation.directory_lock import locked_directory
 from basket.foundation.problems import InputError, Problem
+from basket.program.checked_edit import editing_program, read_unchanged, replace_checked
 from basket.program.load import LoadedProgram, load_program
 from basket.program.model import VARIANT_STATUSES
 from basket.program.yaml_source import parse_yaml
@@ -96,10 +94,8 @@ def set_status(directory: Path, variant_id: str, new_status: str, dry_run: bool 
     InputError: the program or the request is invalid (nothing written).
     TransitionRefused: the workflow or the readiness gate refuses (nothing written).
     """
-    if not Path(directory).is_dir():
-        load_program(directory)  # reports what the path is instead
-    with locked_directory(Path(directory)):  # read, edit and write as one step: no other run's edit is lost
-        return _set_status(Path(directory), variant_id, new_status, dry_run)
+    with editing_program(directory) as folder:  # read, edit and write as one step: no other run's edit is lost
+        return _set_status(folder, variant_id, new_status, dry_run)
 
 
 def _set_status(directory: Path, variant_id: str, new_status: str, dry_run: bool) -> StatusChange:
@@ -127,21 +123,14 @@ def _set_status(directory: Path, variant_id: str, new_status: str, dry_run: bool
         raise TransitionRefused(refusal)
     if new_status == GATED:
         _require_gate(loaded, variant_id)
-    original = path.read_bytes()
-    _require_unchanged(loaded, path, original)
-    target = path.resolve()  # a symbolic link is edited where it points, and stays a link
+    original = read_unchanged(loaded, path, "the status was being set")
     updated = rewrite_status(original, origin.path, new_status, str(path))
     diff = "".join(difflib.unified_diff(original.decode("utf-8").splitlines(keepends=True),
                                         updated.decode("utf-8").splitlines(keepends=True),
                                         str(path), str(path)))
     if dry_run:
         return StatusChange(variant_id, current, new_status, str(path), line, True, False, diff)
-    replace_file(target, updated)
-    try:
-        load_program(directory)
-    except InputError:
-        replace_file(target, original)
-        raise
+    replace_checked(directory, {path: (original, updated)})
     return StatusChange(variant_id, current, new_status, str(path), line, True, True, diff)
 
 
@@ -156,14 +145,6 @@ def _require_gate(loaded: LoadedProgram, variant_id: str) -> None:
             f"cannot enter submitted: {variant_id} fails the readiness entry gate: "
             + "; ".join(verdict.gate.failures) + " (see `basket readiness`)"
         )
-
-
-def _require_unchanged(loaded: LoadedProgram, path: Path, data: bytes) -> None:
-    # `path` is the file as the loader named it (under the program root, maybe a symbolic link);
-    # the loader keyed its hash by that name, not by where a link points
-    relative = path.relative_to(loaded.root).as_posix() if path.is_relative_to(loaded.root) else None
-    if relative is None or loaded.inputs.get(relative) != hashlib.sha256(data).hexdigest():
-        raise InputError([Problem(str(path), 0, "", "file changed while the status was being set; run again")])
 
 
 def rewrite_status(original: bytes, path: tuple[object, ...], new_status: str, display: str) -> bytes:

@@ -54,10 +54,13 @@ DOSED = ("dosed", "follow_up")
 
 
 def program_warnings(program: Program, locator) -> list[Problem]:
-    """What loads but looks wrong: dosing recorded on one side only, windows too narrow for the editors."""
+    """What loads but looks wrong: dosing recorded on one side only, windows too narrow for the editors,
+    placeholders of `basket init` not yet replaced."""
+    from basket.program.scaffold import placeholder_warnings
     from basket.program.sequence_checks import narrow_window_warnings
 
-    return list(_dosing_disagreements(program, locator.problem)) + narrow_window_warnings(program, locator.problem)
+    return (list(_dosing_disagreements(program, locator.problem)) + narrow_window_warnings(program, locator.problem)
+            + placeholder_warnings(program, locator.problem))
 
 
 def _dosing_disagreements(program: Program, report: Report) -> Iterator[Problem]:

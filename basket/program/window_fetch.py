@@ -18,16 +18,14 @@ under the program directory's lock (`basket.foundation.directory_lock`, shared w
 from __future__ import annotations
 
 import difflib
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from basket.editing.sequence import complement
-from basket.foundation.atomic_output import replace_file
-from basket.foundation.directory_lock import locked_directory
 from basket.foundation.garbage_collector import collector_skips_existing
 from basket.foundation.problems import InputError, Problem
+from basket.program.checked_edit import editing_program, read_unchanged, replace_checked
 from basket.program.load import LoadedProgram, load_program
 from basket.program.model import Gene, Program, SequenceWindow, Variant, sequence_sha256
 from basket.program.reference import ProgramReference, required_reference
@@ -83,8 +81,8 @@ def update_windows(directory: Path, variant_ids: list[str], all_variants: bool =
     InputError: bad input (unknown variant, no reference, an hgvs_g the reference contradicts, a file
     changed since it was read); nothing is written then. Runs under the program directory's lock, as
     `basket status` does, so concurrent edits of the program wait for each other and none is lost."""
-    with locked_directory(Path(directory)):
-        return _update_windows(Path(directory), variant_ids, all_variants, fasta, force, dry_run)
+    with editing_program(directory) as folder:
+        return _update_windows(folder, variant_ids, all_variants, fasta, force, dry_run)
 
 
 def _update_windows(directory: Path, variant_ids: list[str], all_variants: bool, fasta: Path | None, force: bool,
@@ -231,7 +229,7 @@ def _edit_files(loaded: LoadedProgram,
     texts: dict[Path, tuple[bytes, str]] = {}
     for display, items in by_file.items():
         path = Path(display)
-        raw = _read_unchanged(loaded, path)
+        raw = read_unchanged(loaded, path, "the windows were being fetched")
         text = raw.decode("utf-8")
         bom = "\ufeff" if text.startswith("\ufeff") else ""
         lines = text[len(bom):].splitlines(keepends=True)
@@ -263,30 +261,12 @@ def _origin(loaded: LoadedProgram, variant: Variant):
     return loaded.locator.origins[("variants", loaded.program.variant_index[variant.id])]
 
 
-def _read_unchanged(loaded: LoadedProgram, path: Path) -> bytes:
-    raw = path.read_bytes()
-    full, root = path.resolve(), loaded.root.resolve()
-    relative = full.relative_to(root).as_posix() if full.is_relative_to(root) else None
-    if relative is None or loaded.inputs.get(relative) != hashlib.sha256(raw).hexdigest():
-        raise InputError([Problem(str(path), 0, "", "file changed while the windows were being fetched; run again")])
-    return raw
-
-
 def _write_all(loaded: LoadedProgram, texts: dict[Path, tuple[bytes, str]],
                windows: dict[str, dict[str, Any]]) -> list[str]:
     """Replace every changed file, then load the program again: it must equal the old one with only
     `windows` replaced. Otherwise (or if it no longer loads) every file is put back, and the error raised."""
-    done: list[tuple[Path, bytes]] = []
-    try:
-        for path, (old, new) in texts.items():
-            target = path.resolve()  # a symbolic link is edited where it points, and stays a link
-            replace_file(target, new.encode("utf-8"))
-            done.append((target, old))
-        _require_only_windows_changed(loaded, load_program(loaded.root).program, windows)
-    except BaseException:
-        for path, old in done:
-            replace_file(path, old)
-        raise
+    replace_checked(loaded.root, {path: (old, new.encode("utf-8")) for path, (old, new) in texts.items()},
+                    lambda after: _require_only_windows_changed(loaded, after.program, windows))
     return [str(path) for path in texts]
 
 

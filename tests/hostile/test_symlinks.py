@@ -74,13 +74,13 @@ def test_status_refuses_a_file_edited_meanwhile(monkeypatch):
     """The hash check still works: a file changed between loading and writing is not overwritten."""
     import basket.evidence.status_workflow as workflow
 
-    original = workflow._require_unchanged
+    original = workflow.read_unchanged
 
-    def edited_meanwhile(loaded, path, data):
+    def edited_meanwhile(loaded, path, doing):
         path.write_text(path.read_text() + "# edited by someone else\n")
-        return original(loaded, path, path.read_bytes())
+        return original(loaded, path, doing)
 
-    monkeypatch.setattr(workflow, "_require_unchanged", edited_meanwhile)
+    monkeypatch.setattr(workflow, "read_unchanged", edited_meanwhile)
     with program_dir({}) as program:
         result = run("status", str(program), "CPS1-E714X", "assessed")
         assert result.exit_code == 2 and "file changed while the status was being set" in result.stderr
