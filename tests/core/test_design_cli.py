@@ -157,6 +157,8 @@ def test_master_protocol_states_the_sample_size(example: Path, tmp_path: Path):
     assert "Counts: gamma-Poisson, shape in use" in section
     assert "Supportive Bayesian analysis" in section and "data) ≥ 0.9" in section
     assert "tested with Holm adjustment at family-wise one-sided alpha 0.025" in section
+    assert ("Interim looks: in each basket, a look is taken when 2, 4 patient(s) have been dosed" in section
+            and "below 0.05 may stop enrolling for futility (non-binding" in section)
 
 
 def test_bayesian_rule_comes_from_the_program(example: Path, minimal: Path):
