@@ -244,11 +244,14 @@ def _write_design(report, output: Path, program: Path) -> None:
               help="Confidence level of the intervals.")
 @click.option("--adjust", "adjustment", type=click.Choice(["holm", "bonferroni", "none"]),
               help="Multiplicity adjustment within each family (default: umbrella.sample_size.adjustment, Holm).")
+@click.option("--interim", is_flag=True, help="Interim look instead of the analysis: per designable basket, the "
+              "predictive probability that the prespecified final analysis succeeds given the patients dosed so far, "
+              "and the conditional power at the design's effect (umbrella.sample_size.interim).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table", show_default=True)
 @wide_option
 @reports_input_errors
 def analyze(program: Path, outcomes: Path, fasta: Path | None, biomarkers: Path | None, level: float,
-            adjustment: str | None, fmt: str, wide: bool) -> None:
+            adjustment: str | None, interim: bool, fmt: str, wide: bool) -> None:
     """Observed effect against natural history per variant, per basket and pooled, with exact intervals.
 
     The primary family is every designable basket of the umbrella, tested at the program's family-wise
@@ -258,9 +261,19 @@ def analyze(program: Path, outcomes: Path, fasta: Path | None, biomarkers: Path 
     Outcomes of a variant never dosed, or outside the umbrella, are analysed with a warning.
 
     Example: basket analyze configs/ucd-umbrella outcomes.csv --biomarkers ammonia.csv
+
+    Interim look: basket analyze configs/ucd-umbrella outcomes.csv --interim
     """
     from basket.stats.program_outcomes import analysis_output, analyze_program
 
+    if interim:
+        from basket.stats.program_interim import interim_output, interim_program
+
+        if biomarkers is not None:
+            raise click.UsageError("--interim predicts the primary analysis of event counts: drop --biomarkers")
+        report = interim_program(program, outcomes, adjustment, fasta, warn)
+        click.echo(interim_output(report, fmt, table_width(wide)), nl=False)
+        return
     result = analyze_program(program, outcomes, biomarkers, level, adjustment, fasta, warn)
     click.echo(analysis_output(result, fmt, table_width(wide)), nl=False)
 

@@ -407,6 +407,7 @@ def _sample_size(program: Program, gaps: Gaps, refs: References) -> Any:
         "rationale": plan.rationale,
         **design_figures(program, plan),
         "bayes": _bayes_rule(plan),
+        "interim": _interim(plan),
         "within_patient_primary": plan.primary == "within_patient",
         "biomarker_windows": "; ".join(window_labels(plan.biomarker_windows)),
         "biomarkers": ", ".join(list(dict.fromkeys(m for d in program.diseases if d.id in program.umbrella.diseases
@@ -414,6 +415,18 @@ def _sample_size(program: Program, gaps: Gaps, refs: References) -> Any:
         "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],
         "designable": bool(baselines),
     }
+
+
+def _interim(plan) -> dict[str, str] | None:
+    """The prespecified interim looks as the protocol states them (None when the program has none)."""
+    it = plan.interim
+    if it is None:
+        return None
+    return {"after": ", ".join(map(str, it.after_patients)), "final_patients": str(it.final_patients),
+            "final_follow_up": format_number(it.final_follow_up_years), "prior_mean": format_number(it.prior_rate_ratio),
+            "prior_shape": format_number(it.prior_shape), "rationale": it.rationale,
+            "futility": "" if it.futility_below is None else format_number(it.futility_below),
+            "within_patient": "yes" if plan.primary == "within_patient" else ""}
 
 
 def _bayes_rule(plan) -> dict[str, str] | None:

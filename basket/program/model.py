@@ -145,6 +145,9 @@ INTERVAL_LEVEL = bounded(0.5, 1, above=True, below=True)  # of a confidence inte
 COUNT = bounded(0, 1_000_000, integer=True)  # events one patient had
 AGE = bounded(0, 100_000)  # in days, weeks, months or years
 TIPPING_FACTOR = bounded(0, 10, above=True)  # on the untreated rate
+PRIOR_RATE_RATIO = bounded(0, 100, above=True)  # prior mean of the on-treatment / natural-history rate ratio
+PRIOR_SHAPE = bounded(0.01, 1000)  # gamma shape: the prior weighs as much as this many events
+FUTILITY = bounded(0, 0.5, above=True, below=True)  # a predictive probability of success
 
 ELEMENTS: dict[int, str] = {
     1: "Specific molecular cause identified",
@@ -657,6 +660,37 @@ class WithinPatientPlan(Strict):
         description="enrolment requires at least this many events in the window (0: no such rule)")
 
 
+class InterimPlan(Strict):
+    """Interim looks: the predictive probability that the final analysis succeeds, given the outcomes so far."""
+
+    after_patients: list[PATIENTS] = Field(  # type: ignore[valid-type]
+        min_length=1, max_length=20,
+        description="a look is taken in a basket when this many of its patients have been dosed")
+    final_patients: PATIENTS = Field(description="patients per basket at the final analysis")  # type: ignore[valid-type]
+    final_follow_up_years: YEARS = Field(description="follow-up of each patient at the final analysis, in years")  # type: ignore[valid-type]
+    prior_rate_ratio: PRIOR_RATE_RATIO = Field(  # type: ignore[valid-type]
+        description="mean of the gamma prior on the on-treatment / natural-history event rate ratio")
+    prior_shape: PRIOR_SHAPE = Field(  # type: ignore[valid-type]
+        description="shape of that gamma prior: it weighs as much as this many observed events")
+    futility_below: FUTILITY | None = Field(  # type: ignore[valid-type]
+        default=None, description="non-binding: a basket whose predictive probability of success is below this "
+                                  "may stop enrolling")
+    rationale: Text = Field(description="why these looks and this prior: citation or reasoning")
+
+    @field_validator("after_patients")
+    @classmethod
+    def _looks_in_order(cls, values: list[int]) -> list[int]:
+        return sorted(set(values))
+
+    @model_validator(mode="after")
+    def _looks_before_the_end(self) -> InterimPlan:
+        late = [n for n in self.after_patients if n >= self.final_patients]
+        if late:
+            raise ValueError(f"after_patients {late} is not before the final analysis's {self.final_patients} "
+                             "patients: a look is taken while patients are still to come")
+        return self
+
+
 class SampleSizePlan(Strict):
     """Assumptions of the basket design (`basket design`, master protocol section 10.9).
 
@@ -683,6 +717,8 @@ class SampleSizePlan(Strict):
     biomarker_windows: list[StrictInt] = Field(
         default=[28, 91, 182, 365], min_length=1, max_length=20,
         description="upper bounds (days after the first dose) of the post-dose windows of the biomarker analysis")
+    interim: InterimPlan | None = Field(
+        default=None, description="interim looks: predictive probability of success (basket analyze --interim)")
     patients_per_basket: list[PATIENTS] = Field(default=[1, 2, 3, 5, 10], min_length=1, max_length=100)  # type: ignore[valid-type]
     follow_up_years: list[YEARS] = Field(default=[1.0], min_length=1, max_length=100)  # type: ignore[valid-type]
     simulations: SIMULATIONS = 20_000  # type: ignore[valid-type]

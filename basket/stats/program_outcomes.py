@@ -3,29 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from basket.foundation.problems import InputError, Problem
 from basket.program.load import LoadedProgram, load_program
 from basket.program.model import Program, SampleSizePlan
-from basket.stats.basket_design import basket_baselines, design_notes, natural_history_of
+from basket.stats.basket_design import Baseline, basket_baselines, design_notes, natural_history_of
 
 DOSED_STATUSES = ("dosed", "follow_up")
 
 
-def analyze_program(directory: Path, outcomes: Path, biomarkers: Path | None = None, level: float = 0.95,
-                    adjustment: str | None = None, fasta: Path | None = None,
-                    warn: Callable[[str], None] | None = None):
-    """The outcomes CSV against the program's natural history, with the program's prespecified analysis.
+@dataclass(frozen=True)
+class CheckedOutcomes:
+    """An outcomes file read and checked against its program."""
 
-    The primary family is every designable basket of the umbrella (whatever the CSV holds), tested
-    at the program's family-wise alpha with its adjustment (``adjustment`` overrides it). `warn` hears
-    about outcomes that are analysed but suspect: a variant never dosed, or one outside the umbrella
-    (planned on the program's reference, or `fasta`).
+    program: Program
+    records: tuple
+    markers: tuple
+    basket_of: dict[str, str]   # variant -> disease basket
+    designable: list[Baseline]  # the prespecified primary family
+
+
+def checked_outcomes(directory: Path, outcomes: Path, biomarkers: Path | None = None, fasta: Path | None = None,
+                     warn: Callable[[str], None] | None = None) -> CheckedOutcomes:
+    """Read the outcomes (and biomarker) CSV and check every row against the program.
+
+    Rows about unknown patients or variants, or about baskets that cannot be analysed, are bad input
+    (all reported at once). `warn` hears about outcomes that are analysed but suspect: a variant never
+    dosed, or one outside the umbrella (planned on the program's reference, or `fasta`).
     """
-    from basket.stats import analyze_outcomes, read_biomarkers, read_outcomes
+    from basket.stats import read_biomarkers, read_outcomes
     from basket.stats.outcomes_io import OutcomesFormatError
 
     loaded = load_program(directory)
@@ -51,12 +60,28 @@ def analyze_program(directory: Path, outcomes: Path, biomarkers: Path | None = N
                                 f"basket {basket} cannot be analysed: {reasons[basket]}"))
     if problems:
         raise InputError(problems)
+    return CheckedOutcomes(program, tuple(records), tuple(markers), basket_of, designable)
+
+
+def analyze_program(directory: Path, outcomes: Path, biomarkers: Path | None = None, level: float = 0.95,
+                    adjustment: str | None = None, fasta: Path | None = None,
+                    warn: Callable[[str], None] | None = None):
+    """The outcomes CSV against the program's natural history, with the program's prespecified analysis.
+
+    The primary family is every designable basket of the umbrella (whatever the CSV holds), tested
+    at the program's family-wise alpha with its adjustment (``adjustment`` overrides it); rows are
+    checked as :func:`checked_outcomes` says.
+    """
+    from basket.stats import analyze_outcomes
+
+    checked = checked_outcomes(directory, outcomes, biomarkers, fasta, warn)
+    program, designable = checked.program, checked.designable
     plan = program.umbrella.sample_size
     alpha, method = (plan.alpha, plan.adjustment) if plan else (_default("alpha"), _default("adjustment"))
     primary = plan.primary if plan else _default("primary")
     history = [natural_history_of(b, plan) for b in designable]
     windows = plan.biomarker_windows if plan else _default("biomarker_windows")
-    result = analyze_outcomes(records, history, basket_of, markers, level, alpha=alpha,
+    result = analyze_outcomes(checked.records, history, checked.basket_of, checked.markers, level, alpha=alpha,
                               adjustment=adjustment or method, primary_family=[b.basket for b in designable],
                               primary=primary, windows=windows)
     missing = f"umbrella.sample_size is not given: the default one-sided alpha {alpha:g} and {method} adjustment"

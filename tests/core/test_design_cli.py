@@ -157,6 +157,8 @@ def test_master_protocol_states_the_sample_size(example: Path, tmp_path: Path):
     assert "Counts: gamma-Poisson, shape in use" in section
     assert "Supportive Bayesian analysis" in section and "data) ≥ 0.9" in section
     assert "tested with Holm adjustment at family-wise one-sided alpha 0.025" in section
+    assert ("Interim looks: in each basket, a look is taken when 2, 4 patient(s) have been dosed" in section
+            and "below 0.05 may stop enrolling for futility (non-binding" in section)
 
 
 def test_bayesian_rule_comes_from_the_program(example: Path, minimal: Path):
@@ -234,3 +236,46 @@ def test_analyze_biomarkers_over_time(example: Path, tmp_path: Path):
     markers.write_text("patient,marker,day,value\nPT-009,ammonia,-3,14\n")
     refused = run("analyze", str(example), str(outcomes), "--biomarkers", str(markers))
     assert refused.exit_code == 2 and f"{markers}:2: patient: patient 'PT-009' has no rows" in refused.stderr
+
+
+def test_analyze_interim_look(example: Path, tmp_path: Path):
+    """Issue 18, item 9: the predictive probability of success of each designable basket, with the program's
+    prespecified rule (Holm across the three designable baskets) and the example's interim plan."""
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text(OUTCOMES)
+    result = run("analyze", str(example), str(outcomes), "--interim", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    looks = {b["name"]: b for b in data["look"]["baskets"]}
+    assert data["look"]["method"] == "holm" and len(looks) == 3
+    cps1 = looks["OMIM:237300"]
+    assert (cps1["dosed"], cps1["planned"], cps1["events"]) == (1, 8, 0)
+    # a basket without data gets the prior predictive; one event-free patient-year raises the CPS1 basket's
+    assert 0 < looks["OMIM:311250"]["predictive_success"] < cps1["predictive_success"] < 1
+    assert cps1["predictive_success"] <= cps1["predictive_success_alone"]
+    text = run("analyze", str(example), str(outcomes), "--interim").stdout
+    assert "Interim look (non-binding)" in text and "conditional_power" in text and "futility" in text
+    assert "before the first look" in text
+
+
+def test_analyze_interim_needs_the_programs_plan(example: Path, tmp_path: Path):
+    program = copy_program(example, tmp_path / "program")
+    umbrella = program / "umbrella.yaml"
+    text = umbrella.read_text()
+    start, last = text.index("    # Interim looks"), text.index("Control Clin Trials 1986;7:8-17). Futility")
+    umbrella.write_text(text[:start] + text[last:].split("\n", 1)[1])
+    assert run("validate", str(program)).exit_code in (0, 1)
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text(OUTCOMES)
+    result = run("analyze", str(program), str(outcomes), "--interim")
+    assert result.exit_code == 2 and "umbrella.sample_size.interim" in result.stderr
+
+
+def test_interim_looks_come_before_the_final_analysis(example: Path, tmp_path: Path):
+    program = copy_program(example, tmp_path / "program")
+    umbrella = program / "umbrella.yaml"
+    umbrella.write_text(umbrella.read_text().replace("after_patients: [2, 4]", "after_patients: [2, 8]"))
+    result = run("validate", str(program))
+    assert result.exit_code == 2 and "after_patients [8] is not before" in result.stderr
+    umbrella.write_text(umbrella.read_text().replace("prior_shape: 1.0", "prior_shape: 0"))
+    assert "prior_shape" in run("validate", str(program)).stderr
