@@ -106,9 +106,14 @@ def _plan_as_recorded(manifest_file: Path, loaded: LoadedProgram, record: Render
         return checked_plan(loaded, reference=NO_REFERENCE)
     plan = checked_plan(loaded, fasta)
     if plan.reference != record.reference:
-        here = f"--fasta is {plan.reference}" if fasta is not None else (
-            f"the program's reference is not available ({plan.reference_warning})" if plan.reference_warning
-            else f"the program's reference is {plan.reference}")
+        if fasta is not None:
+            here = f"--fasta is {plan.reference}"
+        elif plan.reference_warning:
+            here = f"the program's reference is not available ({plan.reference_warning})"
+        elif plan.reference == "none":
+            here = "the program names no reference genome"
+        else:
+            here = f"the program's reference is {plan.reference}"
         raise InputError([Problem(str(manifest_file), 0, "reference", f"the render was planned on "
                                   f"{record.reference}; here {here}. Give that genome with --fasta")])
     return plan
