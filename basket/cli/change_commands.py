@@ -42,7 +42,7 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, exit_code: bool) -
 @click.command("verify")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path), metavar="OUT")
 @click.option("--against", type=click.Path(file_okay=False, exists=True, path_type=Path), metavar="PROGRAM",
-              help="Render PROGRAM again, as OUT/manifest.json records (formats, variants, templates, reference), "
+              help="Render PROGRAM again, as OUT/manifest.json records (formats, variants, templates, reference, focus), "
                    "in a temporary folder and compare every file byte for byte, manifest.json included.")
 @fasta_option
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -50,8 +50,8 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, exit_code: bool) -
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @reports_input_errors
 def verify(out: Path, against: Path | None, fasta: Path | None, templates: Path | None, fmt: str) -> None:
-    """Check that OUT's files are unchanged since `basket render` wrote them, or (--against) that they
-    are what PROGRAM renders.
+    """Check that OUT's files (a `basket render` folder or a `basket docs` site) are unchanged since
+    basket wrote them, or (--against) that they are what PROGRAM renders.
 
     Without --against, every output OUT/manifest.json lists is re-hashed and any unlisted file reported.
     That proves the files are unchanged since the manifest was written, if the manifest itself is trusted

@@ -21,7 +21,7 @@ from basket.documents.document_context import Gaps, appendix_context, overview_c
 from basket.documents.glossary import fill_glossary
 from basket.documents.graphviz_pictures import dot_executable, graphviz_version, schema_pictures
 from basket.documents.markdown_escape import escape_markdown
-from basket.documents.render_record import RenderRecord
+from basket.documents.render_record import RENDER_KIND, RenderRecord
 from basket.documents.template_environment import Templates, bounds_for, make_templates
 from basket.foundation.atomic_output import replace_directory
 from basket.foundation.background_writer import BackgroundWriter
@@ -176,9 +176,9 @@ def render_program(
             drawn = drawn or bool(doc.assets)
         writer.write("completeness.md", completeness_report(gaps))
         hashes = writer.hashes()
-        record = RenderRecord(options.formats, None if options.variants is None else tuple(sorted(options.variants)),
-                              environments.user_files_read() or None, plan.reference,
-                              graphviz_version() if drawn else None)
+        record = RenderRecord(RENDER_KIND, environments.user_files_read() or None, plan.reference,
+                              graphviz_version() if drawn else None, options.formats,
+                              None if options.variants is None else tuple(sorted(options.variants)))
         meta = {"umbrella": loaded.program.umbrella.id, "protocol_version": loaded.program.umbrella.protocol_version,
                 **record.meta()}
         (staging / MANIFEST_NAME).write_bytes(build_manifest(loaded.inputs, hashes, meta))

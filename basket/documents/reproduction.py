@@ -1,8 +1,10 @@
-"""`basket verify OUT --against PROGRAM`: make OUT's render again from PROGRAM and compare the bytes.
+"""`basket verify OUT --against PROGRAM`: make OUT again from PROGRAM and compare the bytes.
+
+OUT is a `basket render` output folder or a `basket docs` site (the manifest's `kind`).
 
 A manifest alone proves only that OUT's files are those it lists: whoever edits a document can edit its
-hash too. Renders are deterministic (same program, options and tools, same bytes), so this renders
-PROGRAM again with the options OUT/manifest.json records (`basket.documents.render_record`) into a
+hash too. Renders and sites are deterministic (same program, options and tools, same bytes), so this
+renders PROGRAM again with the options OUT/manifest.json records (`basket.documents.render_record`) into a
 temporary folder (removed afterwards; never inside OUT, the program or the templates) and compares
 every file, manifest.json included, byte for byte (`basket.changes.output_verification.compare_outputs`).
 
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from basket.changes.manifest import MANIFEST_NAME
 from basket.changes.output_verification import VerifyReport, compare_outputs, read_manifest_file
-from basket.documents.render_record import RenderRecord, read_render_record
+from basket.documents.render_record import SITE_KIND, RenderRecord, read_render_record
 from basket.documents.rendering import RenderOptions, render_program
 from basket.foundation.output_location import check_output_location
 from basket.foundation.problems import InputError, Problem
@@ -30,7 +32,7 @@ from basket.program.reference import NO_REFERENCE
 
 
 def verify_against(out: Path, program: Path, fasta: Path | None = None, templates: Path | None = None) -> VerifyReport:
-    """OUT compared byte for byte with a render of `program` made as OUT's manifest records."""
+    """OUT compared byte for byte with a render (or site) of `program` made as OUT's manifest records."""
     if not out.is_dir():
         raise InputError([Problem(str(out), 0, "", "not an output directory")])
     manifest_file = out / MANIFEST_NAME
@@ -46,15 +48,25 @@ def verify_against(out: Path, program: Path, fasta: Path | None = None, template
         absent = sorted(set(record.variants) - {item.variant for item in plan.variants})
         if absent:
             notes.append(f"the render's selection holds variant(s) {', '.join(absent)}, which {program} does not have")
-    options = RenderOptions(record.formats, templates, record.variants, pictures=record.graphviz is not None)
     with tempfile.TemporaryDirectory(prefix="basket-verify-") as temporary:
-        fresh = Path(temporary) / "render"
+        fresh = Path(temporary) / "again"
         check_output_location(fresh, (out, program, templates), folder=False)
-        render_program(loaded, plan, fresh, options)
+        _make_again(loaded, plan, fresh, record, templates)
         made = read_manifest_file(fresh / MANIFEST_NAME)
         _check_templates_read(manifest_file, record, read_render_record(fresh / MANIFEST_NAME, made), templates)
         notes += _tool_notes(manifest, made)
         return compare_outputs(out, fresh, str(program), notes)
+
+
+def _make_again(loaded: LoadedProgram, plan: Plan, fresh: Path, record: RenderRecord, templates: Path | None) -> None:
+    """The render (`basket render`) or the site (`basket docs`) the record describes, written to `fresh`."""
+    pictures = record.graphviz is not None
+    if record.kind == SITE_KIND:
+        from basket.documents.static_site import write_program_site
+
+        write_program_site(loaded, plan, fresh, templates, record.focus, pictures)
+    else:
+        render_program(loaded, plan, fresh, RenderOptions(record.formats, templates, record.variants, pictures=pictures))
 
 
 def _check_templates_given(manifest_file: Path, record: RenderRecord, templates: Path | None) -> None:

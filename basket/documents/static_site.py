@@ -8,8 +8,11 @@
     graph/trial-schema.svg  Graphviz pictures, when `dot` is installed (or required with pictures=True)
     graph/program.svg
 
+    manifest.json           the sha256 of every program file and page, and how the site was made
+                            (`basket.documents.render_record`, kind "site"), for `basket verify`
+
 `iter_site` makes the files one document at a time; `write_site` writes them as they come into a
-staging folder swapped in whole.
+staging folder swapped in whole; `write_program_site` does both, with the manifest.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from basket.documents.template_environment import Templates
 from basket.plan.umbrella_decision import Plan
 from basket.program.load import LoadedProgram
 
@@ -31,10 +35,12 @@ def iter_site(
     templates: Path | None = None,
     focus: str | None = None,
     pictures: bool | None = None,
+    environments: Templates | None = None,
 ) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
     """The site's files as (path, bytes), one document at a time (as `basket render` makes them),
     index.html last: it lists what every page still lacks. The two pages that grow with the program
-    (readiness.html, index.html) come as an iterator of pieces, so they never exist whole."""
+    (readiness.html, index.html) come as an iterator of pieces, so they never exist whole.
+    `environments`: the jinja environments to use (else made for `templates`)."""
     from basket.documents.graph_viewer import viewer_html
     from basket.documents.graphviz_pictures import dot_executable, graph_picture
     from basket.documents.output_formats import html_text
@@ -45,7 +51,7 @@ def iter_site(
     from basket.foundation.garbage_collector import collector_skips_existing
     from basket.graph.build import program_graph
 
-    environments = make_templates(templates, bounds_for(loaded.program))
+    environments = environments or make_templates(templates, bounds_for(loaded.program))
     overview: dict[str, Any] = {}
     gaps: list[tuple[str, str]] = []
     drawn: list[str] = []
@@ -111,11 +117,38 @@ def site_context(loaded: LoadedProgram, plan: Plan, overview: dict[str, Any], ga
     }
 
 
+def write_program_site(loaded: LoadedProgram, plan: Plan, out: Path, templates: Path | None = None,
+                       focus: str | None = None, pictures: bool | None = None,
+                       progress: Callable[[str], None] | None = None) -> int:
+    """`basket docs`: the program's site in `out` (as `iter_site`), with manifest.json; how many files
+    were written."""
+    from basket.changes.manifest import build_manifest
+    from basket.documents.graphviz_pictures import graphviz_version
+    from basket.documents.render_record import SITE_KIND, RenderRecord
+    from basket.documents.template_environment import bounds_for, make_templates
+
+    environments = make_templates(templates, bounds_for(loaded.program))
+
+    def manifest(hashes: dict[str, str]) -> bytes:
+        drawn = any(path.startswith("graph/") for path in hashes)  # the Graphviz pictures' folder
+        record = RenderRecord(SITE_KIND, environments.user_files_read() or None, plan.reference,
+                              graphviz_version() if drawn else None, focus=focus)
+        umbrella = loaded.program.umbrella
+        return build_manifest(loaded.inputs, hashes, {"umbrella": umbrella.id,
+                                                      "protocol_version": umbrella.protocol_version, **record.meta()})
+
+    files = iter_site(loaded, plan, templates, focus, pictures, environments)
+    return write_site(out, files, (loaded.root, templates), progress, manifest)
+
+
 def write_site(out: Path, files: Iterable[tuple[str, bytes | Iterable[bytes]]],
-               inputs: Iterable[Path | None] = (), progress: Callable[[str], None] | None = None) -> int:
-    """Write the files into `out` as they come (replaced whole, or left as it was if anything fails);
-    return how many were written. `out` must not be, hold or lie inside any of `inputs` (the program,
-    the templates). `progress` is told each path as it is written."""
+               inputs: Iterable[Path | None] = (), progress: Callable[[str], None] | None = None,
+               manifest: Callable[[dict[str, str]], bytes] | None = None) -> int:
+    """Write the files into `out` as they come (replaced whole, or left as it was if anything fails),
+    then manifest.json made by `manifest` from the files' sha256; return how many were written. `out`
+    must not be, hold or lie inside any of `inputs` (the program, the templates). `progress` is told
+    each path as it is written."""
+    from basket.changes.manifest import MANIFEST_NAME
     from basket.foundation.atomic_output import replace_directory
     from basket.foundation.background_writer import BackgroundWriter
 
@@ -127,4 +160,7 @@ def write_site(out: Path, files: Iterable[tuple[str, bytes | Iterable[bytes]]],
                 writer.write(path, data)
             else:
                 writer.write_pieces(path, data)
-        return len(writer.hashes())
+        hashes = writer.hashes()
+        if manifest is not None:
+            (staging / MANIFEST_NAME).write_bytes(manifest(hashes))
+        return len(hashes) + (manifest is not None)

@@ -125,7 +125,8 @@ def test_a_manifest_that_does_not_record_the_render_options_is_bad_input(out: Pa
 
 
 @pytest.mark.parametrize("field,value,message", [
-    ("kind", "site", "kind: 'site': --against re-creates `basket render` output folders (kind 'render') only"),
+    ("kind", "picture", ("kind: 'picture': --against re-creates the output folders of `basket render` (kind "
+     "'render') and `basket docs` (kind 'site')")),
     ("formats", ["md", "odt"], "formats: ['md', 'odt'] is not a list of formats among"),
     ("variants", "CPS1-Q335X", "variants: 'CPS1-Q335X' is not null or a list of variant ids"),
     ("reference", "GRCh38 (hg38.fa)", ("reference: the render was planned on GRCh38 (hg38.fa); here the program "
@@ -163,3 +164,20 @@ def test_user_templates_must_be_given_again_and_be_the_same(tmp_path: Path):
     edited = run("verify", str(out), "--against", str(MINIMAL), "--templates", str(templates))
     assert edited.exit_code == 2, edited.output
     assert "--templates: appendix.md.j2 differs from the one the render read" in edited.stderr
+
+
+def test_a_site_is_verified_against_the_program_it_was_made_from(tmp_path: Path):
+    site = tmp_path / "site"
+    assert run("docs", str(MINIMAL), "-o", str(site), "--focus", "variant:CPS1-Q335X").exit_code == 0
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "site" and manifest["focus"] == "variant:CPS1-Q335X"
+    assert run("verify", str(site), "--against", str(MINIMAL)).exit_code == 0
+
+    page = site / "appendices" / "CPS1-Q335X.html"
+    page.write_bytes(page.read_bytes().replace(b"CPS1", b"CPS2", 1))
+    edit_manifest(site, lambda m: m["outputs"].update({"appendices/CPS1-Q335X.html":
+                                                       hashlib.sha256(page.read_bytes()).hexdigest()}))
+    assert run("verify", str(site)).exit_code == 0
+    result = run("verify", str(site), "--against", str(MINIMAL))
+    assert result.exit_code == 1
+    assert "changed: appendices/CPS1-Q335X.html\n" in result.output and "changed: manifest.json\n" in result.output

@@ -21,8 +21,8 @@ def test_docs_writes_index_pages_viewer_and_pictures(tmp_path: Path):
     result = CliRunner().invoke(main, ["docs", str(FIXTURE), "-o", str(out), "--no-pictures"])
     assert result.exit_code == 0, result.output
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert names == [".basket-output", "appendices/CPS1-Q335X.html", "graph.html", "index.html", "overview.html",
-                     "readiness.html"]
+    assert names == [".basket-output", "appendices/CPS1-Q335X.html", "graph.html", "index.html", "manifest.json",
+                     "overview.html", "readiness.html"]
     assert "  writing appendices/CPS1-Q335X.html\n" in result.stderr  # progress, page by page
     assert result.stderr.rstrip().endswith("writing index.html")
     index = (out / "index.html").read_text()
