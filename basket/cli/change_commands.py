@@ -69,8 +69,8 @@ def verify(out: Path, against: Path | None, fasta: Path | None, templates: Path 
     PROGRAM, or a render that cannot be made again.
 
     \b
-    Examples: basket verify out/protocol
-              basket verify out/protocol --against configs/ucd-umbrella
+    Example: basket verify out/protocol
+    Example: basket verify out/protocol --against configs/ucd-umbrella
     """
     from basket.changes.output_verification import verify_output, verify_outputs
 
