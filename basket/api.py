@@ -23,7 +23,7 @@ from basket.program.load import LoadedProgram, load_program
 __all__ = [
     "Impact", "OffTargetRequest", "UsdmExport", "checked_plan", "database_to", "export_to", "export_usdm", "guides_for",
     "impact_of", "offtargets_for", "plan_program", "program_graph", "render_to", "selected_graph", "selected_variants",
-    "user_template_errors", "validate_program",
+    "user_template_errors", "validate_program", "verify_against",
 ]
 
 Warn = Callable[[str], None]
@@ -80,6 +80,15 @@ def render_to(
     with user_template_errors(templates):
         options = RenderOptions(tuple(formats), templates, variants, progress)
         return render_program(loaded, plan, out, options)
+
+
+def verify_against(out: Path, directory: Path, fasta: Path | None = None, templates: Path | None = None):
+    """`basket verify OUT --against PROGRAM`: OUT compared byte for byte with PROGRAM rendered again as
+    OUT/manifest.json records (`basket.documents.reproduction`); a `VerifyReport`."""
+    from basket.documents.reproduction import verify_against as reproduce_and_compare
+
+    with user_template_errors(templates):
+        return reproduce_and_compare(out, directory, fasta, templates)
 
 
 @contextmanager

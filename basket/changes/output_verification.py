@@ -1,9 +1,12 @@
-"""Verify rendered outputs against their manifest.json: changed, missing and unlisted files.
+"""Verify rendered outputs against their manifest.json, or byte for byte against a fresh render.
 
 `manifest.json` (written by `basket render`) lists the sha256 of every output.
-Verification re-hashes each listed file and walks the directory for files the
+`verify_outputs` re-hashes each listed file and walks the directory for files the
 manifest does not list. Any difference means the directory is not what was
-rendered.
+rendered. That proves the files are unchanged since the manifest was written, and
+no more: whoever edits a document can edit its hash too. `compare_outputs` compares
+a folder with another made afresh from the program (`basket.documents.reproduction`),
+manifest.json included, which proves the files are what the program renders.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from basket.foundation.problems import InputError, Problem
 @dataclass(frozen=True)
 class VerifyReport:
     out: str
-    listed: int
+    listed: int  # files the manifest lists, or (against a program) files the fresh render made
     changed: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
+    against: str | None = None  # the program a fresh render was made from, when compared with one
+    notes: list[str] = field(default_factory=list)  # what may explain differences (other tool versions)
 
     @property
     def ok(self) -> bool:
@@ -104,6 +109,27 @@ def verify_outputs(out: Path) -> VerifyReport:
     return VerifyReport(str(out), len(outputs), changed, missing, extra)
 
 
+def compare_outputs(out: Path, fresh: Path, against: str, notes: list[str] | None = None) -> VerifyReport:
+    """`out` against `fresh` (made from the program `against`), every file byte for byte: changed
+    (including a symbolic link or folder where fresh has a file), missing from `out`, extra in `out`."""
+    made, found = set(_files(fresh)), set(_files(out))
+    changed = sorted(name for name in made & found if not _same_bytes(out / name, fresh / name))
+    return VerifyReport(str(out), len(made), changed, sorted(made - found), sorted(found - made), against,
+                        list(notes or []))
+
+
+def _same_bytes(first: Path, second: Path) -> bool:
+    if first.is_symlink() or not first.is_file():
+        return False
+    if first.stat().st_size != second.stat().st_size:
+        return False
+    with open(first, "rb") as one, open(second, "rb") as other:
+        for block in iter(lambda: one.read(1 << 20), b""):
+            if block != other.read(len(block)):
+                return False
+    return True
+
+
 def _files(root: Path) -> list[str]:
     found = []
     for directory, subdirs, files in os.walk(root):
@@ -121,12 +147,21 @@ def verify_output(report: VerifyReport, fmt: str) -> str:
 
     if fmt == "json":
         return to_json(report.to_dict())
+    if report.against is None:
+        reference, extra, what, counted = "manifest.json", "not in manifest", "outputs", "listed outputs"
+    else:
+        reference, extra = f"a fresh render of {report.against}", "not in the fresh render"
+        what = counted = "files"
     lines = [f"changed: {name}" for name in report.changed]
     lines += [f"missing: {name}" for name in report.missing]
-    lines += [f"extra (not in manifest): {name}" for name in report.extra]
+    lines += [f"extra ({extra}): {name}" for name in report.extra]
+    lines += [f"note: {note}" for note in report.notes]
     if report.ok:
-        lines.append(f"{report.out}: all {report.listed} outputs match manifest.json.")
+        lines.append(f"{report.out}: all {report.listed} {what} match {reference}.")
+    elif report.against is None:
+        lines.append(f"{report.out}: {len(report.changed)} changed, {len(report.missing)} missing, "
+                     f"{len(report.extra)} extra of {report.listed} {counted}.")
     else:
         lines.append(f"{report.out}: {len(report.changed)} changed, {len(report.missing)} missing, "
-                     f"{len(report.extra)} extra of {report.listed} listed outputs.")
+                     f"{len(report.extra)} extra; {reference} made {report.listed} {counted}.")
     return "\n".join(lines) + "\n"

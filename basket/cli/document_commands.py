@@ -71,7 +71,7 @@ def docs(program: Path, fasta: Path | None, out: Path, templates: Path | None, f
     """
     from basket.api import plan_program, program_graph, user_template_errors
     from basket.documents.graphviz_pictures import GraphvizMissing
-    from basket.documents.static_site import iter_site, write_site
+    from basket.documents.static_site import write_program_site
     from basket.graph.lookup import UnknownNode, resolve
 
     started = time.perf_counter()
@@ -85,8 +85,8 @@ def docs(program: Path, fasta: Path | None, out: Path, templates: Path | None, f
             sys.exit(EXIT_BAD_INPUT)
     try:
         with user_template_errors(templates):
-            written = write_site(out, loaded, iter_site(loaded, plan, templates, focus, pictures), (program, templates),
-                                 progress=lambda path: click.echo(f"  writing {path}", err=True))
+            written = write_program_site(loaded, plan, out, templates, focus, pictures,
+                                         progress=lambda path: click.echo(f"  writing {path}", err=True))
     except GraphvizMissing as error:
         click.echo(f"error: {error} (or pass --no-pictures)", err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -22,6 +22,7 @@ from basket.documents.document_context import GAP_LEVELS, Gaps, appendix_context
 from basket.documents.glossary import fill_glossary
 from basket.documents.graphviz_pictures import dot_executable, graphviz_version, schema_pictures
 from basket.documents.markdown_escape import escape_markdown
+from basket.documents.render_record import RENDER_KIND, RenderRecord
 from basket.documents.template_environment import Templates, bounds_for, make_templates
 from basket.foundation.atomic_output import replace_directory
 from basket.foundation.background_writer import BackgroundWriter
@@ -132,13 +133,14 @@ def markdown_document(templates: Templates, doc: Document) -> Document:
 
 
 def iter_rendered(
-    loaded: LoadedProgram, plan: Plan, options: RenderOptions = RenderOptions()
+    loaded: LoadedProgram, plan: Plan, options: RenderOptions = RenderOptions(), environments: Templates | None = None
 ) -> Iterator[tuple[Document, dict[str, bytes]]]:
-    """Each document with its output files (path -> bytes), made one document at a time."""
+    """Each document with its output files (path -> bytes), made one document at a time (with
+    `environments`, else environments made for `options.templates`)."""
     from basket.documents.output_formats import FORMATTERS
     from basket.foundation.garbage_collector import collector_skips_existing
 
-    environments = make_templates(options.templates, bounds_for(loaded.program))
+    environments = environments or make_templates(options.templates, bounds_for(loaded.program))
     picture_formats = ("svg", "png") if "docx" in options.formats else ("svg",)
     with collector_skips_existing():
         for doc in iter_documents(loaded, plan, options.variants, options.pictures, picture_formats):
@@ -165,12 +167,14 @@ def render_documents(loaded: LoadedProgram, plan: Plan, options: RenderOptions =
 def render_program(
     loaded: LoadedProgram, plan: Plan, out: Path, options: RenderOptions = RenderOptions()
 ) -> WrittenRender:
-    """Write every document into `out` (replaced whole, or left as it was if anything fails)."""
+    """Write every document into `out` (replaced whole, or left as it was if anything fails), and
+    manifest.json: the hashes, and the options that make the same bytes again (`RenderRecord`)."""
     gaps: list[tuple[str, str, str]] = []
     appendices = 0
     drawn = False
+    environments = make_templates(options.templates, bounds_for(loaded.program))
     with replace_directory(out, (loaded.root, options.templates)) as staging, BackgroundWriter(staging) as writer:
-        for doc, files in iter_rendered(loaded, plan, options):
+        for doc, files in iter_rendered(loaded, plan, options, environments):
             for path, data in files.items():
                 writer.write(path, data)
             gaps += doc.gap_entries()
@@ -178,9 +182,11 @@ def render_program(
             drawn = drawn or bool(doc.assets)
         writer.write("completeness.md", completeness_report(gaps))
         hashes = writer.hashes()
-        meta = {"umbrella": loaded.program.umbrella.id, "formats": list(options.formats),
-                "protocol_version": loaded.program.umbrella.protocol_version,
-                "graphviz": graphviz_version() if drawn else None}
+        record = RenderRecord(RENDER_KIND, environments.user_files_read() or None, plan.reference,
+                              graphviz_version() if drawn else None, options.formats,
+                              None if options.variants is None else tuple(sorted(options.variants)))
+        meta = {"umbrella": loaded.program.umbrella.id, "protocol_version": loaded.program.umbrella.protocol_version,
+                **record.meta()}
         from basket.documents.version_history import recorded_inputs
 
         inputs = {**loaded.inputs, **recorded_inputs(loaded)}  # the recorded versions make the history

@@ -14,12 +14,14 @@
     graph/trial-schema.svg  Graphviz pictures, when `dot` is installed (or required with pictures=True)
     graph/program.svg
     assets/                 site.css, table.js, search.js, minisearch.js
-    manifest.json           sha256 of every file, so `basket verify SITE` checks the site
+    manifest.json           the sha256 of every program file and page, and how the site was made
+                            (`basket.documents.render_record`, kind "site"), for `basket verify`
 
 Pages are plain HTML with a Content-Security-Policy that allows scripts only from the site's own
 files; nothing is loaded from the network, and every page works opened from file://.
+
 `iter_site` makes the files one document at a time; `write_site` writes them as they come into a
-staging folder swapped in whole.
+staging folder swapped in whole; `write_program_site` does both, with the manifest.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from basket.documents.template_environment import Templates
 from basket.plan.umbrella_decision import Plan
 from basket.program.load import LoadedProgram
 
@@ -59,13 +62,15 @@ def iter_site(
     templates: Path | None = None,
     focus: str | None = None,
     pictures: bool | None = None,
+    environments: Templates | None = None,
 ) -> Files:
     """The site's files as (path, bytes), one document at a time (as `basket render` makes them),
-    index.html last. Pages that grow with the program come as pieces, so none exists whole."""
+    index.html last. Pages that grow with the program come as pieces, so none exists whole.
+    `environments`: the jinja environments to use (else made for `templates`)."""
     from basket.documents.template_environment import bounds_for, make_templates
     from basket.evidence.readiness_rules import assess
 
-    environments = make_templates(templates, bounds_for(loaded.program))
+    environments = environments or make_templates(templates, bounds_for(loaded.program))
     page = PageMaker(environments.html, loaded)
     documents = DocumentsSeen()
     yield from document_files(loaded, plan, environments, pictures, documents)
@@ -272,13 +277,40 @@ def site_context(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tupl
     }
 
 
-def write_site(out: Path, loaded: LoadedProgram, files: Iterable[tuple[str, bytes | Iterable[bytes]]],
-               inputs: Iterable[Path | None] = (), progress: Callable[[str], None] | None = None) -> int:
-    """Write the files into `out` (replaced whole, or left as it was if anything fails) with a
-    manifest.json of their sha256, as `basket render` writes one; return how many files were written.
-    `out` must not be, hold or lie inside any of `inputs` (the program, the templates). `progress` is
-    told each path as it is written."""
-    from basket.changes.manifest import MANIFEST_NAME, build_manifest
+def write_program_site(loaded: LoadedProgram, plan: Plan, out: Path, templates: Path | None = None,
+                       focus: str | None = None, pictures: bool | None = None,
+                       progress: Callable[[str], None] | None = None) -> int:
+    """`basket docs`: the program's site in `out` (as `iter_site`), with manifest.json; how many files
+    were written."""
+    from basket.changes.manifest import build_manifest
+    from basket.documents.graphviz_pictures import graphviz_version
+    from basket.documents.render_record import SITE_KIND, RenderRecord
+    from basket.documents.template_environment import bounds_for, make_templates
+    from basket.documents.version_history import recorded_inputs
+
+    environments = make_templates(templates, bounds_for(loaded.program))
+
+    def manifest(hashes: dict[str, str]) -> bytes:
+        drawn = any(path.startswith("graph/") for path in hashes)  # the Graphviz pictures' folder
+        record = RenderRecord(SITE_KIND, environments.user_files_read() or None, plan.reference,
+                              graphviz_version() if drawn else None, focus=focus)
+        umbrella = loaded.program.umbrella
+        inputs = {**loaded.inputs, **recorded_inputs(loaded)}  # the recorded versions make the history
+        return build_manifest(inputs, hashes, {"umbrella": umbrella.id,
+                                                      "protocol_version": umbrella.protocol_version, **record.meta()})
+
+    files = iter_site(loaded, plan, templates, focus, pictures, environments)
+    return write_site(out, files, (loaded.root, templates), progress, manifest)
+
+
+def write_site(out: Path, files: Iterable[tuple[str, bytes | Iterable[bytes]]],
+               inputs: Iterable[Path | None] = (), progress: Callable[[str], None] | None = None,
+               manifest: Callable[[dict[str, str]], bytes] | None = None) -> int:
+    """Write the files into `out` as they come (replaced whole, or left as it was if anything fails),
+    then manifest.json made by `manifest` from the files' sha256; return how many were written. `out`
+    must not be, hold or lie inside any of `inputs` (the program, the templates). `progress` is told
+    each path as it is written."""
+    from basket.changes.manifest import MANIFEST_NAME
     from basket.foundation.atomic_output import replace_directory
     from basket.foundation.background_writer import BackgroundWriter
 
@@ -291,7 +323,6 @@ def write_site(out: Path, loaded: LoadedProgram, files: Iterable[tuple[str, byte
             else:
                 writer.write_pieces(path, data)
         hashes = writer.hashes()
-        umbrella = loaded.program.umbrella
-        meta = {"kind": "site", "umbrella": umbrella.id, "protocol_version": umbrella.protocol_version}
-        (staging / MANIFEST_NAME).write_bytes(build_manifest(loaded.inputs, hashes, meta))
-        return len(hashes) + 1
+        if manifest is not None:
+            (staging / MANIFEST_NAME).write_bytes(manifest(hashes))
+        return len(hashes) + (manifest is not None)

@@ -45,6 +45,16 @@ class Templates:
     markdown: jinja2.Environment
     html: jinja2.Environment
 
+    def user_files_read(self) -> dict[str, str]:
+        """The sha256 of every template read from the user's folder so far (name -> hex, sorted):
+        what a render records in its manifest, so that it can be made again with the same templates."""
+        read: dict[str, str] = {}
+        for environment in (self.markdown, self.html):
+            for loader in environment.loader.loaders:  # type: ignore[union-attr]  # always a ChoiceLoader
+                if isinstance(loader, ConfinedLoader):
+                    read.update(loader.read)
+        return dict(sorted(read.items()))
+
 
 def make_templates(user_templates: Path | None = None, bounds: TemplateBounds | None = None) -> Templates:
     bounds = bounds or TemplateBounds()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import collections.abc
 import functools
+import hashlib
 import os
 import re
 import signal
@@ -73,6 +74,7 @@ class ConfinedLoader(jinja2.FileSystemLoader):
     def __init__(self, folder: Path):
         super().__init__(str(folder))
         self.root = Path(os.path.realpath(folder))
+        self.read: dict[str, str] = {}  # template name -> sha256 of the file, for the render's manifest
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = Path(self.searchpath[0]).joinpath(*jinja2.loaders.split_template_path(template))
@@ -92,6 +94,7 @@ class ConfinedLoader(jinja2.FileSystemLoader):
             raise TemplateLimit(f"template {template!r} is larger than {MAX_TEMPLATE_BYTES:,} bytes")
         source, filename, uptodate = super().get_source(environment, template)
         _refuse_characters(source, filename)
+        self.read[template] = hashlib.sha256(source.encode("utf-8")).hexdigest()
         return source, filename, uptodate
 
 
