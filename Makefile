@@ -35,7 +35,7 @@ demo: system-deps $(VENV)/.installed
 test: system-deps $(VENV)/.installed
 	$(VENV)/bin/ruff check basket tests benchmarks
 	$(VENV)/bin/lint-imports   # the layer contract in pyproject.toml: stages import downward only
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2   # two workers: the suite is CPU-bound and the machine has two cores
 
 golden: $(VENV)/.installed
 	$(PY) -m tests.regenerate_golden

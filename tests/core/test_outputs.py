@@ -126,7 +126,7 @@ def test_plan_table_fits_the_terminal_and_wide_prints_it_whole(example: Path):
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 100
     assert "…" in narrow.stdout and "CPS1-Q335X" in narrow.stdout
     wide = run("plan", example, "--wide", env={"COLUMNS": "100"})
-    piped = run("plan", example)  # not a terminal and no COLUMNS: full text
+    piped = run("plan", example, env={"COLUMNS": None})  # not a terminal and no COLUMNS: full text
     assert "…" not in wide.stdout and wide.stdout == piped.stdout
     assert "which no base editor corrects" in wide.stdout
 
