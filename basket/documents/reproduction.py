@@ -28,7 +28,7 @@ from basket.foundation.output_location import check_output_location
 from basket.foundation.problems import InputError, Problem
 from basket.plan.umbrella_decision import Plan, checked_plan
 from basket.program.load import LoadedProgram, load_program
-from basket.program.reference import NO_REFERENCE
+from basket.program.reference import program_reference
 
 
 def verify_against(out: Path, program: Path, fasta: Path | None = None, templates: Path | None = None) -> VerifyReport:
@@ -115,7 +115,13 @@ def _plan_as_recorded(manifest_file: Path, loaded: LoadedProgram, record: Render
         if fasta is not None:
             raise InputError([Problem("--fasta", 0, "", f"the render was planned without a reference genome "
                                       f"({manifest_file} records reference 'none'): leave out --fasta")])
-        return checked_plan(loaded, reference=NO_REFERENCE)
+        reference = program_reference(loaded)
+        if reference.fasta is not None:  # the documents say why no reference was used: that cannot be made again
+            raise InputError([Problem(str(manifest_file), 0, "reference", "the render was planned without a "
+                                      f"reference genome; here the program's reference is available "
+                                      f"({reference.label}), so the documents would differ. Verify where it is "
+                                      "not available")])
+        return checked_plan(loaded, reference=reference)  # none, or the program's, unavailable as it was
     plan = checked_plan(loaded, fasta)
     if plan.reference != record.reference:
         if fasta is not None:
@@ -134,7 +140,9 @@ def _plan_as_recorded(manifest_file: Path, loaded: LoadedProgram, record: Render
 def _input_notes(manifest: dict, loaded: LoadedProgram) -> list[str]:
     """Program files that differ from those the render read (by the manifest's word): the likely cause
     of differences, when the manifest is genuine."""
-    before, now = manifest["inputs"], loaded.inputs
+    from basket.documents.version_history import recorded_inputs
+
+    before, now = manifest["inputs"], {**loaded.inputs, **recorded_inputs(loaded)}  # as the render records them
     notes = [f"program file {name} differs from the one the render read" for name in sorted(set(before) & set(now))
              if before[name] != now[name]]
     notes += [f"program file {name} was not read by the render" for name in sorted(set(now) - set(before))]
