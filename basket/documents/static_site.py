@@ -1,7 +1,8 @@
 """The static documentation site of a program (`basket docs PROGRAM -o SITE`).
 
     index.html              umbrella, disease baskets, links to everything below
-    overview.html           the master protocol (same HTML as `basket render --format html`)
+    overview.html           the master protocol (the HTML of `basket render --format html`, its lists of
+                            variants bounded, the roster linked for the rest: basket.documents.site_overview)
     appendices/<id>.html    one page per intervention-specific appendix
     variants/<id>.html      one page per variant, inside the umbrella or not (basket.documents.site_pages)
     baskets/<id>.html       one page per disease (a basket when the umbrella covers it)
@@ -95,14 +96,16 @@ class DocumentsSeen:
 
 def document_files(loaded: LoadedProgram, plan: Plan, environments: Any, pictures: bool | None,
                    seen: DocumentsSeen) -> Files:
-    """The overview and every appendix, as `basket render --format html` makes them, with site navigation."""
+    """The overview and every appendix, as `basket render --format html` makes them, with site navigation;
+    the overview's lists of variants bounded (`basket.documents.site_overview`)."""
     from basket.documents.output_formats import html_text
     from basket.documents.rendering import iter_documents, markdown_document
+    from basket.documents.site_overview import site_overview
     from basket.foundation.garbage_collector import collector_skips_existing
 
     with collector_skips_existing():
         for doc in iter_documents(loaded, plan, None, pictures):
-            doc = markdown_document(environments, doc)
+            doc = site_overview(environments, doc) if doc.kind == "overview" else markdown_document(environments, doc)
             yield f"{doc.stem}.html", html_text(environments, doc, _navigation(doc)).encode("utf-8")
             for path, data in doc.assets.items():
                 seen.drawn.append(path)
