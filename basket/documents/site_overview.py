@@ -62,7 +62,7 @@ _MORE_ROW = re.compile(r"^\|[^\n]*?(?P<sentence>The first [\d,]+ of [\d,]+ [^\n\
                        re.MULTILINE)
 
 
-def site_overview(templates: Templates, doc: Document) -> Document:
+def site_overview(templates: Templates, doc: Document, max_rows: int = MAX_ROWS) -> Document:
     """The overview document as the site shows it, its Markdown rendered (`markdown_document`)."""
-    doc = markdown_document(templates, replace(doc, context=bounded_context(doc.context)))
+    doc = markdown_document(templates, replace(doc, context=bounded_context(doc.context, max_rows)))
     return replace(doc, markdown=moved_out_of_tables(doc.markdown))

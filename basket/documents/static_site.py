@@ -36,6 +36,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from basket.documents.document import Document
 from basket.documents.template_environment import Templates
 from basket.plan.umbrella_decision import Plan
 from basket.program.load import LoadedProgram
@@ -96,23 +97,32 @@ class DocumentsSeen:
 
 def document_files(loaded: LoadedProgram, plan: Plan, environments: Any, pictures: bool | None,
                    seen: DocumentsSeen) -> Files:
-    """The overview and every appendix, as `basket render --format html` makes them, with site navigation;
-    the overview's lists of variants bounded (`basket.documents.site_overview`)."""
-    from basket.documents.output_formats import html_text
-    from basket.documents.rendering import iter_documents, markdown_document
-    from basket.documents.site_overview import site_overview
+    """The overview and every appendix (`document_page`)."""
+    from basket.documents.rendering import iter_documents
     from basket.foundation.garbage_collector import collector_skips_existing
 
     with collector_skips_existing():
         for doc in iter_documents(loaded, plan, None, pictures):
-            doc = site_overview(environments, doc) if doc.kind == "overview" else markdown_document(environments, doc)
-            yield f"{doc.stem}.html", html_text(environments, doc, _navigation(doc)).encode("utf-8")
+            doc, page = document_page(environments, doc)
+            yield f"{doc.stem}.html", page
             for path, data in doc.assets.items():
                 seen.drawn.append(path)
                 yield path, data
             if doc.kind == "overview":
                 seen.headings = [("overview.html", _plain(title)) for title in _HEADING.findall(doc.markdown)]
             seen.gaps += [(stem, what) for stem, what, _ in doc.gap_entries()]
+
+
+def document_page(environments: Templates, doc: Document) -> tuple[Document, bytes]:
+    """A protocol document as `basket render --format html` makes it, with site navigation (the
+    overview's lists of variants bounded: `basket.documents.site_overview`); the document with its
+    Markdown rendered, and the page."""
+    from basket.documents.output_formats import html_text
+    from basket.documents.rendering import markdown_document
+    from basket.documents.site_overview import site_overview
+
+    doc = site_overview(environments, doc) if doc.kind == "overview" else markdown_document(environments, doc)
+    return doc, html_text(environments, doc, _navigation(doc)).encode("utf-8")
 
 
 def _plain(markdown_heading: str) -> str:
