@@ -31,8 +31,8 @@ def big_site(tmp_path_factory):
 
     from basket.api import plan_program
     from basket.documents import static_site
-    from basket.documents.site_pages import basket_page, evidence_page, page_name, variant_page
     from basket.documents.rendering import iter_documents
+    from basket.documents.site_pages import basket_page, evidence_page, page_name, variant_page
     from basket.documents.template_environment import make_templates
     from basket.evidence.readiness_rules import assess
 
