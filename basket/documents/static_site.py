@@ -233,9 +233,9 @@ def table_files(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tuple
     )
     for name, heading, columns, rows, intro, extra in made:
         table = tables.TableFile(name, columns, rows)
-        values, count = table.facet_values()
-        yield f"data/{name}.js", table.pieces(values)
-        context = {"title": heading, "heading": heading, "intro": intro, "data": f"data/{name}.js", "rows": count,
+        survey = table.survey()
+        yield f"data/{name}.js", table.pieces(survey)
+        context = {"title": heading, "heading": heading, "intro": intro, "data": f"data/{name}.js", "rows": survey.count,
                    "links": [], "rules": [], "common_rule": "", **extra}
         yield f"{name}.html", page.render("table", "", **context)
 
