@@ -68,9 +68,17 @@ def first_render(driver, url: str, timeout: float = 600) -> float:
         "const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd;")
 
 
+def pages(site: Path) -> list[str]:
+    """PAGES, and the first appendix and evidence page of the site (one of each kind: the others are
+    the same template)."""
+    samples = [min(p.relative_to(site).as_posix() for p in (site / folder).glob("*.html"))
+               for folder in ("appendices", "evidence") if any((site / folder).glob("*.html"))]
+    return [*PAGES, *samples]
+
+
 def measure(size: int, site: Path, driver) -> dict[str, float]:
     figures: dict[str, float] = {}
-    for page in PAGES:
+    for page in pages(site):
         figures[f"first render {page}"] = first_render(driver, site.resolve().as_uri() + "/" + page)
         if page == "search.html":
             driver.execute_script("window.basketSearchView.search('CPS1-S000123')")
