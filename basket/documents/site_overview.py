@@ -1,12 +1,13 @@
 """The master protocol as the site shows it (`overview.html`): the document `basket render` writes,
 with its lists of variants bounded.
 
-The protocol lists every variant twice (section 4.1.2, the roster inside and outside the umbrella;
-section 12.1, the appendices). At 10,000 variants those tables alone take the browser seconds to lay
-out, and at 100,000 close to a minute. The site already has every variant in the roster table
-(roster.html: sortable, filterable, paged, drawn from a data file), so its overview shows the first
-`MAX_ROWS` rows of each list and, in place of the rest, a sentence that says how many more there
-are and links to the roster filtered to them. `basket render` keeps the full lists.
+The protocol lists every variant three times (section 1.2, the trial schema's cells of variant ids per
+basket; section 4.1.2, the roster inside and outside the umbrella; section 12.1, the appendices). At
+10,000 variants those tables take the browser seconds to lay out, and at 100,000 close to a minute.
+The site already has every variant in the roster table (roster.html: sortable, filterable, paged,
+drawn from a data file), so its overview shows the first `MAX_ROWS` rows of each list and, in place of
+the rest, a sentence that says how many more there are and links to the roster filtered to them; a
+schema cell lists its first `MAX_LISTED` variants and links the rest. `basket render` keeps it all.
 
 Works with any overview template that prints a variant's id in a table row: the rows beyond the
 bound are replaced by one row whose `variant` is the sentence (a Markdown link); once the Markdown is
@@ -20,23 +21,38 @@ from dataclasses import replace
 from typing import Any
 
 from basket.documents.document import Document
-from basket.documents.markdown_escape import MarkdownSafe
+from basket.documents.markdown_escape import MarkdownSafe, escape_markdown
 from basket.documents.rendering import markdown_document
 from basket.documents.site_pages import table_href
 from basket.documents.template_environment import Templates
 
 MAX_ROWS = 100  # rows of each variant list on the site's overview; the roster table has them all
+MAX_LISTED = 20  # variants named in a cell of the trial schema
 
 
 def bounded_context(context: dict[str, Any], max_rows: int = MAX_ROWS) -> dict[str, Any]:
     """The overview's context with `roster` (inside, then outside the umbrella, each bounded) and
-    `appendices` bounded, each cut list ending in a row that links to the roster."""
+    `appendices` bounded, each cut list ending in a row that links to the roster, and the trial
+    schema's cells of variants bounded."""
     inside = [row for row in context["roster"] if row["in_umbrella"] == "yes"]
     outside = [row for row in context["roster"] if row["in_umbrella"] == "no"]
     roster = (_bounded(inside, max_rows, "variants inside the umbrella", "yes")
               + _bounded(outside, max_rows, "variants outside the umbrella", "no"))
     appendices = _bounded(context["appendices"], max_rows, "intervention-specific appendices", "yes")
-    return {**context, "roster": roster, "appendices": appendices}
+    schema = [{**row, "inside": bounded_cell(row["inside"], row["basket"], "yes"),
+               "outside": bounded_cell(row["outside"], row["basket"], "no")} for row in context["schema"]]
+    return {**context, "roster": roster, "appendices": appendices, "schema": schema}
+
+
+def bounded_cell(listed: str, disease: str, in_umbrella: str, max_listed: int = MAX_LISTED) -> str | MarkdownSafe:
+    """A schema cell ("CPS1-Q335X, CPS1-E714X (transversion), ...": ids hold no ", ", nor do the
+    reasons in brackets) with its first `max_listed` variants and a link to the roster for the rest."""
+    items = listed.split(", ")
+    if len(items) <= max_listed:
+        return listed
+    href = table_href("roster", disease=disease, in_umbrella=in_umbrella)
+    first = escape_markdown(", ".join(items[:max_listed]))
+    return MarkdownSafe(f"{first} and [{len(items) - max_listed:,} more in the variant roster]({href})")
 
 
 def _bounded(rows: list[dict[str, Any]], max_rows: int, what: str, in_umbrella: str) -> list[dict[str, Any]]:

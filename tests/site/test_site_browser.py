@@ -175,6 +175,17 @@ def test_the_overview_lists_the_first_variants_and_links_the_roster_for_the_rest
         "in_umbrella=yes", "in_umbrella=no", "in_umbrella=yes"]  # roster inside, outside; appendices
     assert f"The first {MAX_ROWS} of {len(plan.outside):,} variants outside the umbrella" in links[1].find_element(
         "xpath", "..").text
+    from urllib.parse import parse_qs
+
+    from basket.documents.site_overview import MAX_LISTED
+
+    schema = browser.find_elements("css selector", "a[href^='roster.html#disease=']")  # trial schema cells
+    assert len(schema) >= 2
+    for link in schema:
+        facets = {key: value[0] for key, value in parse_qs(link.get_attribute("href").rsplit("#", 1)[1]).items()}
+        members = sum(1 for item in plan.variants if item.disease_name == facets["disease"]
+                      and ("yes" if item.in_umbrella else "no") == facets["in_umbrella"])
+        assert link.text == f"{members - MAX_LISTED:,} more in the variant roster"
     links[1].click()  # the roster opens filtered to the variants outside the umbrella
     from selenium.webdriver.support.ui import WebDriverWait
 

@@ -59,3 +59,13 @@ def test_a_program_value_like_the_sentence_stays_in_its_cell():
     made = ("| The first 1 of 2 variants; the [variant roster](roster.html#in_umbrella=no) lists all 2, sortable "
             "and filterable. | |\n")
     assert moved_out_of_tables(table + made) == table + "\n" + made[2:-5] + "\n\n"
+
+
+def test_a_trial_schema_cell_names_its_first_variants_and_links_the_roster_for_the_rest():
+    from basket.documents.site_overview import bounded_cell
+
+    listed = "CPS1-A, CPS1-B (transversion), CPS1-C (no guide)"
+    assert bounded_cell(listed, "CPS1 deficiency", "no", max_listed=3) == listed
+    assert str(bounded_cell(listed, "CPS1 deficiency", "no", max_listed=2)) == (
+        "CPS1-A, CPS1-B (transversion) and [1 more in the variant roster]"
+        "(roster.html#disease=CPS1%20deficiency&in_umbrella=no)")
