@@ -16,6 +16,7 @@ html`, what the site showed before the tables were data files), opened the same 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -121,7 +122,9 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             site, seconds, peak = build(size, work)
             files = sum(1 for p in site.rglob("*") if p.is_file())
-            print(f"\n{size:,} variants: basket docs {seconds:.1f} s, peak {peak:,.0f} MiB, {files:,} files")
+            load = ", ".join(f"{value:.1f}" for value in os.getloadavg())  # a shared machine's figures depend on it
+            print(f"\n{size:,} variants: basket docs {seconds:.1f} s, peak {peak:,.0f} MiB, {files:,} files "
+                  f"(load average {load})")
             figures = measure(size, site, driver)
             old = baseline(size, work, driver)
             for name, ms in figures.items():
