@@ -2,8 +2,9 @@
 with its lists of variants bounded.
 
 The protocol lists every variant three times (section 1.2, the trial schema's cells of variant ids per
-basket; section 4.1.2, the roster inside and outside the umbrella; section 12.1, the appendices). At
-10,000 variants those tables take the browser seconds to lay out, and at 100,000 close to a minute.
+basket; section 4.1.2, the roster inside and outside the umbrella; section 12.1, the appendices). With
+them in full the page took 1.8 to 2.3 s to open at 10,000 variants (the goal is 1 s), and its trial
+schema alone is 2.3 MB at 100,000.
 The site already has every variant in the roster table (roster.html: sortable, filterable, paged,
 drawn from a data file), so its overview shows the first `MAX_ROWS` rows of each list and, in place of
 the rest, a sentence that says how many more there are and links to the roster filtered to them; a
