@@ -16,6 +16,7 @@ html`, what the site showed before the tables were data files), opened the same 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -68,9 +69,17 @@ def first_render(driver, url: str, timeout: float = 600) -> float:
         "const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd;")
 
 
+def pages(site: Path) -> list[str]:
+    """PAGES, and the first appendix and evidence page of the site (one of each kind: the others are
+    the same template)."""
+    samples = [min(p.relative_to(site).as_posix() for p in (site / folder).glob("*.html"))
+               for folder in ("appendices", "evidence") if any((site / folder).glob("*.html"))]
+    return [*PAGES, *samples]
+
+
 def measure(size: int, site: Path, driver) -> dict[str, float]:
     figures: dict[str, float] = {}
-    for page in PAGES:
+    for page in pages(site):
         figures[f"first render {page}"] = first_render(driver, site.resolve().as_uri() + "/" + page)
         if page == "search.html":
             driver.execute_script("window.basketSearchView.search('CPS1-S000123')")
@@ -113,7 +122,9 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             site, seconds, peak = build(size, work)
             files = sum(1 for p in site.rglob("*") if p.is_file())
-            print(f"\n{size:,} variants: basket docs {seconds:.1f} s, peak {peak:,.0f} MiB, {files:,} files")
+            load = ", ".join(f"{value:.1f}" for value in os.getloadavg())  # a shared machine's figures depend on it
+            print(f"\n{size:,} variants: basket docs {seconds:.1f} s, peak {peak:,.0f} MiB, {files:,} files "
+                  f"(load average {load})")
             figures = measure(size, site, driver)
             old = baseline(size, work, driver)
             for name, ms in figures.items():

@@ -19,8 +19,8 @@ from basket.program.model import ELEMENTS, Disease, Evidence, Program
 
 # the folder of the page of a graph node of each kind (graph node ids are "<kind>:<id>")
 PAGE_FOLDERS = {"variant": "variants/", "basket": "baskets/", "disease": "baskets/", "evidence": "evidence/"}
-MAX_GUIDES = 10
-MAX_MEMBERS = 1_000  # variants listed on a basket page; the roster, filtered to the basket, lists them all  # guides listed on a variant page, best first (the plan ranks them)
+MAX_GUIDES = 10  # guides listed on a variant page, best first (the plan ranks them)
+MAX_MEMBERS = 1_000  # variants listed on a basket page; the roster, filtered to the basket, lists them all
 GRAPH_DEPTH = 2
 
 

@@ -1,7 +1,8 @@
 """The static documentation site of a program (`basket docs PROGRAM -o SITE`).
 
     index.html              umbrella, disease baskets, links to everything below
-    overview.html           the master protocol (same HTML as `basket render --format html`)
+    overview.html           the master protocol (the HTML of `basket render --format html`, its lists of
+                            variants bounded, the roster linked for the rest: basket.documents.site_overview)
     appendices/<id>.html    one page per intervention-specific appendix
     variants/<id>.html      one page per variant, inside the umbrella or not (basket.documents.site_pages)
     baskets/<id>.html       one page per disease (a basket when the umbrella covers it)
@@ -35,6 +36,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from basket.documents.document import Document
 from basket.documents.template_environment import Templates
 from basket.plan.umbrella_decision import Plan
 from basket.program.load import LoadedProgram
@@ -95,21 +97,32 @@ class DocumentsSeen:
 
 def document_files(loaded: LoadedProgram, plan: Plan, environments: Any, pictures: bool | None,
                    seen: DocumentsSeen) -> Files:
-    """The overview and every appendix, as `basket render --format html` makes them, with site navigation."""
-    from basket.documents.output_formats import html_text
-    from basket.documents.rendering import iter_documents, markdown_document
+    """The overview and every appendix (`document_page`)."""
+    from basket.documents.rendering import iter_documents
     from basket.foundation.garbage_collector import collector_skips_existing
 
     with collector_skips_existing():
         for doc in iter_documents(loaded, plan, None, pictures):
-            doc = markdown_document(environments, doc)
-            yield f"{doc.stem}.html", html_text(environments, doc, _navigation(doc)).encode("utf-8")
+            doc, page = document_page(environments, doc)
+            yield f"{doc.stem}.html", page
             for path, data in doc.assets.items():
                 seen.drawn.append(path)
                 yield path, data
             if doc.kind == "overview":
                 seen.headings = [("overview.html", _plain(title)) for title in _HEADING.findall(doc.markdown)]
             seen.gaps += [(stem, what) for stem, what, _ in doc.gap_entries()]
+
+
+def document_page(environments: Templates, doc: Document) -> tuple[Document, bytes]:
+    """A protocol document as `basket render --format html` makes it, with site navigation (the
+    overview's lists of variants bounded: `basket.documents.site_overview`); the document with its
+    Markdown rendered, and the page."""
+    from basket.documents.output_formats import html_text
+    from basket.documents.rendering import markdown_document
+    from basket.documents.site_overview import site_overview
+
+    doc = site_overview(environments, doc) if doc.kind == "overview" else markdown_document(environments, doc)
+    return doc, html_text(environments, doc, _navigation(doc)).encode("utf-8")
 
 
 def _plain(markdown_heading: str) -> str:
@@ -220,9 +233,9 @@ def table_files(loaded: LoadedProgram, plan: Plan, report: Any, gaps: list[tuple
     )
     for name, heading, columns, rows, intro, extra in made:
         table = tables.TableFile(name, columns, rows)
-        values, count = table.facet_values()
-        yield f"data/{name}.js", table.pieces(values)
-        context = {"title": heading, "heading": heading, "intro": intro, "data": f"data/{name}.js", "rows": count,
+        survey = table.survey()
+        yield f"data/{name}.js", table.pieces(survey)
+        context = {"title": heading, "heading": heading, "intro": intro, "data": f"data/{name}.js", "rows": survey.count,
                    "links": [], "rules": [], "common_rule": "", **extra}
         yield f"{name}.html", page.render("table", "", **context)
 

@@ -108,6 +108,24 @@ def test_tables_are_data_files_with_coded_facets(site: Path):
     assert page.index('src="data/roster.js"') < page.index('src="assets/table.js"')
 
 
+def test_tables_bring_the_sort_order_of_each_text_column(site: Path):
+    for name in ("roster", "readiness", "evidence", "gaps"):
+        table = _data(site, name)
+        text = {str(i) for i, c in enumerate(table["columns"]) if not (c.get("facet") or c.get("hidden"))}
+        strings = {i for i in text if all(isinstance(row[int(i)], str) for row in table["rows"])}
+        assert set(table["orders"]) == strings and strings, name
+        for column, order in table["orders"].items():
+            cells = [row[int(column)] for row in table["rows"]]
+            assert order == sorted(range(len(cells)), key=lambda i: (cells[i], i)), (name, column)
+
+
+def test_sort_order_compares_strings_as_javascript_does():
+    from basket.documents.site_tables import _sort_order
+
+    # U+1F600 is the surrogate pair D83D DE00 in UTF-16, so JavaScript puts it before U+FFFF; ties keep row order
+    assert _sort_order(["\uffff", "b", "\U0001F600", "a", "b", ""]) == [5, 3, 1, 4, 2, 0]
+
+
 def test_search_lists_every_page(site: Path):
     documents = _data(site, "search", "basketSearch")["documents"]
     urls = {d[1] for d in documents}

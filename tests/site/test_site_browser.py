@@ -4,7 +4,7 @@ and the pages that grow with the program render in under a second; a filter or a
 WebDriver round trip.
 
 The site is built once for the module from a synthetic program (benchmarks/synthetic.py): the
-tables, search, index, basket pages and a sample of variant and evidence pages (the other pages
+tables, search, index, overview, basket pages and a sample of variant and evidence pages (the other pages
 are the same template and do not grow with the program). Needs Debian's chromium and
 chromium-driver; skipped when they are missing, except under CI=true where that is a failure.
 """
@@ -31,6 +31,7 @@ def big_site(tmp_path_factory):
 
     from basket.api import plan_program
     from basket.documents import static_site
+    from basket.documents.rendering import iter_documents
     from basket.documents.site_pages import basket_page, evidence_page, page_name, variant_page
     from basket.documents.template_environment import make_templates
     from basket.evidence.readiness_rules import assess
@@ -39,7 +40,8 @@ def big_site(tmp_path_factory):
     write_program(root / "program", VARIANTS)
     loaded, plan = plan_program(root / "program")
     report = assess(loaded, plan)
-    page = static_site.PageMaker(make_templates().html, loaded)
+    templates = make_templates()
+    page = static_site.PageMaker(templates.html, loaded)
     site = root / "site"
     files = [*static_site.table_files(loaded, plan, report, [("overview", "x")], page),
              *static_site.search_files(loaded, plan, [], page), *static_site.asset_files()]
@@ -55,6 +57,8 @@ def big_site(tmp_path_factory):
     files.append((f"evidence/{page_name(program.evidence[0].id)}.html", page.render("evidence", "../", **context)))
     files.append(("index.html", page.render("index", "", title="Home",
                                             **static_site.site_context(loaded, plan, report, [], []))))
+    overview = next(iter_documents(loaded, plan, None, pictures=False))  # the first document; no appendix
+    files.append(("overview.html", static_site.document_page(templates, overview)[1]))
     for name, data in files:
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(data if isinstance(data, bytes) else b"".join(data))
@@ -155,7 +159,36 @@ def test_search_finds_any_variant_in_a_second(browser, big_site):
 def test_pages_that_grow_with_the_program_render_in_a_second(browser, big_site):
     site, plan, _ = big_site
     times = {page: _open(browser, site, page) for page in
-             ("index.html", "baskets/OMIM~237300.html", f"variants/{plan.variants[0].variant}.html")}
+             ("index.html", "overview.html", "baskets/OMIM~237300.html", f"variants/{plan.variants[0].variant}.html")}
     print(f"\n{VARIANTS:,} variants: {times}")
     assert max(times.values()) < FIRST_RENDER_MS
     assert console_errors(browser) == []
+
+
+def test_the_overview_lists_the_first_variants_and_links_the_roster_for_the_rest(browser, big_site):
+    from basket.documents.site_overview import MAX_ROWS
+
+    site, plan, _ = big_site
+    _open(browser, site, "overview.html")
+    links = browser.find_elements("css selector", "a[href^='roster.html#in_umbrella=']")
+    assert [link.get_attribute("href").rsplit("#", 1)[1] for link in links] == [
+        "in_umbrella=yes", "in_umbrella=no", "in_umbrella=yes"]  # roster inside, outside; appendices
+    assert f"The first {MAX_ROWS} of {len(plan.outside):,} variants outside the umbrella" in links[1].find_element(
+        "xpath", "..").text
+    from urllib.parse import parse_qs
+
+    from basket.documents.site_overview import MAX_LISTED
+
+    schema = browser.find_elements("css selector", "a[href^='roster.html#disease=']")  # trial schema cells
+    assert len(schema) >= 2
+    for link in schema:
+        facets = {key: value[0] for key, value in parse_qs(link.get_attribute("href").rsplit("#", 1)[1]).items()}
+        members = sum(1 for item in plan.variants if item.disease_name == facets["disease"]
+                      and ("yes" if item.in_umbrella else "no") == facets["in_umbrella"])
+        assert link.text == f"{members - MAX_LISTED:,} more in the variant roster"
+    links[1].click()  # the roster opens filtered to the variants outside the umbrella
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return document.documentElement.dataset.ready"))
+    assert browser.current_url.endswith("roster.html#in_umbrella=no")
+    assert browser.execute_script("return window.basketTableView.rows()") == len(plan.outside)

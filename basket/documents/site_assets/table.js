@@ -4,7 +4,9 @@
 
    Scale: only the rows of the current page are in the DOM. Sorting computes one permutation per
    column and keeps it, so a second sort by that column and every filter after it are one pass over
-   the rows. Facet cells are indexes into sorted values, so they compare as integers.
+   the rows. Facet cells are indexes into sorted values, so they compare as integers; the data file
+   brings the permutation of each text column (data.orders), since sorting 100,000 strings here takes
+   about 200 ms.
    The state lives in the URL fragment (#gene=CPS1&sort=-variant&page=2): links can open a
    table filtered, and the back button and reload keep it. Every value reaches the page through
    textContent or an href attribute, never as HTML. */
@@ -43,6 +45,7 @@
 
   function permutation(column) {
     if (permutations[column]) return permutations[column];
+    if (data.orders && data.orders[column]) return (permutations[column] = data.orders[column]); // text: sorted by Python
     var keys = new Array(total), order = new Array(total), i;
     for (i = 0; i < total; i++) { keys[i] = rows[i][column]; order[i] = i; }
     order.sort(function (a, b) {
