@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from basket.editing.assemblies import bare_chromosome
+from basket.editing.assemblies import accession_chromosome, bare_chromosome
 from basket.foundation.problems import InputError, Problem
 
 _LINE = re.compile(r"\bat line (\d+)")
@@ -67,6 +67,7 @@ class ReferenceGenome:
         self._fasta = reference_genome(self.path)
         self._lengths = {name: record.rlen for name, record in self._fasta.faidx.index.items()}
         self._contigs: dict[tuple[str, str | None], str | None] = {}
+        self._places: dict[tuple[str | None, str], tuple[str, str | None]] = {}
 
     @property
     def file_name(self) -> str:
@@ -80,6 +81,18 @@ class ReferenceGenome:
             names = (accession, chrom, f"chr{bare}", bare) + (("chrMT", "MT") if bare == "M" else ())
             self._contigs[key] = next((name for name in names if name and name in self._lengths), None)
         return self._contigs[key]
+
+    def place(self, accession: str | None, chrom: str) -> tuple[str, str | None]:
+        """The chromosome an HGVS g. accession names (a RefSeq chromosome accession names its own; any
+        other leaves `chrom`, the gene's) and the FASTA's contig for it (None when the FASTA lacks it).
+        Worked out once per pair: a program's variants share a handful of them."""
+        key = (accession, chrom)
+        placed = self._places.get(key)
+        if placed is None:
+            known = accession_chromosome(accession) if accession else None
+            named = f"chr{known[0]}" if known else chrom
+            placed = self._places[key] = (named, self.contig(named, accession))
+        return placed
 
     def length(self, contig: str) -> int:
         return self._lengths[contig]

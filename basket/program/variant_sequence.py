@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from basket.editing.assemblies import accession_chromosome
 from basket.editing.hgvs import HgvsError, ParsedHgvs, parse_hgvs
 from basket.editing.reference_fasta import ReferenceGenome
 from basket.editing.sequence import complement
@@ -162,9 +161,7 @@ def locate(variant: Variant, gene: Gene, genome: ReferenceGenome, label: str) ->
         genomic = parse_hgvs(variant.hgvs_g)
     except HgvsError as error:
         raise DesignError(variant.id, "hgvs_g", str(error)) from None
-    known = accession_chromosome(genomic.accession) if genomic.accession else None
-    chrom = f"chr{known[0]}" if known else gene.chrom
-    contig = genome.contig(chrom, genomic.accession)
+    chrom, contig = genome.place(genomic.accession, gene.chrom)
     if contig is None:
         also = f" nor {genomic.accession}" if genomic.accession else ""
         return GenomicLocus(None, genomic.start.base, chrom, "no_contig",

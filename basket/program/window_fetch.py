@@ -134,7 +134,8 @@ def _chosen(loaded: LoadedProgram, variant_ids: list[str], all_variants: bool) -
 
 
 class WindowReader:
-    """Reads variants' windows from one reference; what is the same for every variant is worked out once."""
+    """Reads variants' windows from one reference; what is the same for every variant is worked out once
+    (`basket window --all` decides thousands of windows: each step of `decide` is paid per variant)."""
 
     def __init__(self, program: Program, reference: ProgramReference, force: bool = False):
         genome = reference.genome
@@ -144,6 +145,7 @@ class WindowReader:
         self.label, self.build, self.reach = reference.label, reference.build, program.editors_reach
         self.fasta = reference.fasta.name if reference.fasta else ""
         self.source = f"{self.build} reference FASTA {self.fasta}" if self.build else f"reference FASTA {self.fasta}"
+        self._build = {"build": self.build} if self.build else {}  # the provenance key a build-less reference lacks
 
     def decide(self, variant: Variant) -> WindowResult:
         """What to do with one variant's window (no file touched yet)."""
@@ -165,7 +167,11 @@ class WindowReader:
         if sequence[position - first] != expected:
             raise DesignError(variant.id, "hgvs_g", f"the reference {self.label} has {sequence[position - first]} at "
                               f"{contig}:{position:,} but {variant.hgvs_c} needs {expected} on the + strand")
-        return self._compare(variant, self._window(variant, gene.chrom, contig, first, sequence), contig, (first, last))
+        fetched = self._window(variant.window, gene.chrom, contig, first, sequence)
+        if variant.window is None:
+            return WindowResult(variant.id, "added", f"window added ({contig}:{first:,}-{last:,}, "
+                                f"{last - first + 1} bases)", window=fetched)
+        return self._compare(variant, fetched, contig, (first, last))
 
     def _position(self, variant: Variant, gene: Gene) -> tuple[int | None, str | None, str | None, str | None]:
         """The variant's 1-based position and the FASTA's contig: from hgvs_g, else the window's
@@ -179,26 +185,27 @@ class WindowReader:
         locus = locate(variant, gene, self.genome, self.label)
         return (locus.position if locus.contig else None), locus.contig, locus.why, locus.missing
 
-    def _window(self, variant: Variant, chrom: str, contig: str, first: int, sequence: str) -> dict[str, Any]:
-        """The window block as written: what the window is, then where it came from."""
-        old = variant.window
+    def _window(self, old: SequenceWindow | None, chrom: str, contig: str, first: int, sequence: str) -> dict[str, Any]:
+        """The window block as written: what the window is (keeping the old window's variant_position
+        and coding span), then where it came from."""
+        source = f"{self.source}, {contig}:{first}-{first + len(sequence) - 1} (+ strand), read by basket window"
+        provenance = {"source": source, **self._build, "fasta": self.fasta, "contig": contig,
+                      "sha256": sequence_sha256(sequence)}
+        if old is None:
+            return {"chrom": chrom, "start": first, "sequence": sequence, **provenance}
         window: dict[str, Any] = {"chrom": chrom, "start": first}
-        if old is not None and old.variant_position is not None:
+        if old.variant_position is not None:
             window["variant_position"] = old.variant_position
         window["sequence"] = sequence
-        if old is not None and old.coding_start is not None:
+        if old.coding_start is not None:
             window["coding_start"], window["coding_end"] = old.coding_start, old.coding_end
-        window["source"] = f"{self.source}, {contig}:{first}-{first + len(sequence) - 1} (+ strand), read by basket window"
-        if self.build:
-            window["build"] = self.build
-        window["fasta"], window["contig"], window["sha256"] = self.fasta, contig, sequence_sha256(sequence)
-        return window
+        return {**window, **provenance}
 
     def _compare(self, variant: Variant, fetched: dict[str, Any], contig: str, span: tuple[int, int]) -> WindowResult:
+        """What to do with a variant's existing window, given the one just read."""
         old = variant.window
+        assert old is not None
         where = f"{contig}:{span[0]:,}-{span[1]:,}, {span[1] - span[0] + 1} bases"
-        if old is None:
-            return WindowResult(variant.id, "added", f"window added ({where})", window=fetched)
         # A window basket wrote spans what was just read: compared with it, not read a second time
         same = (old.start, old.end) == span and old.sequence.upper() == fetched["sequence"]
         difference = None if same else window_difference(old, self.genome, contig, self.label)
