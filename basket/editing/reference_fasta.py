@@ -16,6 +16,9 @@ from basket.editing.assemblies import accession_chromosome, bare_chromosome
 from basket.foundation.problems import InputError, Problem
 
 _LINE = re.compile(r"\bat line (\d+)")
+# Spans closer than this are read together (`ReferenceGenome.fetch_many`): one more pyfaidx read costs
+# about as much as decoding a thousand more bases of the file (measured: ~3 us against ~3 ns a base).
+NEARBY = 1_000
 
 
 def open_reference(path: str | Path, **options: Any):
@@ -100,6 +103,32 @@ class ReferenceGenome:
     def fetch(self, contig: str, first: int, last: int) -> str:
         """Bases `first`..`last` (1-based, inclusive, inside the contig) on the + strand, upper case."""
         return self._fasta.faidx.fetch(contig, first, last).upper()
+
+
+    def fetch_many(self, spans: list[tuple[str, int, int]]) -> list[str]:
+        """The bases of every span `(contig, first, last)`, as `fetch` reads each, in the order given.
+
+        Read in genome order, and spans less than NEARBY bases apart in one read of the stretch that
+        covers them, each then a slice of it: for thousands of short windows most of the cost of a read
+        is pyfaidx's work per call (its arithmetic, the seek), and reading forward keeps the file's
+        buffer useful."""
+        sequences = [""] * len(spans)
+        order = sorted(range(len(spans)), key=spans.__getitem__)
+        at = 0
+        while at < len(order):
+            contig, start, end = spans[order[at]]
+            upto = at + 1
+            while upto < len(order):
+                next_contig, first, last = spans[order[upto]]
+                if next_contig != contig or first - end > NEARBY:
+                    break
+                end, upto = max(end, last), upto + 1
+            stretch = self.fetch(contig, start, end)
+            for index in order[at:upto]:
+                _, first, last = spans[index]
+                sequences[index] = stretch[first - start:last - start + 1]
+            at = upto
+        return sequences
 
 
 @lru_cache(maxsize=4)

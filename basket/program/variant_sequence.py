@@ -70,6 +70,14 @@ def parse_variant(variant: Variant) -> ParsedHgvs:
         raise DesignError(variant.id, "hgvs_c", str(error)) from None
 
 
+def parse_genomic(variant: Variant) -> ParsedHgvs:
+    """The variant's hgvs_g parsed (it has one); DesignError naming the field when it does not parse."""
+    try:
+        return parse_hgvs(variant.hgvs_g or "")
+    except HgvsError as error:
+        raise DesignError(variant.id, "hgvs_g", str(error)) from None
+
+
 def variant_sequence(program: Program, variant: Variant, reference: ProgramReference = NO_REFERENCE,
                      parsed: ParsedHgvs | None = None) -> VariantSequence:
     """The sequence around a single-base variant: its window (checked against the reference when
@@ -157,10 +165,7 @@ def locate(variant: Variant, gene: Gene, genome: ReferenceGenome, label: str) ->
         return GenomicLocus(None, None, gene.chrom, "no_position",
                             "The variant has no hgvs_g, so it cannot be placed on the reference and no sequence "
                             "was searched; add its HGVS g. description (or a window).")
-    try:
-        genomic = parse_hgvs(variant.hgvs_g)
-    except HgvsError as error:
-        raise DesignError(variant.id, "hgvs_g", str(error)) from None
+    genomic = parse_genomic(variant)
     chrom, contig = genome.place(genomic.accession, gene.chrom)
     if contig is None:
         also = f" nor {genomic.accession}" if genomic.accession else ""
