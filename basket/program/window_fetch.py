@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from basket.editing.sequence import complement
-from basket.foundation.garbage_collector import collector_skips_existing
+from basket.foundation.garbage_collector import collector_paused, collector_skips_existing
 from basket.foundation.problems import InputError, Problem
 from basket.program.checked_edit import editing_program, read_unchanged, replace_checked
 from basket.program.load import LoadedProgram, load_program
@@ -127,8 +127,10 @@ def decide_windows(loaded: LoadedProgram, variants: list[Variant], reference: Pr
                                                str(error))
 
     # The results are kept until every file is edited: without this, the collector's full passes over
-    # the loaded program they trigger took as long as the whole stage (10,000 variants), every other run
-    with collector_skips_existing():
+    # the loaded program they trigger took as long as the whole stage (10,000 variants), every other run.
+    # Paused besides: what is made here forms no cycle, and its passes over the results as they grow cost
+    # a tenth of the stage.
+    with collector_skips_existing(), collector_paused():
         results: list[WindowResult | None] = [None] * len(variants)  # None: refused, or not decided yet
         readable: list[tuple[int, Variant, Placement]] = []
         for index, variant in enumerate(variants):
