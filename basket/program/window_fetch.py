@@ -5,6 +5,8 @@ A window spans `Program.editors_reach` bases each side of the variant (fewer at 
 enough for every guide of every editor in play (catalogue and program), with its PAM and the
 codons of its bystanders, on both strands. It records its provenance: build, the FASTA's file name,
 the FASTA's name of the contig and the sha256 of the sequence (checked whenever the program loads).
+Every variant is placed before any window is read; the windows are then read together, in genome
+order (`ReferenceGenome.fetch_many`), and each variant's reference base checked in its window.
 
 An existing window that equals the reference base for base and covers that reach is kept (the
 provenance keys it lacks are added under it). One that differs, or is too narrow, is replaced
@@ -128,8 +130,8 @@ def decide_windows(loaded: LoadedProgram, variants: list[Variant], reference: Pr
 
     # The results are kept until every file is edited: without this, the collector's full passes over
     # the loaded program they trigger took as long as the whole stage (10,000 variants), every other run.
-    # Paused besides: what is made here forms no cycle, and its passes over the results as they grow cost
-    # a tenth of the stage.
+    # Paused besides: reference counting frees what is made here, and the collector's passes over the
+    # results as they grow cost about a tenth of the stage.
     with collector_skips_existing(), collector_paused():
         results: list[WindowResult | None] = [None] * len(variants)  # None: refused, or not decided yet
         readable: list[tuple[int, Variant, Placement]] = []
@@ -190,7 +192,7 @@ class WindowReader:
             return WindowResult(variant.id, "skipped", "not a single-base substitution: no guide is designed on it, "
                                 "so it needs no window", skipped="not_substitution")
         gene = self.genes[variant.gene]
-        if variant.hgvs_g:  # the usual case, in short: `locate` says why a variant cannot be placed
+        if variant.hgvs_g:  # the usual case, placed as `locate` places it; `locate` says why one cannot be
             genomic = parse_genomic(variant)
             contig, position = self.genome.place(genomic.accession, gene.chrom)[1], genomic.start.base
         else:
