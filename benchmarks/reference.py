@@ -8,7 +8,11 @@ SNVs re-placed so that their HGVS g. matches the genome), which names the FASTA 
 Then, in one run:
 
   pyfaidx alone      reading the same windows (the editors' reach each side of each variant) with
-                     pyfaidx.Fasta(as_raw=True, sequence_always_upper=True): the baseline
+                     pyfaidx.Fasta(as_raw=True, sequence_always_upper=True), one read per window in the
+                     program's order, as a user of pyfaidx would: the baseline
+  basket's reads     the same windows read as the window stage reads them (ReferenceGenome.fetch_many:
+                     in genome order, windows less than 1,000 bases apart in one pyfaidx read and sliced),
+                     nothing else: what the stage's ratio owes to reading differently from the baseline
   window stage       basket.program.window_fetch.decide_windows on the loaded program: each variant placed,
                      its reference base checked, its window read and compared with what the YAML holds
   verify stage       basket.program.sequence_checks.check_against_reference once the windows are written:
@@ -118,6 +122,15 @@ def best(times: list[tuple[float, float]]) -> tuple[float, float]:
     return min(t[0] for t in times), min(t[1] for t in times)
 
 
+def basket_reads(fasta: Path, windows: list[tuple[str, int, int]]) -> None:
+    """Open the reference anew and read every window as the window stage does, nothing more."""
+    from basket.editing.reference_fasta import ReferenceGenome, forget_references
+
+    forget_references()
+    total = sum(len(bases) for bases in ReferenceGenome(fasta).fetch_many(windows))
+    assert total > 0
+
+
 def fresh_reference(loaded):
     """The program's reference, opened anew (as the baseline opens its FASTA each time)."""
     from basket.editing.reference_fasta import forget_references
@@ -179,9 +192,10 @@ def main() -> None:
         windows = [(r.window["contig"], r.window["start"], r.window["start"] + len(r.window["sequence"]) - 1)
                    for _, r in planned if r.window is not None]
         # Each stage alternates with the baseline, best of REPEATS: other work on the machine moves both alike.
-        baseline, window_stage, verify_stage = [], [], []
+        baseline, reads, window_stage, verify_stage = [], [], [], []
         for _ in range(REPEATS):
             baseline.append(timed(lambda: pyfaidx_alone(fasta, windows)))
+            reads.append(timed(lambda: basket_reads(fasta, windows)))
             window_stage.append(timed(lambda: decide_windows(loaded, variants, fresh_reference(loaded))))
         window_command = fresh_process("-m", "basket", "window", str(program), "--all")
         loaded = load_program(program)
@@ -195,15 +209,17 @@ def main() -> None:
         load_whole = best([timed(lambda: load_program(program)) for _ in range(3)])
         imports = best([fresh_process("-c", IMPORTS) for _ in range(3)])
 
-    baseline, window_stage, verify_stage = (best(baseline), best(window_stage), best(verify_stage))
+    baseline, reads, window_stage, verify_stage = (best(baseline), best(reads), best(window_stage),
+                                                   best(verify_stage))
     print(f"{args.n:,} variants ({len(windows):,} single-base substitutions with a window) on "
           f"{len(contigs)} contigs of {args.contig_length:,} bp; reach {loaded.program.editors_reach} bases each side")
     row = "{:44} {:8.3f} s  {:8.3f} s  {}"
     print(f"{'':44} {'wall':>10}  {'CPU':>10}  ratio (CPU)")
     print(row.format("pyfaidx alone, same windows", *baseline, ""))
-    for label, stage in (("window stage (decide_windows)", window_stage),
-                         ("verify stage (every base checked)", verify_stage)):
-        print(row.format(label, *stage, f"{stage[1] / baseline[1]:5.2f}x pyfaidx"))
+    print(row.format("basket's reads alone (genome order)", *reads, f"{reads[1] / baseline[1]:5.2f}x pyfaidx"))
+    print(row.format("window stage (decide_windows)", *window_stage, f"{window_stage[1] / baseline[1]:5.2f}x pyfaidx, "
+                     f"{window_stage[1] / reads[1]:.2f}x basket's reads"))
+    print(row.format("verify stage (every base checked)", *verify_stage, f"{verify_stage[1] / baseline[1]:5.2f}x pyfaidx"))
     print(row.format("basket window --all (fresh process, once)", *window_command, ""))
     print(row.format("basket validate (fresh process)", *validate_command, ""))
     print("of which, measured apart:")

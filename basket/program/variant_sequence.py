@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from basket.editing.assemblies import accession_chromosome
 from basket.editing.hgvs import HgvsError, ParsedHgvs, parse_hgvs
 from basket.editing.reference_fasta import ReferenceGenome
 from basket.editing.sequence import complement
@@ -69,6 +68,14 @@ def parse_variant(variant: Variant) -> ParsedHgvs:
         return parse_hgvs(variant.hgvs_c)
     except HgvsError as error:
         raise DesignError(variant.id, "hgvs_c", str(error)) from None
+
+
+def parse_genomic(variant: Variant) -> ParsedHgvs:
+    """The variant's hgvs_g parsed (it has one); DesignError naming the field when it does not parse."""
+    try:
+        return parse_hgvs(variant.hgvs_g or "")
+    except HgvsError as error:
+        raise DesignError(variant.id, "hgvs_g", str(error)) from None
 
 
 def variant_sequence(program: Program, variant: Variant, reference: ProgramReference = NO_REFERENCE,
@@ -158,13 +165,8 @@ def locate(variant: Variant, gene: Gene, genome: ReferenceGenome, label: str) ->
         return GenomicLocus(None, None, gene.chrom, "no_position",
                             "The variant has no hgvs_g, so it cannot be placed on the reference and no sequence "
                             "was searched; add its HGVS g. description (or a window).")
-    try:
-        genomic = parse_hgvs(variant.hgvs_g)
-    except HgvsError as error:
-        raise DesignError(variant.id, "hgvs_g", str(error)) from None
-    known = accession_chromosome(genomic.accession) if genomic.accession else None
-    chrom = f"chr{known[0]}" if known else gene.chrom
-    contig = genome.contig(chrom, genomic.accession)
+    genomic = parse_genomic(variant)
+    chrom, contig = genome.place(genomic.accession, gene.chrom)
     if contig is None:
         also = f" nor {genomic.accession}" if genomic.accession else ""
         return GenomicLocus(None, genomic.start.base, chrom, "no_contig",

@@ -5,6 +5,8 @@ A window spans `Program.editors_reach` bases each side of the variant (fewer at 
 enough for every guide of every editor in play (catalogue and program), with its PAM and the
 codons of its bystanders, on both strands. It records its provenance: build, the FASTA's file name,
 the FASTA's name of the contig and the sha256 of the sequence (checked whenever the program loads).
+Every variant is placed before any window is read; the windows are then read together, in genome
+order (`ReferenceGenome.fetch_many`), and each variant's reference base checked in its window.
 
 An existing window that equals the reference base for base and covers that reach is kept (the
 provenance keys it lacks are added under it). One that differs, or is too narrow, is replaced
@@ -23,13 +25,20 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from basket.editing.sequence import complement
-from basket.foundation.garbage_collector import collector_skips_existing
+from basket.foundation.garbage_collector import collector_paused, collector_skips_existing
 from basket.foundation.problems import InputError, Problem
 from basket.program.checked_edit import editing_program, read_unchanged, replace_checked
 from basket.program.load import LoadedProgram, load_program
 from basket.program.model import Gene, Program, SequenceWindow, Variant, sequence_sha256
 from basket.program.reference import ProgramReference, required_reference
-from basket.program.variant_sequence import DesignError, locate, parse_variant, window_difference
+from basket.program.variant_sequence import (
+    DesignError,
+    GenomicLocus,
+    locate,
+    parse_genomic,
+    parse_variant,
+    window_difference,
+)
 from basket.program.window_yaml import (
     WindowEdit,
     WindowEditRefused,
@@ -60,6 +69,13 @@ class WindowResult(NamedTuple):  # one per variant: a tuple costs a third of a f
         """Refused, or skipped for a reason the user must act on (a variant that is not a substitution
         needs no window)."""
         return self.action == "refused" or self.skipped in ("no_position", "no_contig")
+
+
+# Where a variant's window lies, worked out before any window is read: the FASTA contig, the window's
+# first and last base (1-based, inclusive), the variant's position, the reference base its hgvs_c needs
+# there (+ strand) and the gene's chromosome. A plain tuple: one is made per variant, and a NamedTuple
+# costs ten times as much to make.
+Placement = tuple[str, int, int, int, str, str]
 
 
 @dataclass(frozen=True)
@@ -101,22 +117,43 @@ def _update_windows(directory: Path, variant_ids: list[str], all_variants: bool,
 def decide_windows(loaded: LoadedProgram, variants: list[Variant], reference: ProgramReference,
                    force: bool = False) -> list[tuple[Variant, WindowResult]]:
     """Each variant's window read from the reference and what to do with it (no file touched);
-    InputError listing every variant whose hgvs_g the reference contradicts."""
+    InputError listing every variant whose hgvs_g the reference contradicts.
+
+    Every variant is placed first, then all the windows are read at once (`ReferenceGenome.fetch_many`:
+    in genome order, nearby windows in one read), then each is checked and its block made."""
     reader = WindowReader(loaded.program, reference, force)
-    planned: list[tuple[Variant, WindowResult]] = []
-    errors: list[Problem] = []
+    errors: dict[int, Problem] = {}  # by the variant's place in `variants`, so they are listed in that order
+
+    def refuse(index: int, error: DesignError) -> None:
+        errors[index] = loaded.locator.problem(("variants", loaded.program.variant_index[error.variant], *error.path),
+                                               str(error))
+
     # The results are kept until every file is edited: without this, the collector's full passes over
-    # the loaded program they trigger took as long as the whole stage (10,000 variants), every other run
-    with collector_skips_existing():
-        for variant in variants:
+    # the loaded program they trigger took as long as the whole stage (10,000 variants), every other run.
+    # Paused besides: reference counting frees what is made here, and the collector's passes over the
+    # results as they grow cost about a tenth of the stage.
+    with collector_skips_existing(), collector_paused():
+        results: list[WindowResult | None] = [None] * len(variants)  # None: refused, or not decided yet
+        readable: list[tuple[int, Variant, Placement]] = []
+        for index, variant in enumerate(variants):
             try:
-                planned.append((variant, reader.decide(variant)))
+                place = reader.place(variant)
             except DesignError as error:
-                errors.append(loaded.locator.problem(("variants", loaded.program.variant_index[error.variant],
-                                                      *error.path), str(error)))
+                refuse(index, error)
+                continue
+            if type(place) is tuple:
+                readable.append((index, variant, place))
+            else:
+                results[index] = place
+        sequences = reader.genome.fetch_many([place[:3] for _, _, place in readable])
+        for (index, variant, place), sequence in zip(readable, sequences, strict=True):
+            try:
+                results[index] = reader.decide(variant, place, sequence)
+            except DesignError as error:
+                refuse(index, error)
     if errors:
-        raise InputError(errors)
-    return planned
+        raise InputError([errors[index] for index in sorted(errors)])
+    return [(variant, result) for variant, result in zip(variants, results, strict=True) if result is not None]
 
 
 def _chosen(loaded: LoadedProgram, variant_ids: list[str], all_variants: bool) -> list[Variant]:
@@ -134,7 +171,8 @@ def _chosen(loaded: LoadedProgram, variant_ids: list[str], all_variants: bool) -
 
 
 class WindowReader:
-    """Reads variants' windows from one reference; what is the same for every variant is worked out once."""
+    """Reads variants' windows from one reference; what is the same for every variant is worked out once
+    (`basket window --all` decides thousands of windows: each step of `decide` is paid per variant)."""
 
     def __init__(self, program: Program, reference: ProgramReference, force: bool = False):
         genome = reference.genome
@@ -144,61 +182,81 @@ class WindowReader:
         self.label, self.build, self.reach = reference.label, reference.build, program.editors_reach
         self.fasta = reference.fasta.name if reference.fasta else ""
         self.source = f"{self.build} reference FASTA {self.fasta}" if self.build else f"reference FASTA {self.fasta}"
+        self._build = {"build": self.build} if self.build else {}  # the provenance key a build-less reference lacks
 
-    def decide(self, variant: Variant) -> WindowResult:
-        """What to do with one variant's window (no file touched yet)."""
+    def place(self, variant: Variant) -> WindowResult | Placement:
+        """Where a variant's window lies on the reference, or why it has none (a skipped result);
+        DesignError when its position is outside the contig."""
         parsed = parse_variant(variant)
         if not parsed.is_snv:
             return WindowResult(variant.id, "skipped", "not a single-base substitution: no guide is designed on it, "
                                 "so it needs no window", skipped="not_substitution")
         gene = self.genes[variant.gene]
-        position, contig, why, missing = self._position(variant, gene)
-        if position is None or contig is None:
-            return WindowResult(variant.id, "skipped", why or "", skipped=missing)
+        if variant.hgvs_g:  # the usual case, placed as `locate` places it; `locate` says why one cannot be
+            genomic = parse_genomic(variant)
+            contig, position = self.genome.place(genomic.accession, gene.chrom)[1], genomic.start.base
+        else:
+            contig = None
+        if contig is None:
+            contig, position, _, missing, why = self._locate(variant, gene)
+            if position is None or contig is None:
+                return WindowResult(variant.id, "skipped", why or "", skipped=missing)
         length = self.genome.length(contig)
         if not 1 <= position <= length:
             raise DesignError(variant.id, "hgvs_g", f"position {position:,} is outside {contig} (1..{length:,}) in "
                               f"the reference {self.label}: the HGVS g. does not belong to this reference")
-        first, last = max(1, position - self.reach), min(length, position + self.reach)
-        sequence = self.genome.fetch(contig, first, last)
-        expected = parsed.ref if gene.strand == "+" else complement(parsed.ref or "")
-        if sequence[position - first] != expected:
-            raise DesignError(variant.id, "hgvs_g", f"the reference {self.label} has {sequence[position - first]} at "
-                              f"{contig}:{position:,} but {variant.hgvs_c} needs {expected} on the + strand")
-        return self._compare(variant, self._window(variant, gene.chrom, contig, first, sequence), contig, (first, last))
+        base = parsed.ref if gene.strand == "+" else complement(parsed.ref or "")
+        first, last = max(1, position - self.reach), min(length, position + self.reach)  # fewer at a contig's ends
+        return contig, first, last, position, base, gene.chrom
 
-    def _position(self, variant: Variant, gene: Gene) -> tuple[int | None, str | None, str | None, str | None]:
+    def _locate(self, variant: Variant, gene: Gene) -> GenomicLocus:
         """The variant's 1-based position and the FASTA's contig: from hgvs_g, else the window's
-        variant_position; or why there is none (a sentence and a reason code)."""
+        variant_position; or why there is none (no position then)."""
         window = variant.window
         if not variant.hgvs_g and window is not None and window.variant_position is not None:
             contig = self.genome.contig(window.contig or window.chrom)
             if contig is None:
-                return None, None, f"The reference {self.label} has no sequence named {window.chrom}.", "no_contig"
-            return window.variant_position, contig, None, None
+                return GenomicLocus(None, None, window.chrom, "no_contig",
+                                    f"The reference {self.label} has no sequence named {window.chrom}.")
+            return GenomicLocus(contig, window.variant_position, window.chrom)
         locus = locate(variant, gene, self.genome, self.label)
-        return (locus.position if locus.contig else None), locus.contig, locus.why, locus.missing
+        return locus if locus.contig else locus._replace(position=None)
 
-    def _window(self, variant: Variant, chrom: str, contig: str, first: int, sequence: str) -> dict[str, Any]:
-        """The window block as written: what the window is, then where it came from."""
+    def decide(self, variant: Variant, place: Placement, sequence: str) -> WindowResult:
+        """What to do with one variant's window, given the bases read at its place (no file touched yet)."""
+        contig, first, last, position, base, chrom = place
+        if sequence[position - first] != base:
+            raise DesignError(variant.id, "hgvs_g", f"the reference {self.label} has {sequence[position - first]} at "
+                              f"{contig}:{position:,} but {variant.hgvs_c} needs {base} on the + strand")
         old = variant.window
+        fetched = self._window(old, chrom, contig, first, sequence)
+        if old is None:  # positional: a NamedTuple's keywords cost a fifth more, once per variant
+            return WindowResult(variant.id, "added", f"window added ({contig}:{first:,}-{last:,}, "
+                                f"{last - first + 1} bases)", "", 0, "", fetched)
+        return self._compare(variant, fetched, contig, (first, last))
+
+    def _window(self, old: SequenceWindow | None, chrom: str, contig: str, first: int, sequence: str) -> dict[str, Any]:
+        """The window block as written: what the window is (keeping the old window's variant_position
+        and coding span), then where it came from."""
+        source = f"{self.source}, {contig}:{first}-{first + len(sequence) - 1} (+ strand), read by basket window"
+        sha256 = sequence_sha256(sequence)
+        if old is None:  # the usual case, made in one go
+            return {"chrom": chrom, "start": first, "sequence": sequence, "source": source, **self._build,
+                    "fasta": self.fasta, "contig": contig, "sha256": sha256}
+        provenance = {"source": source, **self._build, "fasta": self.fasta, "contig": contig, "sha256": sha256}
         window: dict[str, Any] = {"chrom": chrom, "start": first}
-        if old is not None and old.variant_position is not None:
+        if old.variant_position is not None:
             window["variant_position"] = old.variant_position
         window["sequence"] = sequence
-        if old is not None and old.coding_start is not None:
+        if old.coding_start is not None:
             window["coding_start"], window["coding_end"] = old.coding_start, old.coding_end
-        window["source"] = f"{self.source}, {contig}:{first}-{first + len(sequence) - 1} (+ strand), read by basket window"
-        if self.build:
-            window["build"] = self.build
-        window["fasta"], window["contig"], window["sha256"] = self.fasta, contig, sequence_sha256(sequence)
-        return window
+        return {**window, **provenance}
 
     def _compare(self, variant: Variant, fetched: dict[str, Any], contig: str, span: tuple[int, int]) -> WindowResult:
+        """What to do with a variant's existing window, given the one just read."""
         old = variant.window
+        assert old is not None
         where = f"{contig}:{span[0]:,}-{span[1]:,}, {span[1] - span[0] + 1} bases"
-        if old is None:
-            return WindowResult(variant.id, "added", f"window added ({where})", window=fetched)
         # A window basket wrote spans what was just read: compared with it, not read a second time
         same = (old.start, old.end) == span and old.sequence.upper() == fetched["sequence"]
         difference = None if same else window_difference(old, self.genome, contig, self.label)

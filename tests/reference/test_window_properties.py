@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from basket.editing import reference_fasta
 from basket.editing.editors import Editor
 from basket.editing.guides import Guide, editors_reach, find_guides
 from basket.editing.reference_fasta import ReferenceGenome, forget_references
@@ -45,6 +47,25 @@ def write_fasta(sequences: dict[str, str], width: int) -> Path:
         lines += [sequence[i:i + width] for i in range(0, len(sequence), width)] or [""]
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(contigs(1, 200), min_size=1, max_size=3), st.integers(1, 80), st.integers(-5, 60), st.data())
+def test_windows_read_together_are_the_windows_read_one_by_one(sequences, width, nearby, data):
+    """fetch_many (genome order, nearby windows sliced out of one read) against fetching each window
+    alone: in any order, overlapping, repeated, across contigs, at the contigs' ends, for any distance
+    below which windows are read together."""
+    named = {f"chr{i + 1}": seq for i, seq in enumerate(sequences)}
+    genome = ReferenceGenome(write_fasta(named, width))
+    spans = []
+    for _ in range(data.draw(st.integers(0, 12))):
+        name = data.draw(st.sampled_from(sorted(named)))
+        first = data.draw(st.integers(1, len(named[name])))
+        spans.append((name, first, data.draw(st.integers(first, len(named[name])))))
+    with patch.object(reference_fasta, "NEARBY", nearby):
+        together = genome.fetch_many(spans)
+    assert together == [genome.fetch(*span) for span in spans]
+    assert together == [named[name][first - 1:last].upper() for name, first, last in spans]
 
 
 @settings(max_examples=60, deadline=None)
