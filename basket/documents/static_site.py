@@ -11,7 +11,8 @@
                             sortable, filterable, paged tables drawn from data/<name>.js
                             (basket.documents.site_tables, site_assets/table.js)
     search.html             offline search of every page (MiniSearch, vendored; data/search.js)
-    graph.html              the interactive graph viewer (basket.documents.graph_viewer), one self-contained file
+    graph.html              the interactive graph viewer (basket.documents.graph_viewer): its first view
+                            embedded, the whole graph read after first paint from data/graph.js
     graph/trial-schema.svg  Graphviz pictures, when `dot` is installed (or required with pictures=True)
     graph/program.svg
     assets/                 site.css, table.js, search.js, minisearch.js
@@ -48,6 +49,7 @@ MINISEARCH = "vendor/minisearch.js"
 MINISEARCH_SHA256 = "03c27931eb603af1d3358579e9885eafdb6a2f5fa9929557b3e77d7e99d06d03"  # vendor/README.md
 NAVIGATION = (("overview.html", "Master protocol"), ("roster.html", "Variants"), ("readiness.html", "Readiness"),
               ("evidence.html", "Evidence"), ("graph.html", "Graph"), ("search.html", "Search"))
+GRAPH_DATA = "data/graph.js"
 _HEADING = re.compile(r"^#{1,4} +(.+?) *$", re.MULTILINE)
 
 Files = Iterator[tuple[str, bytes | Iterator[bytes]]]
@@ -145,7 +147,7 @@ def graph_files(loaded: LoadedProgram, plan: Plan, report: Any, focus: str | Non
                 drawn: list[str]) -> Files:
     """The viewer (each variant node shows its plan, best guide and readiness; each node links to its
     page) and, for a small program, the Graphviz picture of the whole graph."""
-    from basket.documents.graph_viewer import viewer_html
+    from basket.documents.graph_viewer import viewer_site_files
     from basket.documents.graphviz_pictures import dot_executable, graph_picture
     from basket.documents.site_pages import PAGE_FOLDERS, variant_summary
     from basket.graph.build import node_id, program_graph
@@ -159,8 +161,10 @@ def graph_files(loaded: LoadedProgram, plan: Plan, report: Any, focus: str | Non
         graph.nodes[node_id("variant", item.variant)].update(variant_summary(item, verdicts.get(item.variant)))
     umbrella = loaded.program.umbrella
     title = umbrella.short_title or umbrella.title
-    yield "graph.html", viewer_html(graph, title=f"{title} — program graph", focus=focus, back="index.html",
-                                    pages=PAGE_FOLDERS)
+    page, data = viewer_site_files(graph, GRAPH_DATA, title=f"{title} — program graph", focus=focus,
+                                   back="index.html", pages=PAGE_FOLDERS)
+    yield "graph.html", page
+    yield GRAPH_DATA, data
     # the graph is a quarter of a GiB at 100,000 variants; the pages after it do not need it
 
 

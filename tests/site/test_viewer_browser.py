@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from basket.api import plan_program, program_graph
-from basket.documents.graph_viewer import viewer_html
+from basket.documents.graph_viewer import viewer_html, viewer_site_files
 from tests.render.golden import FIXTURE
 from tests.site.browser import chromium, console_errors, open_page
 from tests.site.synthetic import synthetic_graph
@@ -121,6 +121,14 @@ def test_ten_thousand_nodes_stay_responsive(browser, tmp_path):
     assert console_errors(browser) == []
 
 
+def _wait_for_graph(driver, timeout: float = 30.0) -> None:
+    """Until the site's viewer has read the whole graph (data/graph.js, after first paint)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(
+        lambda d: d.execute_script("return !!(window.basketViewer && window.basketViewer.loaded)"))
+
+
 def _site_graph(tmp_path: Path) -> Path:
     """graph.html as `basket docs` writes it for the fixture program (variant details, page links)."""
     from click.testing import CliRunner
@@ -160,7 +168,9 @@ def test_site_viewer_links_back_and_shows_a_variants_plan_guide_and_readiness(br
     from selenium.webdriver.common.by import By
 
     path = _site_graph(tmp_path)
+    assert (path.parent / "data" / "graph.js").is_file()
     browser.get(path.resolve().as_uri() + "#node=variant:CPS1-Q335X&depth=1")
+    _wait_for_graph(browser)
     back = browser.find_element(By.ID, "back")
     assert back.is_displayed() and back.get_attribute("href").endswith("/site/index.html")
     details = browser.find_element(By.ID, "details")
@@ -192,4 +202,120 @@ def test_a_large_graph_opens_on_an_overview_counted_per_basket(browser, tmp_path
     assert len(listed) == min(200, int(label.split(" ")[0].replace(",", "")))
     assert all(button.text.startswith("GENE") for button in listed)
     print(f"\n10,000-node overview: load {load:.2f} s, {drawn} nodes drawn")
+    assert console_errors(browser) == []
+
+
+# ---- the site's viewer at 10,000 variants: first view embedded, the whole graph read after first paint
+
+VARIANTS = 10_000
+FIRST_RENDER_MS = 1000
+EMBEDDED_BYTES = 64_000  # the page's JSON (settings and first view) at 10,000 variants: a few kB of hubs
+
+
+@pytest.fixture(scope="module")
+def big_site_viewer(tmp_path_factory) -> Path:
+    """graph.html and data/graph.js as the site writes them, for a synthetic graph of 10,000 variants."""
+    graph = synthetic_graph(15_500)  # a third as many evidence items and a fifth as many patients
+    assert sum(1 for _, kind in graph.nodes(data="kind") if kind == "variant") >= VARIANTS
+    site = tmp_path_factory.mktemp("viewer-site")
+    page, data = viewer_site_files(graph, "data/graph.js", back="index.html")
+    (site / "data").mkdir()
+    (site / "data" / "graph.js").write_bytes(data)
+    (site / "graph.html").write_bytes(page)
+    return site / "graph.html"
+
+
+def _embedded_json(page: bytes) -> bytes:
+    start = page.index(b'id="graph-data">') + len(b'id="graph-data">')
+    return page[start:page.index(b"</script>", start)]
+
+
+def test_the_site_viewer_embeds_only_its_first_view(big_site_viewer):
+    page = big_site_viewer.read_bytes()
+    embedded = _embedded_json(page)
+    whole = (big_site_viewer.parent / "data" / "graph.js").stat().st_size
+    print(f"\n{VARIANTS:,} variants: graph.html {len(page):,} bytes, embedded JSON {len(embedded):,} bytes, "
+          f"data/graph.js {whole:,} bytes")
+    assert len(embedded) < EMBEDDED_BYTES and whole > 50 * len(embedded)
+    assert b"variant:V4242" not in page and b"variant:V4242" in (big_site_viewer.parent / "data" / "graph.js").read_bytes()
+
+
+def test_the_site_viewer_renders_first_in_a_second_then_reads_the_whole_graph(browser, big_site_viewer):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    open_page(browser, big_site_viewer)  # the browser's own start-up is not the page's first render
+    open_page(browser, big_site_viewer)
+    first_render = browser.execute_script("return performance.getEntriesByType('navigation')[0].loadEventEnd")
+    viewer = "window.basketViewer"
+    drawn = browser.execute_script(f"return {viewer}.cy.nodes().length")
+    counted = browser.execute_script(
+        f"return {viewer}.cy.nodes('.group').filter(n => n.data('kind') === 'variant')"
+        ".map(n => Number(n.data('label').split(' ')[0].replace(/,/g, ''))).reduce((a, b) => a + b, 0)")
+    assert counted >= VARIANTS and "Overview of" in browser.find_element(By.ID, "status").text
+    _wait_for_graph(browser)
+    loaded = browser.execute_script("return performance.now()")
+    print(f"\n{VARIANTS:,} variants: graph.html first render {first_render:.0f} ms ({drawn} nodes drawn), "
+          f"whole graph read by {loaded:.0f} ms")
+    assert first_render < FIRST_RENDER_MS
+    # the overview drawn first is the one the whole graph makes: a group lists its members
+    browser.execute_script(f"{viewer}.cy.nodes('.group').filter(n => n.data('kind') === 'variant')[0].emit('tap')")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#details li button")) == 200
+    # a deep link and the depth, with the whole graph
+    browser.execute_script("location.hash = '#node=variant:V4242&depth=1'")
+    assert browser.execute_script(f"return {viewer}.cy.$('node.centre').data('label')") == "GENE2-V4242"
+    one_hop = browser.execute_script(f"return {viewer}.cy.nodes().length")
+    assert "variant:V4242" in browser.find_element(By.ID, "details").text
+    Select(browser.find_element(By.ID, "depth")).select_by_value("2")
+    assert browser.execute_script(f"return {viewer}.cy.nodes().length") > one_hop
+    assert browser.execute_script("return location.hash") == "#node=variant%3AV4242&depth=2"
+    assert console_errors(browser) == []
+
+
+STATUS_RECORDER = """
+window.__statuses = [];
+document.addEventListener('DOMContentLoaded', () => {
+  const status = document.getElementById('status');
+  if (!status) return;
+  const record = () => window.__statuses.push([status.textContent, document.body.classList.contains('loading')]);
+  record();
+  new MutationObserver(record).observe(status, {childList: true, characterData: true, subtree: true});
+});
+"""
+
+
+def test_a_deep_link_waits_visibly_for_the_whole_graph(browser, big_site_viewer):
+    """A node the first view does not hold: the page says it is loading the graph, then opens it."""
+    added = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": STATUS_RECORDER})
+    try:
+        browser.get("about:blank")  # a new document, not a change of fragment
+        browser.get(big_site_viewer.resolve().as_uri() + "#node=variant:V77&depth=1")
+        _wait_for_graph(browser)
+        statuses = browser.execute_script("return window.__statuses")
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
+    assert ["Loading the graph…", True] in statuses
+    assert statuses[-1][0].startswith("Showing ") and "within 1 hop of GENE37-V77" in statuses[-1][0]
+    assert not statuses[-1][1]
+    assert browser.execute_script("return window.basketViewer.cy.$('node.centre').data('label')") == "GENE37-V77"
+    assert console_errors(browser) == []
+
+
+def test_a_focused_first_view_is_the_neighbourhood_the_whole_graph_draws(browser, tmp_path):
+    """--focus: the embedded neighbourhood (basket.documents.viewer_data) is what viewer.js draws."""
+    graph = synthetic_graph(2_000)
+    page, data = viewer_site_files(graph, "data/graph.js", focus="basket:D3")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "graph.js").write_bytes(data)
+    (tmp_path / "graph.html").write_bytes(page)
+    elements = ("return window.basketViewer.cy.elements().map(e => [e.id(), e.data('label') || e.data('rel'),"
+                " e.data('rank'), e.hasClass('centre')]).sort()")
+    open_page(browser, tmp_path / "graph.html")
+    first = browser.execute_script(elements)
+    first_status = browser.find_element("id", "status").text
+    _wait_for_graph(browser)
+    browser.execute_script("window.basketViewer.show(window.basketViewer.nodeIndex('basket:D3'))")
+    assert browser.execute_script(elements) == first and len(first) > 3
+    assert browser.find_element("id", "status").text == first_status
+    assert "basket:D3" in browser.find_element("id", "details").text
     assert console_errors(browser) == []
