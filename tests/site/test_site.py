@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from basket.cli import main
-from basket.documents.graph_viewer import graph_data, script_json, viewer_html
+from basket.documents.graph_viewer import graph_settings, script_json, viewer_html
 from tests.render.golden import FIXTURE
 from tests.site.synthetic import synthetic_graph
 
@@ -43,7 +43,7 @@ def test_docs_writes_a_page_per_variant_disease_and_evidence_item(site: Path):
     evidence = {f"evidence/{e.id}.html" for e in load_program(FIXTURE).program.evidence}
     assert {n for n in names if n.startswith("evidence/")} == evidence and len(evidence) >= 6
     assert {n for n in names if n.startswith(("data/", "assets/"))} == {
-        "data/roster.js", "data/readiness.js", "data/evidence.js", "data/gaps.js", "data/search.js",
+        "data/roster.js", "data/readiness.js", "data/evidence.js", "data/gaps.js", "data/search.js", "data/graph.js",
         "assets/site.css", "assets/table.js", "assets/search.js", "assets/minisearch.js"}
 
 
@@ -216,5 +216,14 @@ def test_viewer_page_is_self_contained():
 
 
 def test_graph_data_opens_at_the_umbrella_and_keeps_every_node():
-    data = graph_data(synthetic_graph(500))
-    assert data["focus"] == "umbrella:U" and data["hops"] == 2 and len(data["nodes"]) == 500
+    from basket.documents.viewer_data import MANY, ViewerGraph, first_view, whole_graph
+
+    viewer = ViewerGraph(synthetic_graph(500))
+    settings, data = graph_settings(viewer), whole_graph(viewer)
+    assert settings["focus"] == "umbrella:U" and settings["hops"] == 2 and settings["overview"]
+    assert len(data["nodes"]) == 500 and settings["total"] == 500
+    grouped = sorted(i for group in data["groups"] for i in group[3])
+    assert grouped == [i for i, n in enumerate(data["nodes"]) if n["kind"] in MANY]  # each counted once
+    overview = first_view(viewer, None, 2, 400)
+    assert [g[3] for g in overview["groups"]] == [len(g[3]) for g in data["groups"]]
+    assert all(row[2] not in MANY for row in overview["nodes"])
