@@ -257,7 +257,8 @@ def analyze(program: Path, outcomes: Path, fasta: Path | None, biomarkers: Path 
     The primary family is every designable basket of the umbrella, tested at the program's family-wise
     alpha (umbrella.sample_size), whatever baskets OUTCOMES holds.
 
-    OUTCOMES is a CSV: patient, variant, period (pre|post), events, exposure_years[, dose_mg_per_kg].
+    OUTCOMES is a CSV: patient, variant, period (pre|post), events, exposure_years[, dose_mg_per_kg]
+    (events 0 to 5,000 in the whole file, exposure above 0 and at most 100 years per row).
     Outcomes of a variant never dosed, or outside the umbrella, are analysed with a warning.
 
     Example: basket analyze configs/ucd-umbrella outcomes.csv --biomarkers ammonia.csv

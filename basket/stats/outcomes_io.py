@@ -119,33 +119,52 @@ def _period(v: str) -> str:
     return v
 
 
+# Bounds of what one patient's row can hold: a value beyond them is a typing or export error, and the
+# exact tests and the interim predictions could not compute with it (as the program's own numbers).
+MAX_EVENTS = 5_000  # also the file's total: the exact tests and their intervals compute with up to this many
+MAX_YEARS = 100.0
+MAX_DAYS = 36_500
+MAX_VALUE = 1e15
+MAX_DOSE = 1e6  # mg/kg
+
+
 def _count(v: str) -> int:
-    if not re.fullmatch(r"\d+", v):
-        raise ValueError(f"must be a whole number >= 0, got {v!r}")
+    if not re.fullmatch(r"\d{1,7}", v) or int(v) > MAX_EVENTS:
+        raise ValueError(f"must be a whole number from 0 to {MAX_EVENTS:,}, got {_shown(v)}")
     return int(v)
 
 
 def _integer(v: str) -> int:
-    if not re.fullmatch(r"[+-]?\d+", v):
-        raise ValueError(f"must be a whole number of days, got {v!r}")
+    if not re.fullmatch(r"[+-]?\d{1,6}", v) or abs(int(v)) > MAX_DAYS:
+        raise ValueError(f"must be a whole number of days from -{MAX_DAYS:,} to {MAX_DAYS:,}, got {_shown(v)}")
     return int(v)
 
 
-def _number(v: str) -> float:
+def _shown(v: str) -> str:
+    """A cell as a message shows it: a huge one by its length."""
+    return repr(v) if len(v) <= 40 else f"a value of {len(v):,} characters"
+
+
+def _number(v: str, limit: float = MAX_VALUE) -> float:
     try:
         x = float(v)
     except ValueError:
-        raise ValueError(f"must be a number, got {v!r}") from None
+        raise ValueError(f"must be a number, got {_shown(v)}") from None
     if not math.isfinite(x):
-        raise ValueError(f"must be finite, got {v!r}")
+        raise ValueError(f"must be finite, got {_shown(v)}")
+    if abs(x) > limit:
+        raise ValueError(f"must be at most {limit:g} in size, got {_shown(v)}")
     return x
 
 
-def _positive(v: str) -> float:
-    x = _number(v)
-    if x <= 0:
-        raise ValueError(f"must be > 0, got {v!r}")
-    return x
+def _positive(limit: float) -> Callable[[str], float]:
+    def parse(v: str) -> float:
+        x = _number(v, limit)
+        if x <= 0:
+            raise ValueError(f"must be above 0 and at most {limit:g}, got {_shown(v)}")
+        return x
+
+    return parse
 
 
 def _optional(parse: Callable[[str], object]) -> Callable[[str], object]:
@@ -154,7 +173,7 @@ def _optional(parse: Callable[[str], object]) -> Callable[[str], object]:
 
 OUTCOME_PARSERS = {
     "patient": _patient, "variant": _text, "period": _period, "events": _count,
-    "exposure_years": _positive, "basket": _text, "dose_mg_per_kg": _optional(_positive),
+    "exposure_years": _positive(MAX_YEARS), "basket": _text, "dose_mg_per_kg": _optional(_positive(MAX_DOSE)),
 }
 BIOMARKER_PARSERS = {
     "patient": _patient, "marker": _text, "day": _integer, "value": _number,
@@ -245,8 +264,14 @@ def read_outcomes(path: str | Path) -> list[PeriodRecord]:
     records: list[PeriodRecord] = []
     seen: dict[tuple[str, str], int] = {}
     identity: dict[str, tuple[str, str | None, int]] = {}
+    total_events = 0
     for line, row in _read_rows(path, OUTCOME_REQUIRED, OUTCOME_OPTIONAL, OUTCOME_PARSERS, problems):
         rec = PeriodRecord(**row, line=line)
+        if total_events <= MAX_EVENTS < total_events + rec.events:  # said once, where the total passes it
+            problems.add(line, "events", f"the file's events add up to more than {MAX_EVENTS:,} here, more than "
+                                         "the exact tests compute with; check the file (a trial of a rare disease "
+                                         "counts tens of events per patient)")
+        total_events += rec.events
         key = (rec.patient, rec.period)
         if key in seen:
             problems.add(line, "period", f"patient {rec.patient} already has a {rec.period} row (line {seen[key]})")

@@ -98,7 +98,7 @@ def test_an_endless_loop_stops_at_the_time_bound(tmp_path: Path, monkeypatch):
         result, folder, out, elapsed = render_with(tmp_path / name.replace(" ", "-"), {"appendix.md.j2": source})
         assert result.exit_code == 2, result.output
         assert f"{folder / 'appendix.md.j2'}:" in result.stderr and "ran longer than 1 seconds" in result.stderr
-        assert elapsed < 15 and not out.exists()
+        assert elapsed < 60 and not out.exists()  # unbounded, either loop runs for hours
 
 
 def test_a_hostile_template_leaves_the_previous_output(tmp_path: Path):

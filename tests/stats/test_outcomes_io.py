@@ -55,7 +55,7 @@ P7,V1,post
         f"{path}:2: patient:",
         f"{path}:3: period: must be 'pre' or 'post'",
         f"{path}:4: events:",
-        f"{path}:4: exposure_years: must be > 0",
+        f"{path}:4: exposure_years: must be above 0 and at most 100",
         f"{path}:5: events:",
         f"{path}:5: exposure_years: must be a number",
         f"{path}:7: period: patient P5 already has a post row (line 6)",
