@@ -187,10 +187,9 @@ def render_program(
                               None if options.variants is None else tuple(sorted(options.variants)))
         meta = {"umbrella": loaded.program.umbrella.id, "protocol_version": loaded.program.umbrella.protocol_version,
                 **record.meta()}
-        from basket.documents.version_history import recorded_inputs
+        from basket.documents.version_history import document_inputs
 
-        inputs = {**loaded.inputs, **recorded_inputs(loaded)}  # the recorded versions make the history
-        (staging / MANIFEST_NAME).write_bytes(build_manifest(inputs, hashes, meta))
+        (staging / MANIFEST_NAME).write_bytes(build_manifest(document_inputs(loaded), hashes, meta))
     return WrittenRender(hashes, appendices, gaps)
 
 

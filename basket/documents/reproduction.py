@@ -140,9 +140,9 @@ def _plan_as_recorded(manifest_file: Path, loaded: LoadedProgram, record: Render
 def _input_notes(manifest: dict, loaded: LoadedProgram) -> list[str]:
     """Program files that differ from those the render read (by the manifest's word): the likely cause
     of differences, when the manifest is genuine."""
-    from basket.documents.version_history import recorded_inputs
+    from basket.documents.version_history import document_inputs
 
-    before, now = manifest["inputs"], {**loaded.inputs, **recorded_inputs(loaded)}  # as the render records them
+    before, now = manifest["inputs"], document_inputs(loaded)
     notes = [f"program file {name} differs from the one the render read" for name in sorted(set(before) & set(now))
              if before[name] != now[name]]
     notes += [f"program file {name} was not read by the render" for name in sorted(set(now) - set(before))]

@@ -303,7 +303,7 @@ def write_program_site(loaded: LoadedProgram, plan: Plan, out: Path, templates: 
     from basket.documents.graphviz_pictures import graphviz_version
     from basket.documents.render_record import SITE_KIND, RenderRecord
     from basket.documents.template_environment import bounds_for, make_templates
-    from basket.documents.version_history import recorded_inputs
+    from basket.documents.version_history import document_inputs
 
     environments = make_templates(templates, bounds_for(loaded.program))
 
@@ -312,9 +312,8 @@ def write_program_site(loaded: LoadedProgram, plan: Plan, out: Path, templates: 
         record = RenderRecord(SITE_KIND, environments.user_files_read() or None, plan.reference,
                               graphviz_version() if drawn else None, focus=focus)
         umbrella = loaded.program.umbrella
-        inputs = {**loaded.inputs, **recorded_inputs(loaded)}  # the recorded versions make the history
-        return build_manifest(inputs, hashes, {"umbrella": umbrella.id,
-                                                      "protocol_version": umbrella.protocol_version, **record.meta()})
+        meta = {"umbrella": umbrella.id, "protocol_version": umbrella.protocol_version, **record.meta()}
+        return build_manifest(document_inputs(loaded), hashes, meta)
 
     files = iter_site(loaded, plan, templates, focus, pictures, environments)
     return write_site(out, files, (loaded.root, templates), progress, manifest)

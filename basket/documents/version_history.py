@@ -39,8 +39,14 @@ def program_history(loaded: LoadedProgram) -> ProgramHistory:
     return ProgramHistory(recorded, diffs if recorded else [], current)
 
 
-def recorded_inputs(loaded: LoadedProgram) -> dict[str, str]:
-    """Every file of the recorded versions -> sha256: inputs of the documents (manifest.json)."""
+def document_inputs(loaded: LoadedProgram) -> dict[str, str]:
+    """What the documents are made from, file -> sha256 (manifest.json's inputs): the program's files
+    and those of its recorded versions, which make the version history."""
+    return {**loaded.inputs, **_recorded_inputs(loaded)}
+
+
+def _recorded_inputs(loaded: LoadedProgram) -> dict[str, str]:
+    """Every file of the recorded versions -> sha256."""
     inputs = {}
     for entry in loaded.program.umbrella.history:
         for path in program_files(loaded.root / entry.program):
