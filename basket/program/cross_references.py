@@ -309,9 +309,10 @@ def _recorded_versions(program: Program, root: Path, report: Report) -> Iterator
     seen = {program.umbrella.protocol_version}
     for index, entry in enumerate(program.umbrella.history):
         folder = root / entry.program
-        if not folder.resolve().is_relative_to(root.resolve()):
+        outside = _leaves_program(root, entry.program)
+        if outside:
             yield report(("umbrella", "history", index, "program"),
-                         f"{entry.program} lies outside the program directory (recorded versions are kept inside it)")
+                         f"{entry.program}: {outside}; recorded versions are kept inside the program")
         elif not folder.is_dir() or not any(folder.glob("*.y*ml")):
             yield report(("umbrella", "history", index, "program"),
                          f"no recorded version at {entry.program} (a folder of that version's YAML files)")
@@ -322,15 +323,20 @@ def _recorded_versions(program: Program, root: Path, report: Report) -> Iterator
 
 
 def _document_paths(program: Program, root: Path, report: Report) -> Iterator[Problem]:
-    base = root.resolve()
     for index, item in enumerate(program.evidence):
         if item.document is None:
             continue
-        try:
-            target = (root / item.document).resolve()
-        except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop (Python < 3.13)
-            yield report(("evidence", index, "document"), f"document path cannot be resolved: {error}")
-            continue
-        if not target.is_relative_to(base):
-            yield report(("evidence", index, "document"),
-                         "document path leaves the program directory (directly or through a symbolic link)")
+        outside = _leaves_program(root, item.document)
+        if outside:
+            yield report(("evidence", index, "document"), f"document {outside}")
+
+
+def _leaves_program(root: Path, relative: str) -> str | None:
+    """Why `relative` (a path the program names) is not inside the program directory, or None."""
+    try:
+        target = (root / relative).resolve()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop (Python < 3.13)
+        return f"path cannot be resolved: {error}"
+    if not target.is_relative_to(root.resolve()):
+        return "path leaves the program directory (directly or through a symbolic link)"
+    return None

@@ -85,3 +85,18 @@ def test_status_refuses_a_file_edited_meanwhile(monkeypatch):
         result = run("status", str(program), "CPS1-E714X", "assessed")
         assert result.exit_code == 2 and "file changed while the status was being set" in result.stderr
         assert "status: assessed" not in (program / "variants.yaml").read_text()
+
+
+def test_a_recorded_version_linked_in_a_loop_is_reported(tmp_path: Path):
+    """Its path cannot be resolved: a line-numbered problem, not a traceback (as an evidence document's)."""
+    import shutil
+
+    from tests.conftest import EXAMPLE, copy_program
+
+    program = copy_program(EXAMPLE, tmp_path / "program")
+    shutil.rmtree(program / "versions" / "0.1-example")
+    (program / "versions" / "0.1-example").symlink_to(program / "versions" / "loop")
+    (program / "versions" / "loop").symlink_to(program / "versions" / "0.1-example")
+    result = run("validate", str(program))
+    assert result.exit_code == 2, result.output
+    assert "umbrella.history[0].program: versions/0.1-example: path cannot be resolved" in result.stderr
