@@ -38,6 +38,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from basket.documents.document import Document
+from basket.documents.identifier_links import link_identifiers
 from basket.documents.template_environment import Templates
 from basket.plan.umbrella_decision import Plan
 from basket.program.load import LoadedProgram
@@ -171,8 +172,6 @@ def graph_files(loaded: LoadedProgram, plan: Plan, report: Any, focus: str | Non
 def linked_identifiers(value: object) -> Markup:
     """A program value, HTML-escaped, with its DOIs, ClinVar, NCT, PubMed and PMC identifiers as links
     (the documents' linking, which works on escaped text)."""
-    from basket.documents.identifier_links import link_identifiers
-
     return Markup(link_identifiers(str(escape(value))))
 
 
