@@ -12,11 +12,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from basket.foundation.problems import InputError, Problem
+from basket.foundation.problems import InputError, NothingSelected, Problem
 from basket.graph.build import program_graph
 from basket.graph.impact import dependencies, dependents
 from basket.graph.lookup import UnknownNode, resolve
-from basket.graph.selection import NothingSelected, select_or_report, selected_variants
+from basket.graph.selection import select_or_report, selected_variants
 from basket.plan.umbrella_decision import Plan, checked_plan
 from basket.program.load import LoadedProgram, load_program
 

@@ -190,7 +190,7 @@ def main() -> None:
         variants = list(loaded.program.variants)
         planned = decide_windows(loaded, variants, program_reference(loaded))
         windows = [(r.window["contig"], r.window["start"], r.window["start"] + len(r.window["sequence"]) - 1)
-                   for _, r in planned if r.window is not None]
+                   for r in planned if r.window is not None]
         # Each stage alternates with the baseline, best of REPEATS: other work on the machine moves both alike.
         baseline, reads, window_stage, verify_stage = [], [], [], []
         for _ in range(REPEATS):

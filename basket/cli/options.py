@@ -157,8 +157,7 @@ def reports_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from basket.foundation.problems import InputError
-        from basket.graph.selection import NothingSelected
+        from basket.foundation.problems import InputError, NothingSelected
 
         try:
             with _warnings_told():
@@ -185,7 +184,7 @@ def reports_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 @contextlib.contextmanager
 def _warnings_told() -> Iterator[None]:
     """basket's own warnings (`SelectionWarning`) as `warning: message` lines on stderr; others as Python shows them."""
-    from basket.graph.selection import SelectionWarning
+    from basket.foundation.problems import SelectionWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SelectionWarning)

@@ -33,6 +33,21 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class NothingSelected(Exception):
+    """A selector (`--only`, `--exclude`, a VARIANT pattern) ran and matched nothing (exit 1);
+    `messages` says which, with suggestions. Here rather than beside the selectors
+    (`basket.graph.selection`) so that every command can report it without importing the graph."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("; ".join(messages))
+
+
+class SelectionWarning(UserWarning):
+    """Something a user should hear about that does not stop the command (an empty `--exclude`);
+    the CLI prints it as `warning: message`."""
+
+
 def format_path(path: Iterable[object]) -> str:
     """Render a location tuple such as ("variants", 2, "gene") as `variants[2].gene`."""
     text = ""

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from basket.foundation.garbage_collector import collector_paused
-from basket.foundation.problems import InputError, Problem
+from basket.foundation.problems import InputError, NothingSelected, Problem, SelectionWarning
 from basket.graph.build import program_graph
 from basket.graph.impact import dependency_view
 from basket.plan.umbrella_decision import CLASSIFICATIONS
@@ -74,18 +74,6 @@ class SelectorError(ValueError):
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
         super().__init__("\n".join(f"{option}: {message}" for option, message in problems))
-
-
-class NothingSelected(Exception):
-    """A selector ran and matched nothing (exit 1); `messages` says which, with suggestions."""
-
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__("; ".join(messages))
-
-
-class SelectionWarning(UserWarning):
-    """Something a user should hear about that does not stop the command (an empty `--exclude`)."""
 
 
 @dataclass(frozen=True)

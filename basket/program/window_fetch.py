@@ -115,9 +115,9 @@ def _update_windows(directory: Path, variant_ids: list[str], all_variants: bool,
 
 
 def decide_windows(loaded: LoadedProgram, variants: list[Variant], reference: ProgramReference,
-                   force: bool = False) -> list[tuple[Variant, WindowResult]]:
-    """Each variant's window read from the reference and what to do with it (no file touched);
-    InputError listing every variant whose hgvs_g the reference contradicts.
+                   force: bool = False) -> list[WindowResult]:
+    """What to do with each variant's window, read from the reference (no file touched), in the order
+    of `variants`; InputError listing every variant whose hgvs_g the reference contradicts.
 
     Every variant is placed first, then all the windows are read at once (`ReferenceGenome.fetch_many`:
     in genome order, nearby windows in one read), then each is checked and its block made."""
@@ -128,13 +128,13 @@ def decide_windows(loaded: LoadedProgram, variants: list[Variant], reference: Pr
         errors[index] = loaded.locator.problem(("variants", loaded.program.variant_index[error.variant], *error.path),
                                                str(error))
 
-    # The results are kept until every file is edited: without this, the collector's full passes over
-    # the loaded program they trigger took as long as the whole stage (10,000 variants), every other run.
-    # Paused besides: reference counting frees what is made here, and the collector's passes over the
-    # results as they grow cost about a tenth of the stage.
-    with collector_skips_existing(), collector_paused():
+    # The collector is paused: reference counting frees what is made here, and its passes over the
+    # loaded program and the growing results cost as much as the stage. The results are kept until the
+    # files are written, so they go straight to its oldest generation (`results_kept`).
+    with collector_skips_existing(), collector_paused(results_kept=True):
         results: list[WindowResult | None] = [None] * len(variants)  # None: refused, or not decided yet
-        readable: list[tuple[int, Variant, Placement]] = []
+        readable: list[int] = []  # the index of each variant placed on the reference, and its placement:
+        placements: list[Placement] = []  # parallel lists, one tuple fewer per variant
         for index, variant in enumerate(variants):
             try:
                 place = reader.place(variant)
@@ -142,18 +142,19 @@ def decide_windows(loaded: LoadedProgram, variants: list[Variant], reference: Pr
                 refuse(index, error)
                 continue
             if type(place) is tuple:
-                readable.append((index, variant, place))
+                readable.append(index)
+                placements.append(place)
             else:
                 results[index] = place
-        sequences = reader.genome.fetch_many([place[:3] for _, _, place in readable])
-        for (index, variant, place), sequence in zip(readable, sequences, strict=True):
+        sequences = reader.genome.fetch_many(placements)  # reads each placement's (contig, first, last)
+        for index, place, sequence in zip(readable, placements, sequences, strict=True):
             try:
-                results[index] = reader.decide(variant, place, sequence)
+                results[index] = reader.decide(variants[index], place, sequence)
             except DesignError as error:
                 refuse(index, error)
     if errors:
         raise InputError([errors[index] for index in sorted(errors)])
-    return [(variant, result) for variant, result in zip(variants, results, strict=True) if result is not None]
+    return [result for result in results if result is not None]
 
 
 def _chosen(loaded: LoadedProgram, variant_ids: list[str], all_variants: bool) -> list[Variant]:
@@ -178,7 +179,7 @@ class WindowReader:
         genome = reference.genome
         assert genome is not None, "a window is read from a reference"
         self.program, self.genome, self.force = program, genome, force
-        self.genes = program.genes_by_symbol
+        self.genes, self.lengths = program.genes_by_symbol, genome.lengths
         self.label, self.build, self.reach = reference.label, reference.build, program.editors_reach
         self.fasta = reference.fasta.name if reference.fasta else ""
         self.source = f"{self.build} reference FASTA {self.fasta}" if self.build else f"reference FASTA {self.fasta}"
@@ -201,7 +202,7 @@ class WindowReader:
             contig, position, _, missing, why = self._locate(variant, gene)
             if position is None or contig is None:
                 return WindowResult(variant.id, "skipped", why or "", skipped=missing)
-        length = self.genome.length(contig)
+        length = self.lengths[contig]
         if not 1 <= position <= length:
             raise DesignError(variant.id, "hgvs_g", f"position {position:,} is outside {contig} (1..{length:,}) in "
                               f"the reference {self.label}: the HGVS g. does not belong to this reference")
@@ -228,21 +229,21 @@ class WindowReader:
         if sequence[position - first] != base:
             raise DesignError(variant.id, "hgvs_g", f"the reference {self.label} has {sequence[position - first]} at "
                               f"{contig}:{position:,} but {variant.hgvs_c} needs {base} on the + strand")
-        old = variant.window
-        fetched = self._window(old, chrom, contig, first, sequence)
-        if old is None:  # positional: a NamedTuple's keywords cost a fifth more, once per variant
-            return WindowResult(variant.id, "added", f"window added ({contig}:{first:,}-{last:,}, "
-                                f"{last - first + 1} bases)", "", 0, "", fetched)
+        old, region = variant.window, f"{contig}:{first}-{last}"  # as samtools writes a region
+        source = f"{self.source}, {region} (+ strand), read by basket window"
+        if old is None:  # the usual case, its block made in one go; positional: keywords cost a fifth more
+            block = {"chrom": chrom, "start": first, "sequence": sequence, "source": source, **self._build,
+                     "fasta": self.fasta, "contig": contig, "sha256": sequence_sha256(sequence)}
+            return WindowResult(variant.id, "added", f"window added ({region}, {last - first + 1} bases)", "", 0, "",
+                                block)
+        fetched = self._window(old, chrom, contig, first, sequence, source)
         return self._compare(variant, fetched, contig, (first, last))
 
-    def _window(self, old: SequenceWindow | None, chrom: str, contig: str, first: int, sequence: str) -> dict[str, Any]:
-        """The window block as written: what the window is (keeping the old window's variant_position
-        and coding span), then where it came from."""
-        source = f"{self.source}, {contig}:{first}-{first + len(sequence) - 1} (+ strand), read by basket window"
+    def _window(self, old: SequenceWindow, chrom: str, contig: str, first: int, sequence: str,
+                source: str) -> dict[str, Any]:
+        """The window block that replaces `old`: what the window is (keeping the old window's
+        variant_position and coding span), then where it came from (as `decide` writes a new one)."""
         sha256 = sequence_sha256(sequence)
-        if old is None:  # the usual case, made in one go
-            return {"chrom": chrom, "start": first, "sequence": sequence, "source": source, **self._build,
-                    "fasta": self.fasta, "contig": contig, "sha256": sha256}
         provenance = {"source": source, **self._build, "fasta": self.fasta, "contig": contig, "sha256": sha256}
         window: dict[str, Any] = {"chrom": chrom, "start": first}
         if old.variant_position is not None:
@@ -256,7 +257,7 @@ class WindowReader:
         """What to do with a variant's existing window, given the one just read."""
         old = variant.window
         assert old is not None
-        where = f"{contig}:{span[0]:,}-{span[1]:,}, {span[1] - span[0] + 1} bases"
+        where = f"{contig}:{span[0]}-{span[1]}, {span[1] - span[0] + 1} bases"
         # A window basket wrote spans what was just read: compared with it, not read a second time
         same = (old.start, old.end) == span and old.sequence.upper() == fetched["sequence"]
         difference = None if same else window_difference(old, self.genome, contig, self.label)
@@ -278,10 +279,11 @@ class WindowReader:
 
 
 def _edit_files(loaded: LoadedProgram,
-                planned: list[tuple[Variant, WindowResult]]) -> tuple[list[WindowResult], dict[Path, tuple[bytes, str]]]:
+                planned: list[WindowResult]) -> tuple[list[WindowResult], dict[Path, tuple[bytes, str]]]:
     """Every result with its file, line and diff; the new text of every file that changes."""
     by_file: dict[str, list[tuple[int, Variant, WindowResult]]] = {}
-    for order, (variant, result) in enumerate(planned):
+    for order, result in enumerate(planned):
+        variant = loaded.program.variants_by_id[result.variant]
         by_file.setdefault(_origin(loaded, variant).document.file, []).append((order, variant, result))
     results: list[WindowResult | None] = [None] * len(planned)
     texts: dict[Path, tuple[bytes, str]] = {}

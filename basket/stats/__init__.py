@@ -31,56 +31,68 @@ May import: `basket.program`, `basket.foundation` (the bridge modules only). Mus
 plan, graph, evidence, changes, documents, api, cli.
 """
 
-from .control import ExternalControl, control_test, pooled_test
-from .effect_estimates import (
-    AnalysisResult,
-    BiomarkerChange,
-    BiomarkerSummary,
-    NaturalHistory,
-    PatientDose,
-    RateComparison,
-    WithinPatient,
-    analyze_outcomes,
-)
-from .errors import StatsInputError
-from .exact import (
-    ExactDesign,
-    Interval,
-    RateTest,
-    clopper_pearson_interval,
-    conditional_design,
-    conditional_rate_ratio_test,
-    garwood_interval,
-    negbin_design,
-    negbin_test_known_rate,
-    poisson_design,
-    poisson_rate_interval,
-    poisson_test_known_rate,
-)
-from .family_design import BasketOC, FamilyOC, family_oc
-from .hierarchical import (
-    BasketPosterior,
-    ExNexPrior,
-    GridSpec,
-    HierarchicalResult,
-    NormalData,
-    RateData,
-    ResponseData,
-    TwoRateData,
-    fit_exnex,
-)
-from .multiplicity import Multiplicity, adjust
-from .nested import NestedResult, fit_nested
-from .operating_characteristics import DesignRow, DesignTable, design_table, design_table_csv, exact_design
-from .outcomes_io import (
-    BiomarkerRecord,
-    OutcomesFormatError,
-    PeriodRecord,
-    read_biomarkers,
-    read_outcomes,
-)
-from .simulate import BayesRule, SimulationResult, simulate_trials
-from .trial import Scenario, SimBasket
+import importlib
+
+# Where each name of the engine lives. Imported on first use (PEP 562): the bridge modules, which
+# `basket validate` and the documents import, need none of scipy or matplotlib, whose import costs a second.
+_HOMES = {
+    "ExternalControl": "control",
+    "control_test": "control",
+    "pooled_test": "control",
+    "AnalysisResult": "effect_estimates",
+    "BiomarkerChange": "effect_estimates",
+    "BiomarkerSummary": "effect_estimates",
+    "NaturalHistory": "effect_estimates",
+    "PatientDose": "effect_estimates",
+    "RateComparison": "effect_estimates",
+    "WithinPatient": "effect_estimates",
+    "analyze_outcomes": "effect_estimates",
+    "StatsInputError": "errors",
+    "ExactDesign": "exact",
+    "Interval": "exact",
+    "RateTest": "exact",
+    "clopper_pearson_interval": "exact",
+    "conditional_design": "exact",
+    "conditional_rate_ratio_test": "exact",
+    "garwood_interval": "exact",
+    "negbin_design": "exact",
+    "negbin_test_known_rate": "exact",
+    "poisson_design": "exact",
+    "poisson_rate_interval": "exact",
+    "poisson_test_known_rate": "exact",
+    "BasketOC": "family_design",
+    "FamilyOC": "family_design",
+    "family_oc": "family_design",
+    "BasketPosterior": "hierarchical",
+    "ExNexPrior": "hierarchical",
+    "GridSpec": "hierarchical",
+    "HierarchicalResult": "hierarchical",
+    "NormalData": "hierarchical",
+    "RateData": "hierarchical",
+    "ResponseData": "hierarchical",
+    "TwoRateData": "hierarchical",
+    "fit_exnex": "hierarchical",
+    "Multiplicity": "multiplicity",
+    "adjust": "multiplicity",
+    "NestedResult": "nested",
+    "fit_nested": "nested",
+    "DesignRow": "operating_characteristics",
+    "DesignTable": "operating_characteristics",
+    "design_table": "operating_characteristics",
+    "design_table_csv": "operating_characteristics",
+    "exact_design": "operating_characteristics",
+    "BiomarkerRecord": "outcomes_io",
+    "OutcomesFormatError": "outcomes_io",
+    "PeriodRecord": "outcomes_io",
+    "read_biomarkers": "outcomes_io",
+    "read_outcomes": "outcomes_io",
+    "plot_power": "plot",
+    "BayesRule": "simulate",
+    "SimulationResult": "simulate",
+    "simulate_trials": "simulate",
+    "Scenario": "trial",
+    "SimBasket": "trial",
+}
 
 __all__ = [
     "AnalysisResult",
@@ -143,9 +155,14 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """Import matplotlib only when the plot is asked for."""
-    if name == "plot_power":
-        from .plot import plot_power
+    """The engine's name `name`, its module imported the first time it is asked for."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value  # asked again, found without this function
+    return value
 
-        return plot_power
-    raise AttributeError(name)
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
