@@ -42,7 +42,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+# scipy.special, not scipy.stats: `basket validate` asks this module, and scipy.stats takes a second to import
+from scipy import special
 
 from .errors import StatsInputError, require_count, require_positive, require_probability
 
@@ -50,7 +52,7 @@ __all__ = ["INCOMPATIBLE_BELOW", "RangeEvidence", "range_evidence", "se_from_coh
 
 INCOMPATIBLE_BELOW = 0.01
 _SHAPES = np.geomspace(1e-3, 1e3, 2001)
-_LR_95 = stats.chi2.ppf(0.95, 1) / 2
+_LR_95 = special.chdtri(1, 0.05) / 2  # chi-square(1) 95th percentile, halved
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,9 @@ class RangeEvidence:
 
 def _nb_cdf(counts: np.ndarray, mean: float, shapes: np.ndarray) -> np.ndarray:
     counts = np.asarray(counts)
-    out = stats.nbinom.cdf(counts[..., None], shapes, shapes / (shapes + mean))
+    # P(X <= k) for a negative binomial of `shapes` successes: the regularised incomplete beta I_p(shape, k + 1)
+    with np.errstate(invalid="ignore"):
+        out = special.betainc(shapes, np.maximum(counts[..., None], 0) + 1, shapes / (shapes + mean))
     return np.where(counts[..., None] >= 0, out, 0.0)
 
 
@@ -84,8 +88,8 @@ def _log_likelihood_of_range(mean: float, low: int, high: int, n: int) -> np.nda
 
 def range_p_value(mean: float, low: int, high: int, n: int) -> float:
     """Range test: probability of a range at least this wide among ``n`` Poisson counts."""
-    p_high = 1.0 - stats.poisson.cdf(high - 1, mean) ** n if high > 0 else 1.0
-    p_low = 1.0 - (1.0 - stats.poisson.cdf(low, mean)) ** n
+    p_high = 1.0 - special.pdtr(high - 1, mean) ** n if high > 0 else 1.0  # pdtr: the Poisson CDF
+    p_low = 1.0 - (1.0 - special.pdtr(low, mean)) ** n
     return float(min(1.0, 2 * min(p_high, p_low)))
 
 
@@ -127,5 +131,5 @@ def se_from_interval(rate: float, low: float, high: float, level: float = 0.95) 
     lo, hi = require_positive("low", low), require_positive("high", high)
     if not lo < lam < hi:
         raise StatsInputError("low", f"the interval {lo:g}-{hi:g} must contain the rate {lam:g}")
-    z = stats.norm.ppf((1 + require_probability("level", level)) / 2)
+    z = special.ndtri((1 + require_probability("level", level)) / 2)  # the normal quantile
     return lam * (math.log(hi) - math.log(lo)) / (2 * z)

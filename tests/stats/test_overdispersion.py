@@ -11,11 +11,16 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from basket.stats import StatsInputError
 from basket.stats.overdispersion import (
+    _LR_95,
+    _SHAPES,
     _log_likelihood_of_range,
+    _nb_cdf,
     range_evidence,
     range_p_value,
     se_from_cohort,
@@ -87,3 +92,28 @@ def test_bad_inputs_name_the_field(call, field):
     with pytest.raises(StatsInputError) as err:
         call()
     assert err.value.field == field
+
+
+# The module computes with scipy.special (scipy.stats is slow to import for `basket validate`): its
+# distribution functions must be scipy.stats' own, to the last digits.
+@settings(max_examples=200, deadline=None)
+@given(mean=st.floats(0.01, 60), count=st.integers(-2, 200))
+def test_negative_binomial_cdf_is_scipy_stats(mean, count):
+    ours = _nb_cdf(np.array([count]), mean, _SHAPES)[0]
+    theirs = stats.nbinom.cdf(count, _SHAPES, _SHAPES / (_SHAPES + mean)) if count >= 0 else np.zeros_like(_SHAPES)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-300)
+
+
+@settings(max_examples=200, deadline=None)
+@given(mean=st.floats(0.01, 60), low=st.integers(0, 30), width=st.integers(0, 60), n=st.integers(1, 500))
+def test_range_p_value_is_scipy_stats(mean, low, width, n):
+    high = low + width
+    p_high = 1.0 - stats.poisson.cdf(high - 1, mean) ** n if high > 0 else 1.0
+    p_low = 1.0 - (1.0 - stats.poisson.cdf(low, mean)) ** n
+    assert range_p_value(mean, low, high, n) == pytest.approx(min(1.0, 2 * min(p_high, p_low)), rel=1e-12, abs=1e-300)
+
+
+def test_thresholds_are_scipy_stats():
+    assert _LR_95 == pytest.approx(stats.chi2.ppf(0.95, 1) / 2, rel=1e-14)
+    assert se_from_interval(2.0, 1.0, 4.0, 0.9) == pytest.approx(
+        2.0 * np.log(4.0) / (2 * stats.norm.ppf(0.95)), rel=1e-14)
