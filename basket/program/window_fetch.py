@@ -20,10 +20,12 @@ under the program directory's lock (`basket.foundation.directory_lock`, shared w
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from basket.editing.hgvs import ParsedHgvs
 from basket.editing.sequence import complement
 from basket.foundation.garbage_collector import collector_paused, collector_skips_existing
 from basket.foundation.problems import InputError, Problem
@@ -76,6 +78,10 @@ class WindowResult(NamedTuple):  # one per variant: a tuple costs a third of a f
 # there (+ strand) and the gene's chromosome. A plain tuple: one is made per variant, and a NamedTuple
 # costs ten times as much to make.
 Placement = tuple[str, int, int, int, str, str]
+Outcome = WindowResult | DesignError | None  # a variant's result, why it is refused, or not decided yet
+# Makes a WindowResult from all its fields at once (variant, action, message, file, line, diff, window,
+# skipped): the NamedTuple's own __new__, a Python function, took a third of the time of each window's block.
+_make_result = tuple.__new__
 
 
 @dataclass(frozen=True)
@@ -122,39 +128,20 @@ def decide_windows(loaded: LoadedProgram, variants: list[Variant], reference: Pr
     Every variant is placed first, then all the windows are read at once (`ReferenceGenome.fetch_many`:
     in genome order, nearby windows in one read), then each is checked and its block made."""
     reader = WindowReader(loaded.program, reference, force)
-    errors: dict[int, Problem] = {}  # by the variant's place in `variants`, so they are listed in that order
-
-    def refuse(index: int, error: DesignError) -> None:
-        errors[index] = loaded.locator.problem(("variants", loaded.program.variant_index[error.variant], *error.path),
-                                               str(error))
-
     # The collector is paused: reference counting frees what is made here, and its passes over the
     # loaded program and the growing results cost as much as the stage. The results are kept until the
     # files are written, so they go straight to its oldest generation (`results_kept`).
     with collector_skips_existing(), collector_paused(results_kept=True):
-        results: list[WindowResult | None] = [None] * len(variants)  # None: refused, or not decided yet
-        readable: list[int] = []  # the index of each variant placed on the reference, and its placement:
-        placements: list[Placement] = []  # parallel lists, one tuple fewer per variant
-        for index, variant in enumerate(variants):
-            try:
-                place = reader.place(variant)
-            except DesignError as error:
-                refuse(index, error)
-                continue
-            if type(place) is tuple:
-                readable.append(index)
-                placements.append(place)
-            else:
-                results[index] = place
+        outcomes: list[Outcome] = [None] * len(variants)
+        readable, placements = reader.place_all(variants, outcomes)
         sequences = reader.genome.fetch_many(placements)  # reads each placement's (contig, first, last)
-        for index, place, sequence in zip(readable, placements, sequences, strict=True):
-            try:
-                results[index] = reader.decide(variants[index], place, sequence)
-            except DesignError as error:
-                refuse(index, error)
-    if errors:
-        raise InputError([errors[index] for index in sorted(errors)])
-    return [result for result in results if result is not None]
+        reader.decide_all(variants, readable, placements, sequences, outcomes)
+    refused = [error for error in outcomes if type(error) is DesignError]
+    if refused:
+        program = loaded.program
+        raise InputError([loaded.locator.problem(("variants", program.variant_index[e.variant], *e.path), str(e))
+                          for e in refused])
+    return [outcome for outcome in outcomes if type(outcome) is WindowResult]  # every variant's, none refused
 
 
 def _chosen(loaded: LoadedProgram, variant_ids: list[str], all_variants: bool) -> list[Variant]:
@@ -172,8 +159,10 @@ def _chosen(loaded: LoadedProgram, variant_ids: list[str], all_variants: bool) -
 
 
 class WindowReader:
-    """Reads variants' windows from one reference; what is the same for every variant is worked out once
-    (`basket window --all` decides thousands of windows: each step of `decide` is paid per variant)."""
+    """Reads variants' windows from one reference. `place_all` and `decide_all` are each one loop over the
+    variants, with what is the same for every variant looked up once before it (`basket window --all`
+    decides thousands of windows: every step inside a loop is paid per variant); the rarer cases
+    (no hgvs_g, an existing window) are methods of their own."""
 
     def __init__(self, program: Program, reference: ProgramReference, force: bool = False):
         genome = reference.genome
@@ -185,30 +174,49 @@ class WindowReader:
         self.source = f"{self.build} reference FASTA {self.fasta}" if self.build else f"reference FASTA {self.fasta}"
         self._build = {"build": self.build} if self.build else {}  # the provenance key a build-less reference lacks
 
-    def place(self, variant: Variant) -> WindowResult | Placement:
-        """Where a variant's window lies on the reference, or why it has none (a skipped result);
-        DesignError when its position is outside the contig."""
-        parsed = parse_variant(variant)
+    def place_all(self, variants: list[Variant], outcomes: list[Outcome]) -> tuple[list[int], list[Placement]]:
+        """Where each variant's window lies on the reference, in two parallel lists: the variant's index in
+        `variants` and its placement. A variant that needs no window, or cannot be placed, gets its
+        skipped result in `outcomes`; one whose position is outside its contig, its DesignError."""
+        readable: list[int] = []
+        placements: list[Placement] = []
+        genes, lengths, reach, place_on = self.genes, self.lengths, self.reach, self.genome.place
+        for index, variant in enumerate(variants):  # once per variant: what does not change is looked up above
+            try:
+                parsed, gene, contig = parse_variant(variant), genes[variant.gene], None
+                if parsed.is_snv and variant.hgvs_g:  # the usual case, placed as `locate` places it
+                    genomic = parse_genomic(variant)
+                    contig, position = place_on(genomic.accession, gene.chrom)[1], genomic.start.base
+                if contig is None:  # not a substitution, no hgvs_g, or a contig the FASTA lacks
+                    found = self._place_otherwise(variant, parsed, gene)
+                    if type(found) is WindowResult:
+                        outcomes[index] = found
+                        continue
+                    contig, position = found
+                length = lengths[contig]
+                if not 1 <= position <= length:
+                    raise DesignError(variant.id, "hgvs_g", f"position {position:,} is outside {contig} "
+                                      f"(1..{length:,}) in the reference {self.label}: the HGVS g. does not belong "
+                                      "to this reference")
+            except DesignError as error:
+                outcomes[index] = error
+                continue
+            base = parsed.ref if gene.strand == "+" else complement(parsed.ref or "")
+            readable.append(index)  # fewer bases at a contig's ends:
+            placements.append((contig, max(1, position - reach), min(length, position + reach), position, base,
+                               gene.chrom))
+        return readable, placements
+
+    def _place_otherwise(self, variant: Variant, parsed: ParsedHgvs, gene: Gene) -> WindowResult | tuple[str, int]:
+        """The contig and position of a variant without hgvs_g, or whose hgvs_g's contig the FASTA lacks;
+        or its skipped result, saying why it has none."""
         if not parsed.is_snv:
             return WindowResult(variant.id, "skipped", "not a single-base substitution: no guide is designed on it, "
                                 "so it needs no window", skipped="not_substitution")
-        gene = self.genes[variant.gene]
-        if variant.hgvs_g:  # the usual case, placed as `locate` places it; `locate` says why one cannot be
-            genomic = parse_genomic(variant)
-            contig, position = self.genome.place(genomic.accession, gene.chrom)[1], genomic.start.base
-        else:
-            contig = None
-        if contig is None:
-            contig, position, _, missing, why = self._locate(variant, gene)
-            if position is None or contig is None:
-                return WindowResult(variant.id, "skipped", why or "", skipped=missing)
-        length = self.lengths[contig]
-        if not 1 <= position <= length:
-            raise DesignError(variant.id, "hgvs_g", f"position {position:,} is outside {contig} (1..{length:,}) in "
-                              f"the reference {self.label}: the HGVS g. does not belong to this reference")
-        base = parsed.ref if gene.strand == "+" else complement(parsed.ref or "")
-        first, last = max(1, position - self.reach), min(length, position + self.reach)  # fewer at a contig's ends
-        return contig, first, last, position, base, gene.chrom
+        contig, position, _, missing, why = self._locate(variant, gene)
+        if position is None or contig is None:
+            return WindowResult(variant.id, "skipped", why or "", skipped=missing)
+        return contig, position
 
     def _locate(self, variant: Variant, gene: Gene) -> GenomicLocus:
         """The variant's 1-based position and the FASTA's contig: from hgvs_g, else the window's
@@ -223,21 +231,34 @@ class WindowReader:
         locus = locate(variant, gene, self.genome, self.label)
         return locus if locus.contig else locus._replace(position=None)
 
-    def decide(self, variant: Variant, place: Placement, sequence: str) -> WindowResult:
-        """What to do with one variant's window, given the bases read at its place (no file touched yet)."""
-        contig, first, last, position, base, chrom = place
-        if sequence[position - first] != base:
-            raise DesignError(variant.id, "hgvs_g", f"the reference {self.label} has {sequence[position - first]} at "
-                              f"{contig}:{position:,} but {variant.hgvs_c} needs {base} on the + strand")
-        old, region = variant.window, f"{contig}:{first}-{last}"  # as samtools writes a region
-        source = f"{self.source}, {region} (+ strand), read by basket window"
-        if old is None:  # the usual case, its block made in one go; positional: keywords cost a fifth more
-            block = {"chrom": chrom, "start": first, "sequence": sequence, "source": source, **self._build,
-                     "fasta": self.fasta, "contig": contig, "sha256": sequence_sha256(sequence)}
-            return WindowResult(variant.id, "added", f"window added ({region}, {last - first + 1} bases)", "", 0, "",
-                                block)
-        fetched = self._window(old, chrom, contig, first, sequence, source)
-        return self._compare(variant, fetched, contig, (first, last))
+    def decide_all(self, variants: list[Variant], readable: list[int], placements: list[Placement],
+                   sequences: list[str], outcomes: list[Outcome]) -> None:
+        """What to do with each placed variant's window, given the bases read at its placement (no file
+        touched yet): its result in `outcomes`, or the DesignError of a reference base that differs."""
+        source, build, fasta = self.source, self._build, self.fasta
+        for index, (contig, first, last, position, base, chrom), sequence in zip(readable, placements, sequences,
+                                                                                  strict=True):
+            variant = variants[index]
+            if sequence[position - first] != base:
+                outcomes[index] = DesignError(
+                    variant.id, "hgvs_g", f"the reference {self.label} has {sequence[position - first]} at "
+                    f"{contig}:{position:,} but {variant.hgvs_c} needs {base} on the + strand")
+                continue
+            region = f"{contig}:{first}-{last}"  # as samtools writes a region
+            provenance = f"{source}, {region} (+ strand), read by basket window"
+            old = variant.window
+            if old is None:  # the usual case, its block made in one go
+                block = {"chrom": chrom, "start": first, "sequence": sequence, "source": provenance, **build,
+                         "fasta": fasta, "contig": contig,  # sequence_sha256 of bases read in upper case:
+                         "sha256": hashlib.sha256(sequence.encode("ascii")).hexdigest()}
+                added = f"window added ({region}, {last - first + 1} bases)"
+                outcomes[index] = _make_result(WindowResult, (variant.id, "added", added, "", 0, "", block, None))
+            else:
+                fetched = self._window(old, chrom, contig, first, sequence, provenance)
+                try:
+                    outcomes[index] = self._compare(variant, fetched, contig, (first, last))
+                except DesignError as error:
+                    outcomes[index] = error
 
     def _window(self, old: SequenceWindow, chrom: str, contig: str, first: int, sequence: str,
                 source: str) -> dict[str, Any]:

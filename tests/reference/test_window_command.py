@@ -98,6 +98,16 @@ def test_bad_input_writes_nothing(program: Path, tmp_path: Path):
     assert "window:" not in (bare / "variants.yaml").read_text()
 
 
+def test_a_position_beyond_its_contig_is_refused_with_the_others_and_nothing_written(program: Path):
+    text = (program / "variants.yaml").read_text().replace("g.1066C>T", "g.5066C>T")  # chr2 has 4,000 bases
+    (program / "variants.yaml").write_text(text)
+    result = run("window", str(program), "--all", code=2)
+    assert "variants[0].hgvs_g: position 5,066 is outside chr2 (1..4,000) in the reference GRCh38 (ref.fa): the " \
+           "HGVS g. does not belong to this reference" in result.stderr
+    assert "error: 1 problem; nothing was written." in result.stderr
+    assert (program / "variants.yaml").read_text() == text
+
+
 def test_crlf_files_and_a_byte_order_mark_are_kept(program: Path):
     text = "\ufeff" + (program / "variants.yaml").read_text().replace("\n", "\r\n")
     (program / "variants.yaml").write_bytes(text.encode("utf-8"))
