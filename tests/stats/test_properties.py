@@ -123,3 +123,16 @@ def test_holm_worked_example():
     # Holm 1979 step-down by hand: sorted p 0.01, 0.02, 0.04 -> 0.03, 0.04, 0.04
     assert adjust([0.04, 0.01, 0.02], "holm") == pytest.approx((0.04, 0.03, 0.04))
     assert adjust([0.04, 0.01, 0.02], "bonferroni") == pytest.approx((0.12, 0.03, 0.06))
+
+
+def test_every_name_of_the_statistics_package_is_where_it_says():
+    """`basket.stats` imports its engine modules on first use (`_HOMES`): every exported name must
+    resolve, from the module the table names, and nothing exported may be missing from the table."""
+    import importlib
+
+    from basket import stats
+
+    assert set(stats.__all__) == set(stats._HOMES)
+    for name, home in stats._HOMES.items():
+        assert getattr(stats, name) is getattr(importlib.import_module(f"basket.stats.{home}"), name)
+    assert set(stats.__all__) <= set(dir(stats))
