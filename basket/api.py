@@ -2,6 +2,9 @@
 data; nothing here prints. The CLI and the tests call these; each stage's own modules are the
 place for anything finer.
 
+Each function imports the stages it needs when it runs, so that a command pays only for its own
+(`basket validate` needs neither the plan nor the graph, whose imports took half a second).
+
 May import: every pipeline stage. Must not import: `basket.cli`.
 """
 
@@ -11,23 +14,21 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from basket.foundation.problems import InputError, NothingSelected, Problem
-from basket.graph.build import program_graph
-from basket.graph.impact import dependencies, dependents
-from basket.graph.lookup import UnknownNode, resolve
-from basket.graph.selection import select_or_report, selected_variants
-from basket.plan.umbrella_decision import Plan, checked_plan
 from basket.program.load import LoadedProgram, load_program
 
+if TYPE_CHECKING:
+    from basket.plan.umbrella_decision import Plan
+
 __all__ = [
-    "Impact", "OffTargetRequest", "UsdmExport", "checked_plan", "database_to", "export_to", "export_usdm", "guides_for",
-    "impact_of", "offtargets_for", "plan_program", "program_graph", "render_to", "selected_graph", "selected_variants",
-    "user_template_errors", "validate_program", "verify_against",
+    "Impact", "OffTargetRequest", "UsdmExport", "database_to", "export_to", "export_usdm", "guides_for", "impact_of",
+    "offtargets_for", "plan_program", "render_to", "selected_graph", "user_template_errors", "validate_program",
+    "verify_against",
 ]
 
 Warn = Callable[[str], None]
-
 
 def plan_program(
     directory: Path, selectors: Iterable[str] = (), fasta: Path | None = None, exclude: Iterable[str] = (),
@@ -36,6 +37,8 @@ def plan_program(
     """The program and its plan on the program's reference (`fasta` overrides it), narrowed to the
     variants `--select`/`--exclude` choose; `warn` hears what the user should know (a reference the
     program names but this machine lacks)."""
+    from basket.graph.selection import selected_variants
+
     loaded = load_program(directory)
     plan = _plan(loaded, fasta, warn)
     selected = selected_variants(loaded, plan, selectors, exclude)
@@ -45,6 +48,8 @@ def plan_program(
 
 
 def _plan(loaded: LoadedProgram, fasta: Path | None, warn: Warn | None) -> Plan:
+    from basket.plan.umbrella_decision import checked_plan
+
     plan = checked_plan(loaded, fasta)
     if warn is not None and plan.reference_warning:
         warn(plan.reference_warning)
@@ -133,6 +138,9 @@ def export_to(directory: Path, fmt: str, selectors: Iterable[str] = (), exclude:
 def selected_graph(loaded: LoadedProgram, plan: Plan, selectors: Iterable[str] = (),
                    exclude: Iterable[str] = ()):
     """The program graph, or its subgraph of the nodes `--select`/`--exclude` choose."""
+    from basket.graph.build import program_graph
+    from basket.graph.selection import select_or_report
+
     graph = program_graph(loaded, plan)
     selectors, exclude = [s for s in selectors if s], [s for s in exclude if s]
     if not selectors and not exclude:
@@ -187,6 +195,10 @@ class Impact:
 
 def impact_of(directory: Path, name: str, upstream: bool = False, fasta: Path | None = None,
               warn: Warn | None = None) -> Impact:
+    from basket.graph.build import program_graph
+    from basket.graph.impact import dependencies, dependents
+    from basket.graph.lookup import UnknownNode, resolve
+
     loaded = load_program(directory)
     plan = _plan(loaded, fasta, warn)
     graph = program_graph(loaded, plan)
@@ -260,6 +272,8 @@ def offtargets_for(directory: Path, variant_id: str, request: OffTargetRequest,
     else:
         reference = required_reference(loaded)
         fasta, build = reference.fasta, request.build or reference.build
+    from basket.plan.umbrella_decision import checked_plan
+
     plan = checked_plan(loaded, request.fasta if variant.window is None else None)
     item = next(v for v in plan.variants if v.variant == variant_id)
     editor = program.editors_by_name[item.editor or program.platform.editor]

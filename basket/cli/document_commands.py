@@ -69,9 +69,10 @@ def docs(program: Path, fasta: Path | None, out: Path, templates: Path | None, f
 
     Example: basket docs configs/ucd-umbrella -o out/site
     """
-    from basket.api import plan_program, program_graph, user_template_errors
+    from basket.api import plan_program, user_template_errors
     from basket.documents.graphviz_pictures import GraphvizMissing
     from basket.documents.static_site import write_program_site
+    from basket.graph.build import program_graph
     from basket.graph.lookup import UnknownNode, resolve
 
     started = time.perf_counter()

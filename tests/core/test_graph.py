@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from basket.api import checked_plan, program_graph
+from basket.graph.build import program_graph
 from basket.graph.impact import dependencies, dependents, neighbourhood
 from basket.graph.lookup import UnknownNode, resolve
 from basket.graph.selection import select
+from basket.plan.umbrella_decision import checked_plan
 from basket.program.load import load_program
 
 

@@ -35,7 +35,7 @@ def test_commands_without_the_graph_do_not_import_it(command):
     assert not under(modules, "networkx", "basket.graph", "scipy")
 
 
-def test_validate_does_not_import_scipy_stats():
+def test_validate_imports_neither_the_graph_nor_scipy_stats():
     modules = imported("validate", str(EXAMPLE))
     assert "basket.stats.overdispersion" in modules  # the design notes were computed
-    assert not under(modules, "scipy.stats")
+    assert not under(modules, "scipy.stats", "networkx", "basket.graph", "basket.plan")

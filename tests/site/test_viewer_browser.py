@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from basket.api import plan_program, program_graph
+from basket.api import plan_program
 from basket.documents.graph_viewer import viewer_html, viewer_site_files
+from basket.graph.build import program_graph
 from tests.render.golden import FIXTURE
 from tests.site.browser import chromium, console_errors, open_page
 from tests.site.synthetic import synthetic_graph
