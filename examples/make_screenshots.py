@@ -19,8 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from basket.api import plan_program, program_graph, render_to  # noqa: E402
+from basket.api import plan_program, render_to  # noqa: E402
 from basket.documents.graph_viewer import viewer_html  # noqa: E402
+from basket.graph.build import program_graph  # noqa: E402
 from tests.site.browser import chromium, open_page  # noqa: E402
 
 EXAMPLE = ROOT / "configs" / "ucd-umbrella"

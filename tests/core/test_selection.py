@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from basket.api import checked_plan, program_graph
 from basket.cli import main
+from basket.graph.build import program_graph
 from basket.graph.impact import DEPENDENCY_DIRECTION, dependency_view
 from basket.graph.selection import (
     ATTRIBUTE_VALUES,
@@ -27,6 +27,7 @@ from basket.graph.selection import (
     SelectorError,
     select,
 )
+from basket.plan.umbrella_decision import checked_plan
 from basket.program.load import load_program
 from tests.conftest import EXAMPLE
 
