@@ -23,11 +23,11 @@ Then, in one run:
                      of loading that is YAML), load_program as a whole (YAML, model, cross-references,
                      HGVS and window consistency), and a fresh process importing what the commands import
 
-Every figure is CPU time (the process's, or its children's for a fresh process), the best of nine
+Every figure is CPU time (the process's, or its children's for a fresh process), the best of 15
 rounds, each stage run just after the baseline: on a shared machine the wall time of a sub-second stage
 moves by half between runs, the CPU time less (wall times are printed beside). The stage ratios
 (stage / pyfaidx alone) measure what basket adds to reading the sequence. Each is given two ways: the
-median of the nine rounds' ratios, with their range (the stage against the baseline run just before
+median of the 15 rounds' ratios, with their range (the stage against the baseline run just before
 it, so both in the same state of the machine: the figure to quote), and the best stage over the best
 baseline. The command times add starting Python, importing basket and loading the program, which the
 last rows break down.
@@ -110,7 +110,7 @@ def pyfaidx_alone(fasta: Path, windows: list[tuple[str, int, int]]) -> None:
     assert total > 0
 
 
-REPEATS = 9
+REPEATS = 15
 
 
 def timed(work) -> tuple[float, float]:
