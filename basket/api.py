@@ -30,6 +30,7 @@ __all__ = [
 
 Warn = Callable[[str], None]
 
+
 def plan_program(
     directory: Path, selectors: Iterable[str] = (), fasta: Path | None = None, exclude: Iterable[str] = (),
     warn: Warn | None = None,
@@ -260,6 +261,7 @@ def offtargets_for(directory: Path, variant_id: str, request: OffTargetRequest,
     the editor that makes it, searched in the reference FASTA and, with a VCF, the patient's genome."""
     from basket.offtargets.nomination import nominate
     from basket.offtargets.query import make_query
+    from basket.plan.umbrella_decision import checked_plan
     from basket.program.reference import required_reference
 
     loaded = load_program(directory)
@@ -272,8 +274,6 @@ def offtargets_for(directory: Path, variant_id: str, request: OffTargetRequest,
     else:
         reference = required_reference(loaded)
         fasta, build = reference.fasta, request.build or reference.build
-    from basket.plan.umbrella_decision import checked_plan
-
     plan = checked_plan(loaded, request.fasta if variant.window is None else None)
     item = next(v for v in plan.variants if v.variant == variant_id)
     editor = program.editors_by_name[item.editor or program.platform.editor]

@@ -27,8 +27,8 @@ Every figure is CPU time (the process's, or its children's for a fresh process),
 rounds, each stage run just after the baseline: on a shared machine the wall time of a sub-second stage
 moves by half between runs, the CPU time less (wall times are printed beside). The stage ratios
 (stage / pyfaidx alone) measure what basket adds to reading the sequence. Each is given two ways: the
-median of the 15 rounds' ratios, with their range (the stage against the baseline run just before
-it, so both in the same state of the machine: the figure to quote), and the best stage over the best
+median of the 15 rounds' ratios, with their range (the stage against the baseline run first in the
+same round, so both in the same state of the machine: the figure to quote), and the best stage over the best
 baseline. The command times add starting Python, importing basket and loading the program, which the
 last rows break down.
 """
@@ -127,7 +127,7 @@ def best(times: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def per_round(stage: list[tuple[float, float]], baseline: list[tuple[float, float]]) -> list[float]:
-    """Each round's CPU time of the stage over the baseline's, run just before it. On a shared machine
+    """Each round's CPU time of the stage over the baseline's, run first in the same round. On a shared machine
     whose speed shifts between runs (seen here: the same code 0.11 s in one process, 0.16 s in the next),
     the ratio within a round moves far less than either time, and the best of one need not meet the
     best of the other in the same state."""

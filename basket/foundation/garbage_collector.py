@@ -18,9 +18,10 @@ def collector_paused(results_kept: bool = False) -> Iterator[None]:
     frees everything; the collector runs again afterwards).
 
     With `results_kept`, what the block made and still holds on exit goes straight to the collector's
-    oldest generation, as if it had survived two passes: a loaded program, or a stage's results, is
-    kept until the command ends, and the collector's first two passes after the block would walk all
-    of it to free nothing (10,000 window results: a sixth of the window stage)."""
+    oldest generation, as if it had survived two passes: a stage's results kept until the command ends
+    would otherwise be walked by the collector's first two passes after the block, which free nothing
+    (10,000 window results: a sixth of the window stage). Not for loading: promoted objects do not
+    count towards full passes, so a process loading many programs would find their garbage later."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -32,6 +33,9 @@ def collector_paused(results_kept: bool = False) -> Iterator[None]:
             gc.enable()
 
 
+_frozen: list[None] = []  # one entry per `collector_skips_existing` block open
+
+
 def _to_oldest_generation() -> None:
     """Every tracked object moved to the oldest generation (`gc.freeze` moves them out of every
     generation; `gc.unfreeze` hands them back to the oldest). Inside `collector_skips_existing` they
@@ -40,9 +44,6 @@ def _to_oldest_generation() -> None:
     gc.freeze()
     if not _frozen:
         gc.unfreeze()
-
-
-_frozen: list[None] = []  # one entry per `collector_skips_existing` block open
 
 
 @contextmanager

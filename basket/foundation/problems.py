@@ -34,7 +34,7 @@ class InputError(Exception):
 
 
 class NothingSelected(Exception):
-    """A selector (`--only`, `--exclude`, a VARIANT pattern) ran and matched nothing (exit 1);
+    """A selector (`--select`, `--exclude`) ran and matched nothing (exit 1);
     `messages` says which, with suggestions. Here rather than beside the selectors
     (`basket.graph.selection`) so that every command can report it without importing the graph."""
 

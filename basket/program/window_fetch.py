@@ -20,7 +20,6 @@ under the program directory's lock (`basket.foundation.directory_lock`, shared w
 from __future__ import annotations
 
 import difflib
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -249,8 +248,7 @@ class WindowReader:
             old = variant.window
             if old is None:  # the usual case, its block made in one go
                 block = {"chrom": chrom, "start": first, "sequence": sequence, "source": provenance, **build,
-                         "fasta": fasta, "contig": contig,  # sequence_sha256 of bases read in upper case:
-                         "sha256": hashlib.sha256(sequence.encode("ascii")).hexdigest()}
+                         "fasta": fasta, "contig": contig, "sha256": sequence_sha256(sequence)}
                 added = f"window added ({region}, {last - first + 1} bases)"
                 outcomes[index] = _make_result(WindowResult, (variant.id, "added", added, "", 0, "", block, None))
             else:
